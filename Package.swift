@@ -1,0 +1,87 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "tokentop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tokentop", targets: ["tokentop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcurses",
+            path: "Sources/CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(
+            name: "OTLPWire",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "Semantics", swiftSettings: strict),
+        .target(name: "Store", dependencies: ["Semantics"], swiftSettings: strict),
+        .target(
+            name: "Ingest",
+            dependencies: [
+                "OTLPWire", "Semantics",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "Views", dependencies: ["Store", "Semantics"], swiftSettings: strict),
+        .target(name: "Terminal", dependencies: ["CNcurses", "Views"], swiftSettings: strict),
+        .executableTarget(
+            name: "tokentop",
+            dependencies: [
+                "Ingest", "Semantics", "Store", "Views", "Terminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "Ingest"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Semantics", "Ingest"], swiftSettings: strict),
+        .testTarget(
+            name: "IngestTests",
+            dependencies: ["Ingest", "OTLPWire", "Semantics",
+                           .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ViewsTests",
+            dependencies: ["Views", "Store", "Semantics", "Terminal",
+                           .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
+            exclude: ["__Snapshots__"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["Ingest", "OTLPWire",
+                           .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")],
+            swiftSettings: strict
+        ),
+    ]
+)

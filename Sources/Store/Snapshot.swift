@@ -1,0 +1,89 @@
+import Semantics
+
+/// Exact ingest accounting. For spans: `receivedSpans == storedSpans + evictedSpans + rejectedSpans`.
+public struct IngestCounters: Sendable, Equatable {
+    public var receivedSpans: Int = 0
+    public var storedSpans: Int = 0
+    public var evictedSpans: Int = 0
+    public var rejectedSpans: Int = 0
+    public var logRecords: Int = 0
+    public var rejectedLogRecords: Int = 0
+    public var metricPoints: Int = 0
+    public var rejectedMetricPoints: Int = 0
+    /// Whole requests refused (malformed, too large, wrong content type).
+    public var rejectedRequests: Int = 0
+    public init() {}
+}
+
+/// One row of the trace list.
+public struct TraceSummary: Sendable, Equatable {
+    public var traceID: TraceID
+    /// Root span name, or the earliest span's name while the root has not arrived.
+    public var rootName: String
+    /// Agent name when the trace is an agent trace.
+    public var agentName: String?
+    public var serviceName: String
+    public var startNanos: UInt64
+    /// Latest end seen; for in-flight traces, the latest end among arrived spans.
+    public var endNanos: UInt64
+    /// Children seen, root not yet ended.
+    public var inFlight: Bool
+    public var spanCount: Int
+    public var llmCalls: Int
+    public var toolCalls: Int
+    public var usage: TokenUsage
+    public var errorSpans: Int
+    public var truncatedCalls: Int
+    public var isAgentTrace: Bool
+    public var costUSD: Double?
+    public var models: [String]
+    public var sessionID: String
+
+    public init(traceID: TraceID, rootName: String, agentName: String? = nil, serviceName: String,
+                startNanos: UInt64, endNanos: UInt64, inFlight: Bool = false, spanCount: Int,
+                llmCalls: Int = 0, toolCalls: Int = 0, usage: TokenUsage = .zero, errorSpans: Int = 0,
+                truncatedCalls: Int = 0, isAgentTrace: Bool = false, costUSD: Double? = nil,
+                models: [String] = [], sessionID: String = "") {
+        self.traceID = traceID
+        self.rootName = rootName
+        self.agentName = agentName
+        self.serviceName = serviceName
+        self.startNanos = startNanos
+        self.endNanos = endNanos
+        self.inFlight = inFlight
+        self.spanCount = spanCount
+        self.llmCalls = llmCalls
+        self.toolCalls = toolCalls
+        self.usage = usage
+        self.errorSpans = errorSpans
+        self.truncatedCalls = truncatedCalls
+        self.isAgentTrace = isAgentTrace
+        self.costUSD = costUSD
+        self.models = models
+        self.sessionID = sessionID
+    }
+
+    public var durationNanos: UInt64 { endNanos >= startNanos ? endNanos - startNanos : 0 }
+}
+
+/// An immutable view of the store for one frame or one report.
+public struct StoreSnapshot: Sendable {
+    public var counters: IngestCounters
+    /// Newest first (by start time).
+    public var traces: [TraceSummary]
+    /// Spans received per second over the last few seconds.
+    public var spansPerSecond: Double
+    /// Wall-clock time the snapshot was taken (Unix nanoseconds); timers on screen use it.
+    public var takenAtNanos: UInt64
+    /// Bumped whenever stored content changes, so the UI redraws only when needed.
+    public var version: UInt64
+
+    public init(counters: IngestCounters = IngestCounters(), traces: [TraceSummary] = [],
+                spansPerSecond: Double = 0, takenAtNanos: UInt64 = 0, version: UInt64 = 0) {
+        self.counters = counters
+        self.traces = traces
+        self.spansPerSecond = spansPerSecond
+        self.takenAtNanos = takenAtNanos
+        self.version = version
+    }
+}
