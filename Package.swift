@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -36,7 +37,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Semantics", swiftSettings: strict),
-        .target(name: "Store", dependencies: ["Semantics"], swiftSettings: strict),
+        .target(
+            name: "Store",
+            dependencies: ["Semantics", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: strict
+        ),
         .target(
             name: "Ingest",
             dependencies: [

@@ -1,0 +1,241 @@
+// Turns a span of any GenAI dialect (OTel GenAI v1.28–v1.41, OpenLLMetry, OpenInference, OpenLIT,
+// the seed's manual spans) into one `SpanRole`.
+
+public enum Normalizer {
+    /// Classifier order: OpenInference kind → traceloop kind → gen_ai.operation.name →
+    /// tool attributes → agent attributes → any model/provider attribute → plain.
+    public static func role(of span: RawSpan) -> SpanRole {
+        let a = span.attributes
+        if let kind = a["openinference.span.kind"]?.stringValue?.uppercased() {
+            switch kind {
+            case "LLM", "EMBEDDING": return .llm(llmCall(span, defaultOperation: kind == "EMBEDDING" ? "embeddings" : "chat"))
+            case "TOOL": return .tool(toolCall(span))
+            case "AGENT": return .agent(agentRun(span))
+            case "CHAIN", "RETRIEVER", "RERANKER", "GUARDRAIL", "EVALUATOR", "PROMPT":
+                return .workflow(kind.lowercased())
+            default: break
+            }
+        }
+        if let kind = a["traceloop.span.kind"]?.stringValue?.lowercased() {
+            switch kind {
+            case "agent": return .agent(agentRun(span))
+            case "tool": return .tool(toolCall(span))
+            case "workflow", "task": return .workflow(kind)
+            default: break
+            }
+        }
+        if let operation = a["gen_ai.operation.name"]?.stringValue {
+            switch operation {
+            case "execute_tool": return .tool(toolCall(span))
+            case "invoke_agent", "create_agent": return .agent(agentRun(span))
+            case "invoke_workflow": return .workflow("workflow")
+            case "retrieval": return .workflow("retrieval")
+            default: return .llm(llmCall(span, defaultOperation: operation))
+            }
+        }
+        if let type = a["llm.request.type"]?.stringValue {
+            return .llm(llmCall(span, defaultOperation: type == "embedding" ? "embeddings" : type))
+        }
+        if a["gen_ai.tool.name"] != nil || a["gen_ai.tool.call.id"] != nil || a["tool.name"] != nil {
+            return .tool(toolCall(span))
+        }
+        if a["gen_ai.agent.name"] != nil || a["agent.name"] != nil {
+            return .agent(agentRun(span))
+        }
+        for key in ["gen_ai.provider.name", "gen_ai.system", "llm.system", "llm.provider",
+                    "gen_ai.request.model", "gen_ai.response.model", "llm.model_name"] where a[key] != nil {
+            return .llm(llmCall(span, defaultOperation: "chat"))
+        }
+        return .plain
+    }
+
+    /// True for spans that make their trace an agent trace.
+    public static func marksAgentTrace(_ role: SpanRole) -> Bool {
+        switch role {
+        case .agent: return true
+        case .workflow(let kind): return kind == "workflow"
+        default: return false
+        }
+    }
+
+    // MARK: LLM calls
+
+    static func llmCall(_ span: RawSpan, defaultOperation: String) -> LLMCall {
+        let a = span.attributes
+        var call = LLMCall()
+        call.provider = (first(a, ["gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system"])?
+            .stringValue ?? "").lowercased()
+        call.operation = operationName(a["gen_ai.operation.name"]?.stringValue ?? defaultOperation)
+        call.requestModel = first(a, ["gen_ai.request.model", "llm.request.model"])?.stringValue
+            ?? invocationModel(a["llm.invocation_parameters"]?.stringValue) ?? ""
+        call.responseModel = first(a, ["gen_ai.response.model", "llm.response.model", "llm.model_name",
+                                       "embedding.model_name"])?.stringValue ?? ""
+        let (usage, hasUsage) = tokenUsage(a, provider: call.provider)
+        call.usage = usage
+        call.hasUsage = hasUsage
+        call.rawFinishReasons = finishReasons(a)
+        call.finishReasons = call.rawFinishReasons.map(normalizedFinishReason)
+        call.streaming = first(a, ["gen_ai.request.stream", "gen_ai.is_streaming", "llm.is_streaming"])?.boolValue
+        call.timeToFirstTokenSeconds = timeToFirstToken(span)
+        if call.streaming == nil, call.timeToFirstTokenSeconds != nil { call.streaming = true }
+        call.responseID = a["gen_ai.response.id"]?.stringValue ?? ""
+        call.reportedCostUSD = first(a, ["gen_ai.usage.cost", "llm.cost.total", "operation.cost"])?.doubleValue
+        call.retries = Int(first(a, ["http.request.resend_count", "gen_ai.client.retries"])?.intValue ?? 0)
+        call.sessionID = sessionID(a)
+        return call
+    }
+
+    static let inputKeys = ["gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt",
+                            "llm.usage.prompt_tokens"]
+    static let outputKeys = ["gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens",
+                             "llm.token_count.completion", "llm.usage.completion_tokens"]
+    static let totalKeys = ["gen_ai.usage.total_tokens", "llm.usage.total_tokens", "llm.token_count.total"]
+    static let cacheReadKeys = ["gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
+                                "llm.token_count.prompt_details.cache_read",
+                                "gen_ai.usage.prompt_tokens_details.cached_tokens"]
+    static let cacheWriteKeys = ["gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_write.input_tokens",
+                                 "gen_ai.usage.cache_creation_input_tokens",
+                                 "llm.token_count.prompt_details.cache_write"]
+    static let reasoningKeys = ["gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens",
+                                "llm.token_count.completion_details.reasoning", "llm.usage.reasoning_tokens",
+                                "gen_ai.usage.details.reasoning_tokens"]
+
+    /// Usage as reported, with cache and reasoning tokens as subsets of input and output.
+    /// Anthropic's raw usage reports input without the cache tokens; when the reported input is
+    /// smaller than the cache tokens it cannot include them, so they are added once.
+    public static func tokenUsage(_ a: [Attribute], provider: String) -> (TokenUsage, Bool) {
+        func value(_ keys: [String]) -> Int64? { first(a, keys)?.intValue }
+        let input = value(inputKeys), output = value(outputKeys)
+        var usage = TokenUsage(input: input ?? 0, output: output ?? 0,
+                               cacheRead: value(cacheReadKeys) ?? 0, cacheWrite: value(cacheWriteKeys) ?? 0,
+                               reasoning: value(reasoningKeys) ?? 0, reportedTotal: value(totalKeys))
+        if input != nil, usage.input < usage.cacheRead + usage.cacheWrite {
+            usage.input += usage.cacheRead + usage.cacheWrite
+        }
+        return (usage, input != nil || output != nil)
+    }
+
+    static func finishReasons(_ a: [Attribute]) -> [String] {
+        if let reasons = first(a, ["gen_ai.response.finish_reasons", "llm.response.finish_reasons"])?.stringArray,
+           !reasons.isEmpty {
+            return reasons
+        }
+        if let reason = first(a, ["llm.finish_reason", "llm.response.finish_reason",
+                                  "anthropic.message.stop_reason"])?.stringValue, !reason.isEmpty {
+            return [reason]
+        }
+        // OpenLLMetry legacy: gen_ai.completion.N.finish_reason
+        var indexed: [(Int, String)] = []
+        for attribute in a where attribute.key.hasPrefix("gen_ai.completion.") && attribute.key.hasSuffix(".finish_reason") {
+            let middle = attribute.key.dropFirst("gen_ai.completion.".count).dropLast(".finish_reason".count)
+            if let index = Int(middle), let reason = attribute.value.stringValue { indexed.append((index, reason)) }
+        }
+        return indexed.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// One spelling per meaning: `length` for every truncation, `tool_call` for tool use, `stop` for a
+    /// natural end.
+    public static func normalizedFinishReason(_ raw: String) -> String {
+        switch raw.lowercased() {
+        case "length", "max_tokens", "max_output_tokens", "model_length": return "length"
+        case "tool_calls", "tool_call", "tool_use", "function_call": return "tool_call"
+        case "stop", "end_turn", "stop_sequence", "complete", "eos", "finish": return "stop"
+        case "content_filter", "safety", "refusal", "recitation", "blocklist", "prohibited_content": return "content_filter"
+        case "error": return "error"
+        default: return raw.lowercased()
+        }
+    }
+
+    static func operationName(_ raw: String) -> String {
+        switch raw {
+        case "embedding": return "embeddings"
+        case "completion": return "text_completion"
+        default: return raw
+        }
+    }
+
+    static func timeToFirstToken(_ span: RawSpan) -> Double? {
+        if let seconds = first(span.attributes, ["gen_ai.response.time_to_first_chunk",
+                                                 "gen_ai.server.time_to_first_token"])?.doubleValue {
+            return seconds
+        }
+        let firstTokenEvents: Set<String> = ["First Token Stream Event", "gen_ai.content.completion.chunk",
+                                             "llm.content.completion.chunk", "gen_ai.first_token"]
+        let first = span.events.filter { firstTokenEvents.contains($0.name) }.map(\.timeNanos).min()
+        guard let first, first >= span.startNanos else { return nil }
+        return Double(first - span.startNanos) / 1e9
+    }
+
+    public static func sessionID(_ a: [Attribute]) -> String {
+        first(a, ["gen_ai.conversation.id", "session.id", "traceloop.association.properties.session_id",
+                  "traceloop.association.properties.thread_id",
+                  "traceloop.association.properties.conversation_id"])?.stringValue ?? ""
+    }
+
+    /// The request model from OpenInference's `llm.invocation_parameters` JSON (`"model": "…"`).
+    static func invocationModel(_ json: String?) -> String? {
+        guard let json, let range = json.range(of: "\"model\"") else { return nil }
+        var rest = json[range.upperBound...].drop { $0 == " " || $0 == ":" }
+        guard rest.first == "\"" else { return nil }
+        rest = rest.dropFirst()
+        guard let end = rest.firstIndex(of: "\"") else { return nil }
+        let model = String(rest[..<end])
+        return model.isEmpty ? nil : model
+    }
+
+    // MARK: Tools and agents
+
+    static func toolCall(_ span: RawSpan) -> ToolCall {
+        let a = span.attributes
+        let name = first(a, ["gen_ai.tool.name", "tool.name", "traceloop.entity.name"])?.stringValue
+            ?? strip(span.name, prefixes: ["execute_tool ", "tool."])
+        return ToolCall(
+            name: name,
+            callID: a["gen_ai.tool.call.id"]?.stringValue ?? "",
+            arguments: first(a, ["gen_ai.tool.call.arguments", "tool.input", "input.value",
+                                 "traceloop.entity.input"]).map(displayString) ?? "",
+            result: first(a, ["gen_ai.tool.call.result", "output.value", "traceloop.entity.output"]).map(displayString) ?? "")
+    }
+
+    static func agentRun(_ span: RawSpan) -> AgentRun {
+        let a = span.attributes
+        let name = first(a, ["gen_ai.agent.name", "agent.name", "agent_name", "traceloop.entity.name",
+                             "graph.node.id"])?.stringValue
+            ?? strip(span.name, prefixes: ["invoke_agent ", "create_agent ", "agent."])
+        return AgentRun(name: name, task: first(a, ["agent.task", "gen_ai.agent.description"])?.stringValue ?? "")
+    }
+
+    static func strip(_ name: String, prefixes: [String]) -> String {
+        for prefix in prefixes where name.hasPrefix(prefix) && name.count > prefix.count {
+            return String(name.dropFirst(prefix.count))
+        }
+        return name
+    }
+
+    static func first(_ a: [Attribute], _ keys: [String]) -> AttributeValue? {
+        for key in keys { if let v = a[key] { return v } }
+        return nil
+    }
+
+    /// Text of a value for display: strings as they are, everything else in a JSON-like form.
+    public static func displayString(_ value: AttributeValue) -> String {
+        switch value {
+        case .string(let s): return s
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .double(let d): return d.rounded() == d && abs(d) < 1e15 ? String(format1(d)) : String(d)
+        case .bytes(let bytes): return bytes.map { String($0, radix: 16) }.joined()
+        case .array(let items): return "[" + items.map(jsonish).joined(separator: ", ") + "]"
+        case .map(let entries): return "{" + entries.map { "\"\($0.key)\": " + jsonish($0.value) }.joined(separator: ", ") + "}"
+        case .empty: return ""
+        }
+    }
+
+    private static func format1(_ d: Double) -> String { String(Int64(d)) + ".0" }
+
+    private static func jsonish(_ value: AttributeValue) -> String {
+        if case .string(let s) = value { return "\"" + s + "\"" }
+        if case .empty = value { return "null" }
+        return displayString(value)
+    }
+}

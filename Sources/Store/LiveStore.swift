@@ -1,0 +1,47 @@
+import Semantics
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The store shared by receivers (writers) and the screen and reports (readers). Batches are applied
+/// whole under one short lock; readers take immutable snapshots.
+public final class LiveStore: Sendable {
+    private let state: Mutex<TraceStore>
+    private let clock: @Sendable () -> UInt64
+
+    public init(limits: StoreLimits = StoreLimits(), clock: @escaping @Sendable () -> UInt64 = LiveStore.wallClockNanos) {
+        state = Mutex(TraceStore(limits: limits))
+        self.clock = clock
+    }
+
+    public func apply(_ batch: TelemetryBatch) {
+        let now = clock()
+        state.withLock { $0.apply(batch, nowNanos: now) }
+    }
+
+    public func recordRejectedRequest() {
+        state.withLock { $0.recordRejectedRequest() }
+    }
+
+    public var version: UInt64 { state.withLock { $0.version } }
+    public var counters: IngestCounters { state.withLock { $0.counters } }
+
+    public func snapshot() -> StoreSnapshot {
+        let now = clock()
+        return state.withLock { $0.snapshot(nowNanos: now) }
+    }
+
+    public func trace(_ id: TraceID) -> TraceEntry? { state.withLock { $0.trace(id) } }
+
+    /// Runs `body` on the store under the lock (for reports).
+    public func read<T>(_ body: (borrowing TraceStore) -> T) -> T { state.withLock { body($0) } }
+
+    public static func wallClockNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}

@@ -1,0 +1,277 @@
+import Semantics
+
+/// Per provider + model totals.
+public struct ModelTotals: Sendable, Equatable {
+    public var provider: String
+    public var model: String
+    public var calls = 0
+    public var usage = TokenUsage.zero
+    public var costUSD: Double?
+    public var unpricedCalls = 0
+    public var reportedCostUSD: Double?
+    public var priceRule: String?
+    /// True when these numbers come from metrics because no span carried usage.
+    public var fromMetrics = false
+
+    public init(provider: String, model: String) {
+        self.provider = provider
+        self.model = model
+    }
+}
+
+public struct Percentiles: Sendable, Equatable {
+    public var p50: Double?
+    public var p95: Double?
+    public var p99: Double?
+    public init(p50: Double? = nil, p95: Double? = nil, p99: Double? = nil) {
+        self.p50 = p50
+        self.p95 = p95
+        self.p99 = p99
+    }
+
+    /// Nearest-rank percentiles of exact samples.
+    public init(samples: [Double]) {
+        guard !samples.isEmpty else { self.init(); return }
+        let sorted = samples.sorted()
+        func rank(_ q: Double) -> Double {
+            let index = Int((q * Double(sorted.count)).rounded(.up)) - 1
+            return sorted[min(max(index, 0), sorted.count - 1)]
+        }
+        self.init(p50: rank(0.50), p95: rank(0.95), p99: rank(0.99))
+    }
+}
+
+public struct Alert: Sendable, Equatable {
+    public var name: String
+    public var value: Double
+    public var threshold: Double
+}
+
+public struct Feedback: Sendable, Equatable {
+    public var count: UInt64 = 0
+    public var sum: Double = 0
+    /// Upper bucket bound (as text) → count.
+    public var histogram: [(String, UInt64)] = []
+    public var mean: Double? { count == 0 ? nil : sum / Double(count) }
+
+    public static func == (a: Feedback, b: Feedback) -> Bool {
+        a.count == b.count && a.sum == b.sum && a.histogram.map(\.0) == b.histogram.map(\.0)
+            && a.histogram.map(\.1) == b.histogram.map(\.1)
+    }
+}
+
+/// The summary printed by `tokentop report` and by the headless server on exit.
+public struct Report: Sendable {
+    public var counters: IngestCounters
+    public var traces = 0
+    public var spans = 0
+    public var agentRuns = 0
+    public var llmCalls = 0
+    public var toolCalls = 0
+    public var errorSpans = 0
+    public var models: [ModelTotals] = []
+    public var finishReasons: [String: Int] = [:]
+    public var truncationRate = 0.0
+    public var retryRate = 0.0
+    public var errorRate = 0.0
+    public var feedback = Feedback()
+    public var latency = Percentiles()
+    public var timeToFirstToken = Percentiles()
+    public var alerts: [Alert] = []
+
+    public static let truncationThreshold = 0.05
+    public static let retryThreshold = 0.10
+
+    public init(store: borrowing TraceStore) {
+        counters = store.counters
+        traces = store.traces.count
+        var byModel: [String: ModelTotals] = [:]
+        var order: [String] = []
+        var durations: [Double] = [], ttfts: [Double] = []
+        var responses = 0, truncated = 0, retried = 0, failed = 0
+        var modelsWithSpanUsage = Set<String>()
+        for entry in store.traces.values {
+            for span in entry.spans {
+                spans += 1
+                if span.isError { errorSpans += 1 }
+                switch span.role {
+                case .agent: agentRuns += 1
+                case .tool: toolCalls += 1
+                case .llm(let call):
+                    llmCalls += 1
+                    let key = call.provider + "\u{0}" + call.model
+                    if byModel[key] == nil {
+                        byModel[key] = ModelTotals(provider: call.provider, model: call.model.isEmpty ? "(none)" : call.model)
+                        order.append(key)
+                    }
+                    byModel[key]!.calls += 1
+                    byModel[key]!.usage += call.usage
+                    if let reported = call.reportedCostUSD {
+                        byModel[key]!.reportedCostUSD = (byModel[key]!.reportedCostUSD ?? 0) + reported
+                    }
+                    if call.hasUsage {
+                        modelsWithSpanUsage.insert(span.raw.origin.serviceName + "\u{0}" + call.requestModel)
+                        modelsWithSpanUsage.insert(span.raw.origin.serviceName + "\u{0}" + call.responseModel)
+                    }
+                    for reason in call.finishReasons { finishReasons[reason, default: 0] += 1 }
+                    if !call.finishReasons.isEmpty { responses += 1 }
+                    if call.isTruncated { truncated += 1 }
+                    if call.retries > 0 { retried += 1 }
+                    if span.isError { failed += 1 }
+                    if !span.isOpen { durations.append(Double(span.raw.endNanos - span.raw.startNanos) / 1e9) }
+                    if let t = call.timeToFirstTokenSeconds { ttfts.append(t) }
+                default: break
+                }
+            }
+        }
+        if responses > 0 { truncationRate = Double(truncated) / Double(responses) }
+        if llmCalls > 0 {
+            retryRate = Double(retried) / Double(llmCalls)
+            errorRate = Double(failed) / Double(llmCalls)
+        }
+        latency = Percentiles(samples: durations)
+        timeToFirstToken = Percentiles(samples: ttfts)
+
+        let fromMetrics = MetricsFill(store.metrics, excluding: modelsWithSpanUsage)
+        for totals in fromMetrics.models {
+            let key = totals.provider + "\u{0}" + totals.model
+            if byModel[key] == nil { order.append(key) }
+            byModel[key] = totals
+        }
+        if llmCalls == 0, fromMetrics.responses > 0 {
+            finishReasons = fromMetrics.finishReasons
+            truncationRate = Double(fromMetrics.finishReasons["length", default: 0]) / Double(fromMetrics.responses)
+            retryRate = fromMetrics.retries / Double(fromMetrics.responses)
+        }
+        feedback = fromMetrics.feedback
+        models = order.compactMap { byModel[$0] }.sorted {
+            ($0.usage.input + $0.usage.output, $1.model) > ($1.usage.input + $1.usage.output, $0.model)
+        }
+        if truncationRate > Report.truncationThreshold {
+            alerts.append(Alert(name: "truncation", value: truncationRate, threshold: Report.truncationThreshold))
+        }
+        if retryRate > Report.retryThreshold {
+            alerts.append(Alert(name: "retries", value: retryRate, threshold: Report.retryThreshold))
+        }
+    }
+
+    public var json: JSON {
+        func percentiles(_ p: Percentiles) -> JSON {
+            .object([("p50", .number(p.p50)), ("p95", .number(p.p95)), ("p99", .number(p.p99))])
+        }
+        return .object([
+            ("ingest", .object([
+                ("received_spans", .int(Int64(counters.receivedSpans))),
+                ("stored_spans", .int(Int64(counters.storedSpans))),
+                ("evicted_spans", .int(Int64(counters.evictedSpans))),
+                ("rejected_spans", .int(Int64(counters.rejectedSpans))),
+                ("log_records", .int(Int64(counters.logRecords))),
+                ("metric_points", .int(Int64(counters.metricPoints))),
+                ("rejected_requests", .int(Int64(counters.rejectedRequests))),
+            ])),
+            ("traces", .int(Int64(traces))),
+            ("spans", .int(Int64(spans))),
+            ("agent_runs", .int(Int64(agentRuns))),
+            ("llm_calls", .int(Int64(llmCalls))),
+            ("tool_calls", .int(Int64(toolCalls))),
+            ("error_spans", .int(Int64(errorSpans))),
+            ("models", .array(models.map { m in
+                .object([
+                    ("provider", .string(m.provider)),
+                    ("model", .string(m.model)),
+                    ("calls", .int(Int64(m.calls))),
+                    ("input_tokens", .int(m.usage.input)),
+                    ("output_tokens", .int(m.usage.output)),
+                    ("cache_read_tokens", .int(m.usage.cacheRead)),
+                    ("cache_write_tokens", .int(m.usage.cacheWrite)),
+                    ("reasoning_tokens", .int(m.usage.reasoning)),
+                    ("cost_usd", .number(m.costUSD)),
+                    ("unpriced_calls", .int(Int64(m.unpricedCalls))),
+                    ("reported_cost_usd", .number(m.reportedCostUSD)),
+                    ("price_rule", m.priceRule.map(JSON.string) ?? .null),
+                    ("source", .string(m.fromMetrics ? "metrics" : "spans")),
+                ])
+            })),
+            ("finish_reasons", .object(finishReasons.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })),
+            ("quality", .object([
+                ("truncation_rate", .double(truncationRate)),
+                ("retry_rate", .double(retryRate)),
+                ("error_rate", .double(errorRate)),
+                ("feedback", .object([
+                    ("count", .int(Int64(feedback.count))),
+                    ("mean", .number(feedback.mean)),
+                    ("histogram", .object(feedback.histogram.map { ($0.0, .int(Int64($0.1))) })),
+                ])),
+            ])),
+            ("latency_s", percentiles(latency)),
+            ("ttft_s", percentiles(timeToFirstToken)),
+            ("alerts", .array(alerts.map {
+                .object([("name", .string($0.name)), ("value", .double($0.value)), ("threshold", .double($0.threshold))])
+            })),
+        ])
+    }
+}
+
+/// Totals taken from GenAI metrics for the models no span reported usage for (spans win; the two
+/// are never added).
+struct MetricsFill {
+    var models: [ModelTotals] = []
+    var finishReasons: [String: Int] = [:]
+    var responses = 0
+    var retries = 0.0
+    var feedback = Feedback()
+
+    init(_ metrics: MetricSeriesStore, excluding covered: Set<String>) {
+        func model(_ s: MetricSeries) -> String {
+            s.attribute("gen_ai.response.model") ?? s.attribute("gen_ai.request.model") ?? ""
+        }
+        func provider(_ s: MetricSeries) -> String {
+            (s.attribute("gen_ai.provider.name") ?? s.attribute("gen_ai.system") ?? "").lowercased()
+        }
+        func isCovered(_ s: MetricSeries) -> Bool {
+            let service = s.attribute("service.name") ?? s.serviceName
+            return [s.attribute("gen_ai.response.model"), s.attribute("gen_ai.request.model")]
+                .compactMap { $0 }.contains { covered.contains(service + "\u{0}" + $0) || covered.contains(s.serviceName + "\u{0}" + $0) }
+        }
+        var byModel: [String: ModelTotals] = [:]
+        var callsByModel: [String: Int] = [:]
+        for s in metrics.named("gen_ai.response.finish_reasons") where s.kind == .sum && !isCovered(s) {
+            let reason = Normalizer.normalizedFinishReason(s.attribute("gen_ai.response.finish_reason") ?? "")
+            finishReasons[reason, default: 0] += Int(s.value)
+            responses += Int(s.value)
+            callsByModel[provider(s) + "\u{0}" + model(s), default: 0] += Int(s.value)
+        }
+        for s in metrics.named("gen_ai.client.token.usage") where !isCovered(s) {
+            let key = provider(s) + "\u{0}" + model(s)
+            if byModel[key] == nil {
+                var totals = ModelTotals(provider: provider(s), model: model(s).isEmpty ? "(none)" : model(s))
+                totals.fromMetrics = true
+                byModel[key] = totals
+            }
+            let tokens = Int64((s.kind == .sum ? s.value : s.sum).rounded())
+            switch s.attribute("gen_ai.token.type") {
+            case "input": byModel[key]!.usage.input += tokens
+                if s.kind != .sum { byModel[key]!.calls += Int(s.count) }
+            case "output": byModel[key]!.usage.output += tokens
+            default: break
+            }
+        }
+        for (key, calls) in callsByModel where byModel[key] != nil && byModel[key]!.calls == 0 {
+            byModel[key]!.calls = calls
+        }
+        for s in metrics.named("gen_ai.client.retries") where s.kind == .sum { retries += s.value }
+        for s in metrics.named("gen_ai.user.feedback.score") where s.kind == .histogram {
+            feedback.count += s.count
+            feedback.sum += s.sum
+            var merged: [String: UInt64] = Dictionary(uniqueKeysWithValues: feedback.histogram.map { ($0.0, $0.1) })
+            for (i, c) in s.bucketCounts.enumerated() where c > 0 {
+                let label = i < s.bounds.count ? "le_" + trim(s.bounds[i]) : "gt_" + trim(s.bounds.last ?? 0)
+                merged[label, default: 0] += c
+            }
+            feedback.histogram = merged.sorted { $0.key < $1.key }
+        }
+        models = Array(byModel.values)
+    }
+
+    private func trim(_ d: Double) -> String { d == d.rounded() ? String(Int64(d)) : String(d) }
+}

@@ -1,0 +1,212 @@
+import DequeModule
+import Semantics
+
+/// One stored span with its normalized role and the log events attached to it.
+public struct StoredSpan: Sendable {
+    public var raw: RawSpan
+    public var role: SpanRole
+    public var logEvents: [RawLogRecord]
+
+    public var isRoot: Bool { raw.parentSpanID.isZero }
+    public var isError: Bool { raw.statusCode == .error }
+    /// Ended spans have an end time at or after their start.
+    public var isOpen: Bool { raw.endNanos == 0 || raw.endNanos < raw.startNanos }
+}
+
+/// All spans of one trace, in arrival order.
+public struct TraceEntry: Sendable {
+    public let id: TraceID
+    public internal(set) var spans: [StoredSpan] = []
+    var indexBySpanID: [SpanID: Int] = [:]
+    let arrivalSequence: UInt64
+    public internal(set) var lastArrivalNanos: UInt64
+
+    init(id: TraceID, arrivalSequence: UInt64, nowNanos: UInt64) {
+        self.id = id
+        self.arrivalSequence = arrivalSequence
+        self.lastArrivalNanos = nowNanos
+    }
+
+    public func span(_ id: SpanID) -> StoredSpan? { indexBySpanID[id].map { spans[$0] } }
+    public var root: StoredSpan? { spans.first(where: \.isRoot) }
+}
+
+public struct StoreLimits: Sendable {
+    /// Stored spans at most; whole oldest traces are evicted past it.
+    public var maxSpans: Int
+    /// Log records waiting for a span that has not arrived yet.
+    public var maxPendingLogs: Int
+    /// Log records that name no span (kept for the report and drill-down).
+    public var maxUnlinkedLogs: Int
+    /// A trace with no root is shown as running until this long after its last span arrived.
+    public var inFlightTimeoutNanos: UInt64
+
+    /// About 1 GiB of spans at today's per-span footprint.
+    public static let defaultMaxSpans = 500_000
+
+    public init(maxSpans: Int = StoreLimits.defaultMaxSpans, maxPendingLogs: Int = 100_000,
+                maxUnlinkedLogs: Int = 10_000, inFlightTimeoutNanos: UInt64 = 300_000_000_000) {
+        self.maxSpans = max(1, maxSpans)
+        self.maxPendingLogs = maxPendingLogs
+        self.maxUnlinkedLogs = maxUnlinkedLogs
+        self.inFlightTimeoutNanos = inFlightTimeoutNanos
+    }
+}
+
+private struct SpanKey: Hashable {
+    var trace: TraceID
+    var span: SpanID
+}
+
+/// The bounded trace store. Not thread-safe: one writer applies whole batches (see `LiveStore`).
+public struct TraceStore: Sendable {
+    public let limits: StoreLimits
+    public private(set) var counters = IngestCounters()
+    public private(set) var traces: [TraceID: TraceEntry] = [:]
+    /// Trace ids by first arrival; eviction takes from the front.
+    private var arrivalOrder = Deque<TraceID>()
+    private var nextArrival: UInt64 = 0
+    private var pendingLogs: [SpanKey: [RawLogRecord]] = [:]
+    private var pendingLogOrder = Deque<SpanKey>()
+    private var pendingLogCount = 0
+    public private(set) var unlinkedLogs: [RawLogRecord] = []
+    public private(set) var metrics = MetricSeriesStore()
+    public private(set) var version: UInt64 = 0
+    private var rate = RateMeter()
+
+    // Indexes.
+    public private(set) var tracesByService: [String: Set<TraceID>] = [:]
+    public private(set) var tracesByModel: [String: Set<TraceID>] = [:]
+    public private(set) var tracesBySession: [String: Set<TraceID>] = [:]
+
+    public init(limits: StoreLimits = StoreLimits()) {
+        self.limits = limits
+    }
+
+    // MARK: Writing
+
+    public mutating func apply(_ batch: TelemetryBatch, nowNanos: UInt64) {
+        counters.receivedSpans += batch.spans.count + batch.rejectedSpans
+        counters.rejectedSpans += batch.rejectedSpans
+        counters.rejectedLogRecords += batch.rejectedLogs
+        counters.rejectedMetricPoints += batch.rejectedMetricPoints
+        rate.add(batch.spans.count, atNanos: nowNanos)
+        var touched = Set<TraceID>()
+        for span in batch.spans where insert(span, nowNanos: nowNanos) {
+            touched.insert(span.traceID)
+        }
+        for log in batch.logs { attach(log) }
+        for point in batch.metrics { metrics.apply(point) }
+        counters.metricPoints += batch.metrics.count
+        for id in touched { index(id) }
+        evictIfNeeded(protecting: nil)
+        if !batch.isEmpty || batch.rejectedSpans > 0 { version &+= 1 }
+    }
+
+    public mutating func recordRejectedRequest() {
+        counters.rejectedRequests += 1
+        version &+= 1
+    }
+
+    /// Returns false when the span was rejected (a duplicate of a stored span).
+    private mutating func insert(_ raw: RawSpan, nowNanos: UInt64) -> Bool {
+        let key = SpanKey(trace: raw.traceID, span: raw.spanID)
+        if traces[raw.traceID]?.indexBySpanID[raw.spanID] != nil {
+            counters.rejectedSpans += 1
+            return false
+        }
+        if traces[raw.traceID] == nil {
+            traces[raw.traceID] = TraceEntry(id: raw.traceID, arrivalSequence: nextArrival, nowNanos: nowNanos)
+            nextArrival += 1
+            arrivalOrder.append(raw.traceID)
+        }
+        var span = StoredSpan(raw: raw, role: Normalizer.role(of: raw), logEvents: [])
+        if let waiting = pendingLogs.removeValue(forKey: key) {
+            pendingLogCount -= waiting.count
+            for log in waiting { span.attach(log) }
+        }
+        traces[raw.traceID]!.indexBySpanID[raw.spanID] = traces[raw.traceID]!.spans.count
+        traces[raw.traceID]!.spans.append(span)
+        traces[raw.traceID]!.lastArrivalNanos = nowNanos
+        counters.storedSpans += 1
+        return true
+    }
+
+    /// Log events attach to their span whether they arrive before or after it.
+    private mutating func attach(_ log: RawLogRecord) {
+        counters.logRecords += 1
+        guard !log.traceID.isZero, !log.spanID.isZero else {
+            unlinkedLogs.append(log)
+            if unlinkedLogs.count > limits.maxUnlinkedLogs { unlinkedLogs.removeFirst(unlinkedLogs.count / 2) }
+            return
+        }
+        if let index = traces[log.traceID]?.indexBySpanID[log.spanID] {
+            traces[log.traceID]!.spans[index].attach(log)
+            return
+        }
+        let key = SpanKey(trace: log.traceID, span: log.spanID)
+        if pendingLogs[key] == nil { pendingLogOrder.append(key) }
+        pendingLogs[key, default: []].append(log)
+        pendingLogCount += 1
+        while pendingLogCount > limits.maxPendingLogs, let oldest = pendingLogOrder.popFirst() {
+            if let dropped = pendingLogs.removeValue(forKey: oldest) {
+                pendingLogCount -= dropped.count
+                unlinkedLogs.append(contentsOf: dropped)
+            }
+        }
+    }
+
+    /// Evicts whole traces, oldest first, until the span limit holds.
+    private mutating func evictIfNeeded(protecting: TraceID?) {
+        while counters.storedSpans > limits.maxSpans, let oldest = arrivalOrder.popFirst() {
+            guard let entry = traces.removeValue(forKey: oldest) else { continue }
+            counters.storedSpans -= entry.spans.count
+            counters.evictedSpans += entry.spans.count
+            unindex(entry)
+        }
+    }
+
+    private mutating func index(_ id: TraceID) {
+        guard let entry = traces[id] else { return }
+        let summary = TraceSummarizer.summarize(entry, nowNanos: 0, inFlightTimeoutNanos: .max)
+        tracesByService[summary.serviceName, default: []].insert(id)
+        for model in summary.models { tracesByModel[model, default: []].insert(id) }
+        if !summary.sessionID.isEmpty { tracesBySession[summary.sessionID, default: []].insert(id) }
+    }
+
+    private mutating func unindex(_ entry: TraceEntry) {
+        let summary = TraceSummarizer.summarize(entry, nowNanos: 0, inFlightTimeoutNanos: .max)
+        func remove(_ key: String, from index: inout [String: Set<TraceID>]) {
+            index[key]?.remove(entry.id)
+            if index[key]?.isEmpty == true { index[key] = nil }
+        }
+        for span in entry.spans { remove(span.raw.origin.serviceName, from: &tracesByService) }
+        for model in summary.models { remove(model, from: &tracesByModel) }
+        if !summary.sessionID.isEmpty { remove(summary.sessionID, from: &tracesBySession) }
+    }
+
+    // MARK: Reading
+
+    public func snapshot(nowNanos: UInt64) -> StoreSnapshot {
+        let summaries = traces.values
+            .map { TraceSummarizer.summarize($0, nowNanos: nowNanos, inFlightTimeoutNanos: limits.inFlightTimeoutNanos) }
+            .sorted { ($0.startNanos, $0.traceID) > ($1.startNanos, $1.traceID) }
+        return StoreSnapshot(counters: counters, traces: summaries, spansPerSecond: rate.perSecond(atNanos: nowNanos),
+                             takenAtNanos: nowNanos, version: version)
+    }
+
+    public func trace(_ id: TraceID) -> TraceEntry? { traces[id] }
+}
+
+extension StoredSpan {
+    mutating func attach(_ log: RawLogRecord) {
+        logEvents.append(log)
+        // Streaming calls of some instrumentations carry their finish reason only in the choice event.
+        if case .llm(var call) = role, call.rawFinishReasons.isEmpty, log.eventName == "gen_ai.choice",
+           let reason = log.body["finish_reason"]?.stringValue, !reason.isEmpty {
+            call.rawFinishReasons = [reason]
+            call.finishReasons = [Normalizer.normalizedFinishReason(reason)]
+            role = .llm(call)
+        }
+    }
+}
