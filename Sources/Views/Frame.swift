@@ -1,0 +1,27 @@
+import Store
+
+/// The whole screen for one frame.
+public enum Frame {
+    public static func render(_ snapshot: StoreSnapshot, state: ViewState, size: Size, context: FrameContext) -> Canvas {
+        var canvas = Canvas(size: size)
+        guard size.width > 0, size.height > 0 else { return canvas }
+        let state = state.reconciled(with: snapshot, screen: size)
+        let layout = MainLayout(size: size)
+        canvas.draw(HeaderView.render(snapshot, context: context, width: size.width), x: 0, y: layout.header.y)
+        if layout.traceList.height > 0 {
+            let list = TraceListView.render(snapshot, state: state, size: Size(width: layout.traceList.width, height: layout.traceList.height),
+                                            focused: state.focusedPane == .traceList && !state.helpVisible, context: context)
+            canvas.draw(list, x: layout.traceList.x, y: layout.traceList.y)
+        }
+        if layout.hintBar.height > 0 {
+            canvas.draw(HintBarView.render(context.keys, context: state.keyContext, width: size.width), x: 0, y: layout.hintBar.y)
+        }
+        if state.helpVisible {
+            let overlayArea = Size(width: size.width - 2, height: layout.traceList.height)
+            let overlay = HelpOverlayView.render(context.keys, screen: overlayArea)
+            canvas.draw(overlay, x: (size.width - overlay.width) / 2,
+                        y: layout.traceList.y + max(0, (layout.traceList.height - overlay.height) / 2))
+        }
+        return canvas
+    }
+}

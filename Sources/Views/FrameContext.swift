@@ -1,0 +1,49 @@
+/// Where the receivers listen, as shown in the header and the empty state (`127.0.0.1:4318`); nil when off.
+public struct ListenEndpoints: Sendable, Hashable {
+    public var grpc: String?
+    public var http: String?
+    public init(grpc: String? = nil, http: String? = nil) {
+        self.grpc = grpc
+        self.http = http
+    }
+}
+
+/// Facts about the world outside the snapshot that a frame shows.
+public struct FrameContext: Sendable {
+    public var endpoints: ListenEndpoints
+    /// Offset applied to show start times in local time (see `LocalTime`).
+    public var utcOffsetSeconds: Int
+    public var keys: KeyTable
+
+    public init(endpoints: ListenEndpoints, utcOffsetSeconds: Int = 0, keys: KeyTable = .standard) {
+        self.endpoints = endpoints
+        self.utcOffsetSeconds = utcOffsetSeconds
+        self.keys = keys
+    }
+}
+
+/// A run of text with one style, for lines assembled from parts.
+public struct Span: Sendable, Hashable {
+    public var text: String
+    public var style: Style
+    public init(_ text: String, _ style: Style = .text) {
+        self.text = text
+        self.style = style
+    }
+}
+
+extension Array where Element == Span {
+    var displayWidth: Int { reduce(0) { $0 + DisplayWidth.of($1.text) } }
+}
+
+extension Canvas {
+    /// Writes spans one after another from (x, y) within `limit` columns; returns the columns used.
+    @discardableResult
+    mutating func put(_ spans: [Span], x: Int, y: Int, limit: Int) -> Int {
+        var used = 0
+        for span in spans where used < limit {
+            used += put(span.text, x: x + used, y: y, style: span.style, limit: limit - used)
+        }
+        return used
+    }
+}

@@ -1,0 +1,36 @@
+import Store
+
+/// The one-line header: name, endpoints, ingest rate and exact span accounting.
+public enum HeaderView {
+    public static func render(_ snapshot: StoreSnapshot, context: FrameContext, width: Int) -> Canvas {
+        var canvas = Canvas(size: Size(width: width, height: 1))
+        let counters = snapshot.counters
+        let label = Style(.muted)
+        // Lower priority numbers are kept longest when the line is too narrow.
+        var groups: [(priority: Int, spans: [Span])] = [(0, [Span("tokentop", Style(.title, .bold))])]
+        if let grpc = context.endpoints.grpc { groups.append((2, [Span("grpc ", label), Span(grpc)])) }
+        if let http = context.endpoints.http { groups.append((2, [Span("http ", label), Span(http)])) }
+        let live = snapshot.spansPerSecond > 0
+        groups.append((1, [Span("●", Style(live ? .ok : .muted)), Span(" " + Format.rate(snapshot.spansPerSecond)),
+                           Span(" spans/s", label)]))
+        groups.append((1, [Span("traces ", label), Span(Format.compact(snapshot.traces.count))]))
+        groups.append((3, [Span("recv ", label), Span(Format.compact(counters.receivedSpans))]))
+        groups.append((5, [Span("stored ", label), Span(Format.compact(counters.storedSpans))]))
+        groups.append((4, [Span("evict ", label), Span(Format.compact(counters.evictedSpans))]))
+        groups.append((3, [Span("rej ", label),
+                           Span(Format.compact(counters.rejectedSpans), Style(counters.rejectedSpans > 0 ? .warning : .text))]))
+
+        let gap = 2, margin = 1
+        var kept = groups
+        func totalWidth() -> Int { kept.reduce(0) { $0 + $1.spans.displayWidth } + gap * max(0, kept.count - 1) + margin }
+        while totalWidth() > width, let lowest = kept.map(\.priority).max(), lowest > 0,
+              let drop = kept.lastIndex(where: { $0.priority == lowest }) {
+            kept.remove(at: drop)
+        }
+        var x = margin
+        for group in kept {
+            x += canvas.put(group.spans, x: x, y: 0, limit: width - x) + gap
+        }
+        return canvas
+    }
+}

@@ -1,0 +1,59 @@
+/// The bottom line: the current context's hint-bar bindings from the key table.
+public enum HintBarView {
+    public static func render(_ keys: KeyTable, context: KeyContext, width: Int) -> Canvas {
+        var canvas = Canvas(size: Size(width: width, height: 1))
+        let hints = keys.bindings(in: context).filter(\.onHintBar)
+        // The help hint is kept whatever else is dropped, so everything stays discoverable.
+        let essential = hints.filter { $0.action == .showHelp || $0.action == .closeHelp }
+        let gap = 2, margin = 1
+        func columns(of binding: KeyBinding) -> Int { DisplayWidth.of(binding.keyLabel) + 1 + DisplayWidth.of(binding.help) }
+        var budget = width - margin - essential.reduce(0) { $0 + columns(of: $1) + gap }
+        var shown: [KeyBinding] = []
+        for binding in hints {
+            if essential.contains(binding) { shown.append(binding); continue }
+            let need = columns(of: binding) + gap
+            if need <= budget {
+                shown.append(binding)
+                budget -= need
+            }
+        }
+        var x = margin
+        for binding in shown where x < width {
+            x += canvas.put(binding.keyLabel, x: x, y: 0, style: Style(.hint_key, .bold))
+            x += canvas.put(" " + binding.help, x: x, y: 0, style: Style(.hint_text))
+            x += gap
+        }
+        return canvas
+    }
+}
+
+/// The `?` screen: every binding of every context, straight from the key table.
+public enum HelpOverlayView {
+    /// The overlay box, sized to its content and clamped to `screen`.
+    public static func render(_ keys: KeyTable, screen: Size) -> Canvas {
+        var lines: [[Span]] = []
+        let keyColumn = keys.bindings.map { DisplayWidth.of($0.keyLabel) }.max() ?? 0
+        for context in KeyContext.allCases {
+            let bindings = keys.bindings(in: context)
+            guard !bindings.isEmpty else { continue }
+            if !lines.isEmpty { lines.append([]) }
+            lines.append([Span(context.title, Style(.header, .bold))])
+            for binding in bindings {
+                let label = binding.keyLabel
+                let padding = String(repeating: " ", count: keyColumn - DisplayWidth.of(label) + 2)
+                lines.append([Span("  "), Span(label, Style(.hint_key, .bold)), Span(padding), Span(binding.help, Style(.overlay))])
+            }
+        }
+        let contentWidth = lines.map(\.displayWidth).max() ?? 0
+        let size = Size(width: min(screen.width, contentWidth + 4), height: min(screen.height, lines.count + 2))
+        var canvas = Canvas(size: size, fill: Style(.overlay))
+        canvas.box(canvas.bounds, title: "Keys", border: Style(.border_focused), titleStyle: Style(.title, .bold))
+        for (offset, line) in lines.enumerated() where offset + 1 < size.height - 1 {
+            let spans = line.map { span in
+                Span(span.text, span.style.role == .text ? Style(.overlay) : span.style)
+            }
+            canvas.put(spans, x: 2, y: offset + 1, limit: size.width - 3)
+        }
+        return canvas
+    }
+}

@@ -1,0 +1,110 @@
+/// A decoded key press, independent of the terminal library.
+public enum Key: Sendable, Hashable {
+    case character(Character)
+    case up, down, left, right
+    case pageUp, pageDown, home, end
+    case enter, escape, tab, backTab, backspace, delete
+    case function(Int)
+    /// Ctrl plus a letter, lowercase (`.control("c")`).
+    case control(Character)
+    /// The terminal changed size.
+    case resize
+
+    /// How the key is written on the hint bar and in help.
+    public var label: String {
+        switch self {
+        case .character(" "): "Space"
+        case .character(let c): String(c)
+        case .up: "↑"
+        case .down: "↓"
+        case .left: "←"
+        case .right: "→"
+        case .pageUp: "PgUp"
+        case .pageDown: "PgDn"
+        case .home: "Home"
+        case .end: "End"
+        case .enter: "⏎"
+        case .escape: "Esc"
+        case .tab: "Tab"
+        case .backTab: "S-Tab"
+        case .backspace: "Bksp"
+        case .delete: "Del"
+        case .function(let n): "F\(n)"
+        case .control(let c): "^" + String(c).uppercased()
+        case .resize: "resize"
+        }
+    }
+}
+
+/// Where keys are interpreted; each context has its own bindings.
+public enum KeyContext: String, CaseIterable, Sendable, Hashable {
+    case traceList
+    case help
+
+    public var title: String {
+        switch self {
+        case .traceList: "Trace list"
+        case .help: "Help"
+        }
+    }
+}
+
+public enum Action: String, CaseIterable, Sendable, Hashable {
+    case moveUp, moveDown, moveTop, moveBottom, pageUp, pageDown
+    case open
+    case cycleTheme
+    case showHelp, closeHelp
+    case quit
+}
+
+public struct KeyBinding: Sendable, Hashable {
+    public var keys: [Key]
+    public var context: KeyContext
+    public var action: Action
+    /// A few words for help and the hint bar.
+    public var help: String
+    /// Shown on the hint bar; when space runs out, later hints go first.
+    public var onHintBar: Bool
+
+    public init(_ keys: [Key], _ context: KeyContext, _ action: Action, _ help: String, onHintBar: Bool = false) {
+        self.keys = keys
+        self.context = context
+        self.action = action
+        self.help = help
+        self.onHintBar = onHintBar
+    }
+
+    /// `j/↓`
+    public var keyLabel: String { keys.map(\.label).joined(separator: "/") }
+}
+
+/// The one table that drives key handling, the help screen and the hint bar.
+public struct KeyTable: Sendable {
+    public var bindings: [KeyBinding]
+
+    public init(_ bindings: [KeyBinding]) {
+        self.bindings = bindings
+    }
+
+    public static let standard = KeyTable([
+        KeyBinding([.character("j"), .down], .traceList, .moveDown, "down", onHintBar: true),
+        KeyBinding([.character("k"), .up], .traceList, .moveUp, "up", onHintBar: true),
+        KeyBinding([.character("g"), .home], .traceList, .moveTop, "newest (follow)"),
+        KeyBinding([.character("G"), .end], .traceList, .moveBottom, "oldest"),
+        KeyBinding([.pageUp, .control("b")], .traceList, .pageUp, "page up"),
+        KeyBinding([.pageDown, .control("f")], .traceList, .pageDown, "page down"),
+        KeyBinding([.enter], .traceList, .open, "open trace", onHintBar: true),
+        KeyBinding([.character("t")], .traceList, .cycleTheme, "next theme", onHintBar: true),
+        KeyBinding([.character("?")], .traceList, .showHelp, "help", onHintBar: true),
+        KeyBinding([.character("q")], .traceList, .quit, "quit", onHintBar: true),
+        KeyBinding([.escape, .character("q"), .character("?")], .help, .closeHelp, "close help", onHintBar: true),
+    ])
+
+    public func bindings(in context: KeyContext) -> [KeyBinding] {
+        bindings.filter { $0.context == context }
+    }
+
+    public func action(for key: Key, in context: KeyContext) -> Action? {
+        bindings.first { $0.context == context && $0.keys.contains(key) }?.action
+    }
+}

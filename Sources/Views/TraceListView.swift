@@ -1,0 +1,236 @@
+import Semantics
+import Store
+
+/// The live list of traces, newest first, with the selection highlighted.
+public enum TraceListView {
+    public static func render(_ snapshot: StoreSnapshot, state: ViewState, size: Size, focused: Bool,
+                              context: FrameContext) -> Canvas {
+        var canvas = Canvas(size: size)
+        let running = snapshot.traces.reduce(0) { $0 + ($1.inFlight ? 1 : 0) }
+        let title = "Traces (\(Format.grouped(running)) running · \(Format.grouped(snapshot.traces.count - running)) done)"
+        canvas.box(canvas.bounds, title: title, border: Style(focused ? .border_focused : .border))
+        let inner = canvas.bounds.inset
+        guard inner.width > 0, inner.height > 0 else { return canvas }
+        guard !snapshot.traces.isEmpty else {
+            EmptyStateView.draw(into: &canvas, area: inner, endpoints: context.endpoints)
+            return canvas
+        }
+        let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
+        let columns = TraceColumns(width: content.width)
+        columns.drawTitles(into: &canvas, x: content.x, y: content.y)
+        let rows = content.height - 1
+        let visible = snapshot.traces.dropFirst(state.scrollOffset).prefix(rows)
+        for (offset, trace) in visible.enumerated() {
+            let y = content.y + 1 + offset
+            let index = state.scrollOffset + offset
+            columns.drawRow(trace, into: &canvas, x: content.x, y: y, now: snapshot.takenAtNanos,
+                            utcOffsetSeconds: context.utcOffsetSeconds)
+            if index == state.selectedIndex {
+                canvas.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: Style(.selected, .bold))
+            }
+        }
+        if state.scrollOffset + rows < snapshot.traces.count {
+            let more = snapshot.traces.count - state.scrollOffset - rows
+            let note = " ↓ \(Format.grouped(more)) more "
+            let noteWidth = DisplayWidth.of(note)
+            if noteWidth + 4 <= canvas.width {
+                canvas.put(note, x: canvas.width - noteWidth - 2, y: canvas.height - 1, style: Style(.muted))
+            }
+        }
+        return canvas
+    }
+}
+
+/// The status of a trace as one mark.
+public enum TraceStatus: Sendable, Equatable {
+    case running, ok, error, truncated
+
+    public init(_ trace: TraceSummary) {
+        if trace.inFlight { self = .running } else if trace.errorSpans > 0 { self = .error }
+        else if trace.truncatedCalls > 0 { self = .truncated } else { self = .ok }
+    }
+
+    public var mark: String {
+        switch self {
+        case .running: "▶"
+        case .ok: "✓"
+        case .error: "✗"
+        case .truncated: "✂"
+        }
+    }
+
+    public var role: StyleRole {
+        switch self {
+        case .running: .running
+        case .ok: .ok
+        case .error: .error
+        case .truncated: .truncated
+        }
+    }
+}
+
+/// Which columns fit a width, and how wide each is.
+struct TraceColumns {
+    enum Column: CaseIterable {
+        case status, started, name, service, llm, tool, tokens, duration, cost, errors
+
+        var minWidth: Int {
+            switch self {
+            case .status: 1
+            case .started: 8
+            case .name: 16
+            case .service: 10
+            case .llm: 3
+            case .tool: 4
+            case .tokens: 13
+            case .duration: 6
+            case .cost: 7
+            case .errors: 5
+            }
+        }
+
+        var title: String {
+            switch self {
+            case .status: ""
+            case .started: "started"
+            case .name: "agent / root"
+            case .service: "service"
+            case .llm: "llm"
+            case .tool: "tool"
+            case .tokens: "tokens in→out"
+            case .duration: "time"
+            case .cost: "cost"
+            case .errors: "err"
+            }
+        }
+
+        var alignment: Canvas.Alignment {
+            switch self {
+            case .llm, .tool, .tokens, .duration, .cost, .errors: .right
+            default: .left
+            }
+        }
+
+        /// Columns in the order they are kept as the width shrinks.
+        static let keepOrder: [Column] = [.status, .name, .tokens, .duration, .cost, .started, .llm, .tool, .service, .errors]
+    }
+
+    private(set) var layout: [(column: Column, x: Int, width: Int)] = []
+
+    init(width: Int) {
+        var widths: [Column: Int] = [:]
+        var used = 0
+        for column in Column.keepOrder {
+            let need = column.minWidth + (widths.isEmpty ? 0 : 1)
+            if used + need <= width {
+                widths[column] = column.minWidth
+                used += need
+            }
+        }
+        if widths[.name] == nil, width > 2 {
+            widths[.name] = width - used - (widths.isEmpty ? 0 : 1)
+            used = width
+        }
+        // Spare room goes to the name, then the service, then the name again.
+        var spare = width - used
+        for (column, cap) in [(Column.name, 40), (.service, 24), (.name, Int.max)] where spare > 0 {
+            guard let current = widths[column] else { continue }
+            let grow = min(spare, max(0, cap - current))
+            widths[column] = current + grow
+            spare -= grow
+        }
+        var x = 0
+        for column in Column.allCases {
+            guard let columnWidth = widths[column] else { continue }
+            layout.append((column, x, columnWidth))
+            x += columnWidth + 1
+        }
+    }
+
+    var columns: [Column] { layout.map(\.column) }
+
+    func drawTitles(into canvas: inout Canvas, x: Int, y: Int) {
+        for entry in layout {
+            canvas.put(entry.column.title, x: x + entry.x, y: y, width: entry.width, style: Style(.header, .bold),
+                       align: entry.column.alignment)
+        }
+    }
+
+    func drawRow(_ trace: TraceSummary, into canvas: inout Canvas, x: Int, y: Int, now: UInt64, utcOffsetSeconds: Int) {
+        let status = TraceStatus(trace)
+        for entry in layout {
+            let cellX = x + entry.x
+            let spans = cellSpans(entry.column, trace: trace, status: status, now: now, utcOffsetSeconds: utcOffsetSeconds)
+            let textWidth = spans.displayWidth
+            if spans.count == 1 {
+                canvas.put(spans[0].text, x: cellX, y: y, width: entry.width, style: spans[0].style, align: entry.column.alignment)
+            } else {
+                let start = entry.column.alignment == .right ? cellX + max(0, entry.width - textWidth) : cellX
+                canvas.put(spans, x: start, y: y, limit: entry.width - (start - cellX))
+            }
+        }
+    }
+
+    private func cellSpans(_ column: Column, trace: TraceSummary, status: TraceStatus, now: UInt64,
+                           utcOffsetSeconds: Int) -> [Span] {
+        switch column {
+        case .status:
+            return [Span(status.mark, Style(status.role, .bold))]
+        case .started:
+            return [Span(Format.clock(unixNanos: trace.startNanos, utcOffsetSeconds: utcOffsetSeconds), Style(.muted))]
+        case .name:
+            return [Span(trace.agentName ?? trace.rootName, Style(trace.isAgentTrace ? .accent : .text))]
+        case .service:
+            return [Span(trace.serviceName, Style(.muted))]
+        case .llm:
+            return [Span(trace.llmCalls > 0 ? Format.compact(trace.llmCalls) : "·", Style(trace.llmCalls > 0 ? .text : .muted))]
+        case .tool:
+            return [Span(trace.toolCalls > 0 ? Format.compact(trace.toolCalls) : "·", Style(trace.toolCalls > 0 ? .text : .muted))]
+        case .tokens:
+            guard !trace.usage.isZero || trace.llmCalls > 0 else { return [Span("·", Style(.muted))] }
+            return [Span(pad(Format.compact(trace.usage.input), 6), Style(.tokens_in)), Span("→", Style(.muted)),
+                    Span(pad(Format.compact(trace.usage.output), 6), Style(.tokens_out))]
+        case .duration:
+            if trace.inFlight {
+                let elapsed = now > trace.startNanos ? now - trace.startNanos : trace.durationNanos
+                return [Span(Format.duration(nanos: elapsed), Style(.running))]
+            }
+            return [Span(Format.duration(nanos: trace.durationNanos))]
+        case .cost:
+            if let cost = trace.costUSD { return [Span(Format.cost(cost), Style(.cost))] }
+            return trace.llmCalls > 0 ? [Span("?", Style(.warning))] : [Span("·", Style(.muted))]
+        case .errors:
+            return trace.errorSpans > 0 ? [Span("✗" + Format.compact(trace.errorSpans), Style(.error, .bold))] : [Span("")]
+        }
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}
+
+/// What the list shows before any trace has arrived: how to send one.
+enum EmptyStateView {
+    static func draw(into canvas: inout Canvas, area: Rect, endpoints: ListenEndpoints) {
+        var lines: [[Span]] = [[Span("No traces yet.", Style(.title, .bold))], []]
+        let command = Style(.accent)
+        if endpoints.http != nil || endpoints.grpc != nil {
+            lines.append([Span("Point any OpenTelemetry SDK or collector at tokentop:")])
+            lines.append([])
+        }
+        if let http = endpoints.http {
+            lines.append([Span("  OTLP/HTTP  ", Style(.muted)), Span("OTEL_EXPORTER_OTLP_ENDPOINT=http://\(http)", command)])
+        }
+        if let grpc = endpoints.grpc {
+            lines.append([Span("  OTLP/gRPC  ", Style(.muted)), Span("OTEL_EXPORTER_OTLP_PROTOCOL=grpc", command)])
+            lines.append([Span("             ", Style(.muted)), Span("OTEL_EXPORTER_OTLP_ENDPOINT=http://\(grpc)", command)])
+        }
+        lines.append([])
+        lines.append([Span("To see prompts and completions as well:", Style(.muted))])
+        lines.append([Span("  OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true", command)])
+        let top = area.y + max(0, (area.height - lines.count) / 3)
+        for (offset, line) in lines.enumerated() where top + offset < area.maxY {
+            canvas.put(line, x: area.x + 2, y: top + offset, limit: area.width - 3)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Semantics
+import Store
+
+public enum Pane: String, Sendable, Hashable {
+    case traceList
+}
+
+/// Everything the screen remembers between frames. Changed only by `reduce`.
+public struct ViewState: Sendable, Equatable {
+    /// Row of the selected trace in `snapshot.traces`.
+    public var selectedIndex = 0
+    /// The selected trace, so the selection stays on it as new traces arrive above.
+    /// nil means "follow the newest trace".
+    public var selectedTraceID: TraceID?
+    /// First trace row shown.
+    public var scrollOffset = 0
+    public var helpVisible = false
+    public var focusedPane = Pane.traceList
+    /// Index into the executable's theme list; `cycleTheme` advances it.
+    public var themeIndex = 0
+    public var quitRequested = false
+
+    public init() {}
+
+    /// The context whose key bindings apply now.
+    public var keyContext: KeyContext {
+        if helpVisible { return .help }
+        switch focusedPane {
+        case .traceList: return .traceList
+        }
+    }
+
+    /// Brings selection and scrolling in line with a new snapshot or screen size.
+    public func reconciled(with snapshot: StoreSnapshot, screen: Size) -> ViewState {
+        var state = self
+        let traces = snapshot.traces
+        guard !traces.isEmpty else {
+            state.selectedIndex = 0
+            state.scrollOffset = 0
+            return state
+        }
+        if let id = selectedTraceID {
+            if let index = traces.firstIndex(where: { $0.traceID == id }) {
+                // Rows that arrived above the selection scroll the view with it, so nothing jumps.
+                state.scrollOffset += index - selectedIndex
+                state.selectedIndex = index
+            } else {
+                state.selectedIndex = min(selectedIndex, traces.count - 1)
+                state.selectedTraceID = traces[state.selectedIndex].traceID
+            }
+        } else {
+            state.selectedIndex = 0
+        }
+        let rows = max(1, MainLayout(size: screen).visibleTraceRows)
+        state.scrollOffset = min(state.scrollOffset, state.selectedIndex)
+        state.scrollOffset = max(state.scrollOffset, state.selectedIndex - rows + 1)
+        state.scrollOffset = max(0, min(state.scrollOffset, traces.count - rows))
+        return state
+    }
+}
+
+/// Applies one action. Pure: the same inputs always give the same state.
+public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot, screen: Size) -> ViewState {
+    var state = state.reconciled(with: snapshot, screen: screen)
+    let traces = snapshot.traces
+    let page = max(1, MainLayout(size: screen).visibleTraceRows)
+
+    func select(_ index: Int) {
+        guard !traces.isEmpty else { return }
+        state.selectedIndex = max(0, min(index, traces.count - 1))
+        state.selectedTraceID = traces[state.selectedIndex].traceID
+    }
+
+    switch action {
+    case .moveDown: select(state.selectedIndex + 1)
+    case .moveUp: select(state.selectedIndex - 1)
+    case .moveTop:
+        state.selectedIndex = 0
+        state.selectedTraceID = nil
+    case .moveBottom: select(traces.count - 1)
+    case .pageDown:
+        state.scrollOffset += page
+        select(state.selectedIndex + page)
+    case .pageUp:
+        state.scrollOffset -= page
+        select(state.selectedIndex - page)
+    case .open:
+        break  // The trace screen is not there yet.
+    case .cycleTheme: state.themeIndex += 1
+    case .showHelp: state.helpVisible = true
+    case .closeHelp: state.helpVisible = false
+    case .quit: state.quitRequested = true
+    }
+    return state.reconciled(with: snapshot, screen: screen)
+}
+
+/// Looks the key up in the table for the current context and applies its action; unbound keys change nothing
+/// but a resize, which re-fits the selection to the new size.
+public func reduce(_ state: ViewState, key: Key, snapshot: StoreSnapshot, screen: Size,
+                   keys: KeyTable = .standard) -> ViewState {
+    guard let action = keys.action(for: key, in: state.keyContext) else {
+        return state.reconciled(with: snapshot, screen: screen)
+    }
+    return reduce(state, action, snapshot: snapshot, screen: screen)
+}
