@@ -68,7 +68,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "Ingest"], swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Semantics", "Ingest"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Semantics"], swiftSettings: strict),
         .testTarget(
             name: "IngestTests",
             dependencies: ["Ingest", "OTLPWire", "Semantics",

@@ -58,9 +58,37 @@ public enum ColorDegradation {
         return distance(xtermRGB(grey), (r, g, b)) < distance(xtermRGB(cube), (r, g, b)) ? grey : cube
     }
 
-    /// Nearest of the first `count` basic colours.
+    /// The basic colour of the same hue and brightness (0–7 when `count` is 8). Matching by hue rather
+    /// than RGB distance keeps muted greens and reds from turning grey.
     public static func nearestBasic(_ r: UInt8, _ g: UInt8, _ b: UInt8, count: Int = 16) -> Int {
-        (0..<min(count, 16)).min { distance(basicRGB[$0], (r, g, b)) < distance(basicRGB[$1], (r, g, b)) }!
+        let red = Int(r), green = Int(g), blue = Int(b)
+        let high = max(red, green, blue), low = min(red, green, blue)
+        let chroma = high - low
+        let allowBright = count >= 16
+        if high < 40 || chroma * 10 < high * 3 {
+            let level = (red + green + blue) / 3
+            switch level {
+            case ..<64: return 0
+            case ..<160: return allowBright ? 8 : 0
+            case ..<224: return 7
+            default: return allowBright ? 15 : 7
+            }
+        }
+        var hue: Double
+        let c = Double(chroma)
+        if high == red {
+            hue = 60 * (Double(green - blue) / c)
+        } else if high == green {
+            hue = 60 * (Double(blue - red) / c + 2)
+        } else {
+            hue = 60 * (Double(red - green) / c + 4)
+        }
+        if hue < 0 { hue += 360 }
+        // Sectors centred on red, yellow, green, cyan, blue, magenta.
+        let ansiBySector = [1, 3, 2, 6, 4, 5]
+        let sector = Int((hue + 30).truncatingRemainder(dividingBy: 360) / 60)
+        let bright = allowBright && (high >= 230 || low >= 128)
+        return ansiBySector[sector] + (bright ? 8 : 0)
     }
 
     /// Squared distance weighted for how the eye sees red, green and blue.

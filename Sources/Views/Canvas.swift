@@ -170,7 +170,7 @@ public struct Canvas: Sendable, Hashable {
         put("┘", x: right, y: bottom, style: border)
         if let title, rect.width > 4 {
             let room = rect.width - 4
-            let written = put(" " + Self.fit(title, width: room - 1), x: rect.x + 1, y: rect.y, style: titleStyle, limit: room)
+            let written = put(" " + Self.fit(title, width: room), x: rect.x + 1, y: rect.y, style: titleStyle, limit: room + 1)
             put(" ", x: rect.x + 1 + written, y: rect.y, style: titleStyle, limit: 1)
         }
     }

@@ -7,7 +7,8 @@ public enum Format {
         if magnitude < 1000 { return sign + String(magnitude) }
         let units: [(UInt64, String)] = [(1_000, "k"), (1_000_000, "M"), (1_000_000_000, "G"), (1_000_000_000_000, "T")]
         for (index, (scale, suffix)) in units.enumerated() {
-            let tenths = (magnitude * 10 + scale / 2) / scale  // value in tenths of the unit, rounded
+            let tenth = scale / 10
+            let tenths = (magnitude + tenth / 2) / tenth  // value in tenths of the unit, rounded
             let isLast = index == units.count - 1
             if tenths < 1000 {
                 return sign + "\(tenths / 10).\(tenths % 10)" + suffix
@@ -51,7 +52,7 @@ public enum Format {
         duration(nanos: seconds.isFinite && seconds > 0 ? UInt64(min(seconds, 1e11) * 1e9) : 0)
     }
 
-    /// `$0` for zero, `$0.0017`, `$0.011`, `$1.23`, `$123`, `$12,345`; `?` when unknown (never `$0`).
+    /// `$0` for zero, `$0.0017`, `$0.001`, `$0.011`, `$1.23`, `$123`, `$12,345`; `?` when unknown (never `$0`).
     public static func cost(_ usd: Double?) -> String {
         guard let usd, usd.isFinite else { return "?" }
         let sign = usd < 0 ? "-" : ""
@@ -60,7 +61,11 @@ public enum Format {
         if value >= 100 { return sign + "$" + grouped(Int64(value.rounded())) }
         if value >= 1 { return sign + "$" + fixed(value, decimals: 2) }
         if value >= 0.01 { return sign + "$" + fixed(value, decimals: 3) }
-        if value >= 0.0001 { return sign + "$" + fixed(value, decimals: 4) }
+        if value >= 0.0001 {
+            var digits = fixed(value, decimals: 4)
+            while digits.hasSuffix("0"), digits.count > 5 { digits.removeLast() }  // keep "0.00x" at least
+            return sign + "$" + digits
+        }
         return sign + "<$0.0001"
     }
 

@@ -29,15 +29,21 @@ public enum TraceListView {
                 canvas.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: Style(.selected, .bold))
             }
         }
-        if state.scrollOffset + rows < snapshot.traces.count {
-            let more = snapshot.traces.count - state.scrollOffset - rows
-            let note = " ↓ \(Format.grouped(more)) more "
-            let noteWidth = DisplayWidth.of(note)
-            if noteWidth + 4 <= canvas.width {
-                canvas.put(note, x: canvas.width - noteWidth - 2, y: canvas.height - 1, style: Style(.muted))
-            }
-        }
+        let below = snapshot.traces.count - state.scrollOffset - rows
+        if below > 0 { canvas.putBorderNote(" ↓ \(Format.grouped(below)) more ", y: canvas.height - 1) }
+        if state.scrollOffset > 0 { canvas.putBorderNote(" ↑ \(Format.grouped(state.scrollOffset)) more ", y: 0) }
         return canvas
+    }
+}
+
+extension Canvas {
+    /// A short note at the right end of a border line, when it fits without covering the title.
+    mutating func putBorderNote(_ note: String, y: Int) {
+        let noteWidth = DisplayWidth.of(note)
+        let x = width - noteWidth - 2
+        guard x > 2, (0..<noteWidth).allSatisfy({ self[x + $0, y].style.role == .border || self[x + $0, y].style.role == .border_focused })
+        else { return }
+        put(note, x: x, y: y, style: Style(.muted))
     }
 }
 
@@ -78,9 +84,9 @@ struct TraceColumns {
             switch self {
             case .status: 1
             case .started: 8
-            case .name: 16
+            case .name: 15
             case .service: 10
-            case .llm: 3
+            case .llm: 4
             case .tool: 4
             case .tokens: 13
             case .duration: 6
@@ -122,18 +128,17 @@ struct TraceColumns {
         var used = 0
         for column in Column.keepOrder {
             let need = column.minWidth + (widths.isEmpty ? 0 : 1)
-            if used + need <= width {
-                widths[column] = column.minWidth
-                used += need
-            }
+            guard used + need <= width else { break }
+            widths[column] = column.minWidth
+            used += need
         }
         if widths[.name] == nil, width > 2 {
             widths[.name] = width - used - (widths.isEmpty ? 0 : 1)
             used = width
         }
-        // Spare room goes to the name, then the service, then the name again.
+        // Spare room widens the name, then the service; beyond that it stays free on the right.
         var spare = width - used
-        for (column, cap) in [(Column.name, 40), (.service, 24), (.name, Int.max)] where spare > 0 {
+        for (column, cap) in [(Column.name, 48), (.service, 28)] where spare > 0 {
             guard let current = widths[column] else { continue }
             let grow = min(spare, max(0, cap - current))
             widths[column] = current + grow
@@ -211,6 +216,14 @@ struct TraceColumns {
 
 /// What the list shows before any trace has arrived: how to send one.
 enum EmptyStateView {
+    /// A listen address a client can dial: the wildcard addresses become loopback.
+    static func reachable(_ endpoint: String) -> String {
+        for wildcard in ["0.0.0.0:", "[::]:", ":::"] where endpoint.hasPrefix(wildcard) {
+            return "127.0.0.1:" + endpoint.dropFirst(wildcard.count)
+        }
+        return endpoint
+    }
+
     static func draw(into canvas: inout Canvas, area: Rect, endpoints: ListenEndpoints) {
         var lines: [[Span]] = [[Span("No traces yet.", Style(.title, .bold))], []]
         let command = Style(.accent)
@@ -219,11 +232,13 @@ enum EmptyStateView {
             lines.append([])
         }
         if let http = endpoints.http {
-            lines.append([Span("  OTLP/HTTP  ", Style(.muted)), Span("OTEL_EXPORTER_OTLP_ENDPOINT=http://\(http)", command)])
+            lines.append([Span("  OTLP/HTTP  ", Style(.muted)),
+                          Span("OTEL_EXPORTER_OTLP_ENDPOINT=http://\(reachable(http))", command)])
         }
         if let grpc = endpoints.grpc {
             lines.append([Span("  OTLP/gRPC  ", Style(.muted)), Span("OTEL_EXPORTER_OTLP_PROTOCOL=grpc", command)])
-            lines.append([Span("             ", Style(.muted)), Span("OTEL_EXPORTER_OTLP_ENDPOINT=http://\(grpc)", command)])
+            lines.append([Span("             ", Style(.muted)),
+                          Span("OTEL_EXPORTER_OTLP_ENDPOINT=http://\(reachable(grpc))", command)])
         }
         lines.append([])
         lines.append([Span("To see prompts and completions as well:", Style(.muted))])

@@ -1,0 +1,97 @@
+import Foundation
+import GRPCCore
+import GRPCProtobuf
+import OTLPWire
+import Semantics
+import SwiftProtobuf
+
+typealias TraceService = Opentelemetry_Proto_Collector_Trace_V1_TraceService
+typealias MetricsService = Opentelemetry_Proto_Collector_Metrics_V1_MetricsService
+typealias LogsService = Opentelemetry_Proto_Collector_Logs_V1_LogsService
+
+/// The three OTLP collector services (`TraceService`, `MetricsService`, `LogsService`) on one router.
+/// Requests are decoded with tokentop's own deserializer so a malformed one is answered with
+/// INVALID_ARGUMENT saying what was wrong, not only which type failed.
+struct OTLPGRPCServices: RegistrableRPCService {
+    let sink: any TelemetrySink
+    /// Largest request message, after gzip inflation.
+    let maxRequestBytes: Int
+
+    func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+        register(TraceService.Method.Export.descriptor, signal: .traces, router: &router,
+                 convert: { (request: ExportTraceRequest) in TelemetryBatch(request) },
+                 respond: { batch -> OTLPWire.Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse in
+                     var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
+                     if batch.rejectedSpans > 0 {
+                         response.partialSuccess.rejectedSpans = Int64(batch.rejectedSpans)
+                         response.partialSuccess.errorMessage = batch.rejectionReason ?? ""
+                     }
+                     return response
+                 })
+        register(MetricsService.Method.Export.descriptor, signal: .metrics, router: &router,
+                 convert: { (request: ExportMetricsRequest) in TelemetryBatch(request) },
+                 respond: { batch -> Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse in
+                     var response = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse()
+                     if batch.rejectedMetricPoints > 0 {
+                         response.partialSuccess.rejectedDataPoints = Int64(batch.rejectedMetricPoints)
+                         response.partialSuccess.errorMessage = batch.rejectionReason ?? ""
+                     }
+                     return response
+                 })
+        register(LogsService.Method.Export.descriptor, signal: .logs, router: &router,
+                 convert: { (request: ExportLogsRequest) in TelemetryBatch(request) },
+                 respond: { batch -> Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse in
+                     var response = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse()
+                     if batch.rejectedLogs > 0 {
+                         response.partialSuccess.rejectedLogRecords = Int64(batch.rejectedLogs)
+                         response.partialSuccess.errorMessage = batch.rejectionReason ?? ""
+                     }
+                     return response
+                 })
+    }
+
+    private func register<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message, Transport: ServerTransport>(
+        _ method: MethodDescriptor, signal: Signal, router: inout RPCRouter<Transport>,
+        convert: @escaping @Sendable (Request) -> TelemetryBatch,
+        respond: @escaping @Sendable (TelemetryBatch) -> Response
+    ) {
+        let sink = sink
+        router.registerHandler(
+            forMethod: method,
+            deserializer: ExplainingDeserializer<Request>(maxBytes: maxRequestBytes),
+            serializer: ProtobufSerializer<Response>()
+        ) { streaming, _ in
+            let request: ServerRequest<Request>
+            do {
+                request = try await ServerRequest(stream: streaming)
+            } catch let error as RPCError {
+                // Oversized (RESOURCE_EXHAUSTED from the transport) or undecodable (INVALID_ARGUMENT).
+                sink.rejectedRequest(signal: signal, reason: error.message)
+                throw error
+            }
+            let batch = convert(request.message)
+            sink.acceptIfNotEmpty(batch)
+            return StreamingServerResponse(single: ServerResponse(message: respond(batch)))
+        }
+    }
+}
+
+/// Protobuf deserializer whose INVALID_ARGUMENT message says what is wrong with the bytes.
+/// A message over the limit is RESOURCE_EXHAUSTED.
+struct ExplainingDeserializer<Message: SwiftProtobuf.Message>: MessageDeserializer {
+    let maxBytes: Int
+
+    func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> Message {
+        let size = serializedMessageBytes.withUnsafeBytes { $0.count }
+        guard size <= maxBytes else {
+            throw RPCError(code: .resourceExhausted,
+                           message: "request message of \(size) bytes exceeds the limit of \(maxBytes) bytes")
+        }
+        let data = serializedMessageBytes.withUnsafeBytes { Data($0) }
+        do {
+            return try OTLPDecoder.message(protobuf: data)
+        } catch {
+            throw RPCError(code: .invalidArgument, message: error.description)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Semantics
+
+/// One decoded export request from a file.
+public struct DecodedRequest: Sendable {
+    public var signal: Signal
+    public var batch: TelemetryBatch
+    public init(signal: Signal, batch: TelemetryBatch) {
+        self.signal = signal
+        self.batch = batch
+    }
+}
+
+public struct TelemetryFileError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    /// 1-based line of a JSON-lines file.
+    public var line: Int?
+    public var message: String
+
+    public var description: String {
+        "\(path)\(line.map { ":\($0)" } ?? ""): \(message)"
+    }
+}
+
+/// Reads OTLP captures: `.binpb` / `.grpc.binpb` (protobuf request), `.json` (one OTLP/JSON request),
+/// `.jsonl` (collector file-exporter style, one OTLP/JSON request per line, signals mixed); any of them
+/// may carry a further `.gz`.
+public enum TelemetryFile {
+    /// Limit for a gzip'ed file's inflated size.
+    public static let defaultMaxInflatedBytes = 1 << 30
+
+    public static func decode(contentsOf url: URL,
+                              maxInflatedBytes: Int = defaultMaxInflatedBytes) throws(TelemetryFileError) -> [DecodedRequest] {
+        let path = url.path
+        func failure(_ message: String, line: Int? = nil) -> TelemetryFileError {
+            TelemetryFileError(path: path, line: line, message: message)
+        }
+        var data: Data
+        do { data = try Data(contentsOf: url) } catch { throw failure("cannot read: \(error.localizedDescription)") }
+
+        var name = url.lastPathComponent.lowercased()
+        if name.hasSuffix(".gz") {
+            name.removeLast(3)
+            do { data = try OTLPDecoder.gunzip(data, maxBytes: maxInflatedBytes) } catch { throw failure(error.description) }
+        }
+
+        if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") {
+            var requests: [DecodedRequest] = []
+            var lineNumber = 0
+            for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+                lineNumber += 1
+                guard line.contains(where: { !isJSONWhitespace($0) }) else { continue }
+                do {
+                    let (signal, batch) = try OTLPDecoder.decodeJSONRequest(Data(line))
+                    requests.append(DecodedRequest(signal: signal, batch: batch))
+                } catch {
+                    throw failure(error.description, line: lineNumber)
+                }
+            }
+            return requests
+        }
+
+        let expected = signal(fromFileName: name)
+        do {
+            if name.hasSuffix(".json") {
+                if let expected {
+                    return [DecodedRequest(signal: expected, batch: try OTLPDecoder.decode(signal: expected, body: data, contentType: .json))]
+                }
+                let (signal, batch) = try OTLPDecoder.decodeJSONRequest(data)
+                return [DecodedRequest(signal: signal, batch: batch)]
+            }
+            if let expected {
+                return [DecodedRequest(signal: expected, batch: try OTLPDecoder.decode(signal: expected, body: data, contentType: .protobuf))]
+            }
+            return [try decodeProtobufOfUnknownSignal(data)]
+        } catch {
+            throw failure(error.description)
+        }
+    }
+
+    /// `0001-traces.binpb`, `x.metrics.json`, `logs.binpb.gz`: the signal named in a file name, if any.
+    public static func signal(fromFileName name: String) -> Signal? {
+        let words = name.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
+        let named = Signal.allCases.filter { signal in
+            words.contains(signal.rawValue) || (signal == .traces && words.contains("trace"))
+                || (signal == .logs && words.contains("log")) || (signal == .metrics && words.contains("metric"))
+        }
+        return named.count == 1 ? named[0] : nil
+    }
+
+    /// The protobuf encodings of the three requests overlap (field 1 is a repeated message in each), so a
+    /// body can parse as another signal's request; prefer the first signal that decodes with no record
+    /// rejected, trying traces, metrics, logs.
+    public static func decodeProtobufOfUnknownSignal(_ body: Data) throws(DecodeError) -> DecodedRequest {
+        var firstDecoded: DecodedRequest?
+        var firstError: DecodeError?
+        for signal in Signal.allCases {
+            do {
+                let batch = try OTLPDecoder.decode(signal: signal, body: body, contentType: .protobuf)
+                let decoded = DecodedRequest(signal: signal, batch: batch)
+                if batch.rejectedSpans + batch.rejectedLogs + batch.rejectedMetricPoints == 0 && !batch.isEmpty {
+                    return decoded
+                }
+                if firstDecoded == nil { firstDecoded = decoded }
+            } catch {
+                if firstError == nil { firstError = error }
+            }
+        }
+        if let firstDecoded { return firstDecoded }
+        throw firstError ?? .malformed("not an OTLP export request")
+    }
+
+    static func isJSONWhitespace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")
+    }
+}

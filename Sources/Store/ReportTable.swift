@@ -1,0 +1,79 @@
+import Foundation
+import Semantics
+
+/// The report for people: a few aligned tables.
+public enum ReportTable {
+    public static func render(_ r: Report) -> String {
+        var lines: [String] = []
+        let c = r.counters
+        lines.append("ingest   received \(c.receivedSpans) spans  stored \(c.storedSpans)  evicted \(c.evictedSpans)"
+                     + "  rejected \(c.rejectedSpans)  ·  \(c.logRecords) log records  ·  \(c.metricPoints) metric points"
+                     + (c.rejectedRequests > 0 ? "  ·  \(c.rejectedRequests) requests refused" : ""))
+        lines.append("traces   \(r.traces)  spans \(r.spans)  agent runs \(r.agentRuns)  llm calls \(r.llmCalls)"
+                     + "  tool calls \(r.toolCalls)  error spans \(r.errorSpans)")
+        lines.append("")
+        if r.models.isEmpty {
+            lines.append("no LLM calls")
+        } else {
+            var rows = [["provider", "model", "calls", "input", "output", "cache read", "cache write", "reasoning", "cost"]]
+            for m in r.models {
+                rows.append([m.provider.isEmpty ? "?" : m.provider, m.model + (m.fromMetrics ? " (metrics)" : ""),
+                             String(m.calls), grouped(m.usage.input), grouped(m.usage.output),
+                             grouped(m.usage.cacheRead), grouped(m.usage.cacheWrite), grouped(m.usage.reasoning),
+                             m.costUSD.map { dollars($0) } ?? (m.reportedCostUSD.map { dollars($0) + " (reported)" } ?? "?")])
+            }
+            lines += table(rows, rightAligned: Set(2...8))
+        }
+        lines.append("")
+        if !r.finishReasons.isEmpty {
+            lines.append("finish   " + r.finishReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                .joined(separator: "  "))
+        }
+        lines.append("quality  truncated \(percent(r.truncationRate))  retries \(percent(r.retryRate))"
+                     + "  errors \(percent(r.errorRate))"
+                     + (r.feedback.count > 0 ? "  feedback n=\(r.feedback.count) mean \(fixed(r.feedback.mean ?? 0, 2))" : ""))
+        lines.append("latency  " + percentiles(r.latency) + "   ttft " + percentiles(r.timeToFirstToken))
+        for alert in r.alerts {
+            lines.append("ALERT    \(alert.name) \(percent(alert.value)) above \(percent(alert.threshold))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func table(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
+        let widths = (0..<rows[0].count).map { col in rows.map { $0[col].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { col, cell in
+                let pad = String(repeating: " ", count: widths[col] - cell.count)
+                return rightAligned.contains(col) ? pad + cell : cell + pad
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+    }
+
+    static func grouped(_ v: Int64) -> String {
+        let digits = String(v.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (v < 0 ? "-" : "") + out
+    }
+
+    static func dollars(_ v: Double) -> String { "$" + fixed(v, v < 0.01 ? 6 : 4) }
+    static func percent(_ v: Double) -> String { fixed(v * 100, 1) + "%" }
+
+    static func percentiles(_ p: Percentiles) -> String {
+        guard let p50 = p.p50, let p95 = p.p95, let p99 = p.p99 else { return "—" }
+        return "p50 \(fixed(p50, 3))s  p95 \(fixed(p95, 3))s  p99 \(fixed(p99, 3))s"
+    }
+
+    static func fixed(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

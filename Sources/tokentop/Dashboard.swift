@@ -1,0 +1,64 @@
+import Foundation
+import Store
+import Synchronization
+import Terminal
+import Views
+
+/// The interactive screen: redraws when the store changed, a key came, or (while a running timer
+/// is on screen) once a second; never more than 30 times a second.
+final class Dashboard: @unchecked Sendable {
+    private let store: LiveStore
+    private let context: FrameContext
+    private let themes: [Theme]
+    private let capability: ColorCapability
+    private let stop = Atomic<Bool>(false)
+    private static let frameIntervalMs = 33
+
+    init(store: LiveStore, context: FrameContext, themes: [Theme], capability: ColorCapability) {
+        self.store = store
+        self.context = context
+        self.themes = themes
+        self.capability = capability
+    }
+
+    func requestStop() { stop.store(true, ordering: .relaxed) }
+
+    /// Runs on the calling thread until `q` or `requestStop()`; restores the terminal in every case.
+    func run() throws {
+        let terminal = try CursesTerminal(theme: themes[0], capability: capability)
+        defer { terminal.restore() }
+        var state = ViewState()
+        var drawnVersion: UInt64 = .max
+        var drawnSecond: UInt64 = 0
+        var drawnState = state
+        var drawnSize = Size(width: 0, height: 0)
+        var themeIndex = 0
+        var snapshot = store.snapshot()
+        while !stop.load(ordering: .relaxed) {
+            // A new snapshot only when something arrived, or each second while a running timer shows.
+            let timerRunning = snapshot.traces.contains(where: \.inFlight)
+            if store.version != snapshot.version || (timerRunning && LiveStore.wallClockNanos() / 1_000_000_000 != drawnSecond) {
+                snapshot = store.snapshot()
+            }
+            let size = terminal.size
+            let second = snapshot.takenAtNanos / 1_000_000_000
+            let timerVisible = timerRunning && second != drawnSecond
+            if snapshot.version != drawnVersion || state != drawnState || size != drawnSize || timerVisible {
+                state = state.reconciled(with: snapshot, screen: size)
+                terminal.draw(Frame.render(snapshot, state: state, size: size, context: context))
+                drawnVersion = snapshot.version
+                drawnState = state
+                drawnSize = size
+                drawnSecond = second
+            }
+            guard let key = terminal.readKey(timeoutMs: Self.frameIntervalMs) else { continue }
+            state = reduce(state, key: key, snapshot: snapshot, screen: terminal.size, keys: context.keys)
+            if state.themeIndex % themes.count != themeIndex {
+                themeIndex = state.themeIndex % themes.count
+                terminal.apply(theme: themes[themeIndex])
+                drawnVersion = .max
+            }
+            if state.quitRequested { break }
+        }
+    }
+}

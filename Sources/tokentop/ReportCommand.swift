@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import Store
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Summarize OTLP files offline: .binpb, .binpb.gz, .json, collector file-exporter .jsonl.")
+
+    @Flag(name: .long, help: "Print the report as JSON.")
+    var json = false
+
+    @Option(name: .long, help: "Keep at most this many spans (whole oldest traces are evicted).")
+    var maxSpans: Int = StoreLimits.defaultMaxSpans
+
+    @Argument(help: "OTLP files to read (.binpb, .binpb.gz, .json, .jsonl; gzip allowed on any).")
+    var files: [String]
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("name at least one file to report on") }
+    }
+
+    func run() throws {
+        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans))
+        let sink = StoreSink(store: store)
+        for file in files {
+            do {
+                for request in try TelemetryFile.decode(contentsOf: URL(fileURLWithPath: file)) {
+                    sink.accept(request.batch)
+                }
+            } catch {
+                FileHandle.standardError.write(Data("tokentop: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        let report = store.read { Report(store: $0) }
+        print(json ? report.json.rendered() : ReportTable.render(report))
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import Store
+import Terminal
+import Views
+
+/// The default command: receivers plus the live screen, or `--headless`.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Receive OTLP and show it live (the default command).")
+
+    @Option(name: .long, help: "Address to listen on (loopback by default).")
+    var listen = "127.0.0.1"
+
+    @Option(name: .long, help: "OTLP/gRPC port (0 picks a free port).")
+    var grpcPort = 4317
+
+    @Option(name: .long, help: "OTLP/HTTP port (0 picks a free port).")
+    var httpPort = 4318
+
+    @Flag(name: .long, help: "No screen: log a status line per second to stderr, print the summary on SIGINT/SIGTERM.")
+    var headless = false
+
+    @Flag(name: .long, help: "With --headless: print the summary as JSON.")
+    var json = false
+
+    @Option(name: .long, help: "Also read a growing OTLP/JSON-lines file (collector file exporter), or - for stdin.")
+    var follow: String?
+
+    @Option(name: .long, help: "Theme name (default, light, high-contrast, mono) or path to a .theme file.")
+    var theme = "default"
+
+    @Option(name: .long, help: "Keep at most this many spans; whole oldest traces are evicted past it.")
+    var maxSpans = StoreLimits.defaultMaxSpans
+
+    @Option(name: .long, help: "Largest accepted request body in bytes, before and after gzip.")
+    var maxRequestBytes = OTLPDecoder.defaultMaxBytes
+
+    func validate() throws {
+        guard (0...65535).contains(grpcPort), (0...65535).contains(httpPort) else {
+            throw ValidationError("ports must be between 0 and 65535")
+        }
+        guard maxSpans > 0, maxRequestBytes > 0 else { throw ValidationError("limits must be positive") }
+        if json && !headless { throw ValidationError("--json goes with --headless") }
+    }
+
+    func run() async throws {
+        let themes: [Theme]
+        do {
+            let chosen = try Theme.load(theme)
+            themes = [chosen] + Theme.builtin.filter { $0.name != chosen.name }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans))
+        let sink = StoreSink(store: store)
+        let servers: OTLPServers
+        do {
+            servers = try await OTLPServers.start(.init(host: listen, grpcPort: grpcPort, httpPort: httpPort,
+                                                        maxRequestBytes: maxRequestBytes, sink: sink))
+        } catch {
+            let flag = error.receiver == .grpc ? "--grpc-port" : "--http-port"
+            FileHandle.standardError.write(Data(
+                "tokentop: \(error) (choose another port with \(flag), or 0 for any free port)\n".utf8))
+            throw ExitCode(2)
+        }
+        FileHandle.standardError.write(Data("tokentop listening grpc=\(servers.grpcAddress) http=\(servers.httpAddress)\n".utf8))
+
+        var follower: FollowSource?
+        if let follow {
+            let source = FollowSource(path: follow, sink: sink) { event in
+                switch event {
+                case .badLine(let line, let reason):
+                    FileHandle.standardError.write(Data("tokentop: \(follow):\(line): \(reason)\n".utf8))
+                case .endOfInput:
+                    break
+                }
+            }
+            source.start()
+            follower = source
+        }
+        defer { follower?.stop() }
+
+        if headless {
+            await runHeadless(store: store)
+        } else {
+            let context = FrameContext(endpoints: ListenEndpoints(grpc: servers.grpcAddress, http: servers.httpAddress),
+                                       utcOffsetSeconds: TimeZone.current.secondsFromGMT())
+            let dashboard = Dashboard(store: store, context: context, themes: themes,
+                                      capability: ColorCapability.detect(environment: ProcessInfo.processInfo.environment))
+            let watcher = SignalWatcher { _ in dashboard.requestStop() }
+            try await runOnOwnThread { try dashboard.run() }
+            withExtendedLifetime(watcher) {}
+        }
+        await servers.shutdown()
+    }
+
+    /// One status line a second on stderr until SIGINT/SIGTERM, then the summary on stdout.
+    private func runHeadless(store: LiveStore) async {
+        let stop = AsyncStream<Void>.makeStream()
+        let watcher = SignalWatcher { _ in stop.continuation.yield() }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                let c = store.counters
+                let rate = store.snapshot().spansPerSecond
+                FileHandle.standardError.write(Data(("tokentop status recv \(c.receivedSpans) stored \(c.storedSpans)"
+                    + " evict \(c.evictedSpans) rej \(c.rejectedSpans) logs \(c.logRecords) points \(c.metricPoints)"
+                    + " refused \(c.rejectedRequests) spans/s \(Int(rate.rounded()))\n").utf8))
+            }
+        }
+        for await _ in stop.stream { break }
+        ticker.cancel()
+        withExtendedLifetime(watcher) {}
+        let report = store.read { Report(store: $0) }
+        print(json ? report.json.rendered() : ReportTable.render(report))
+    }
+
+    /// The screen loop blocks; it gets a thread of its own so the receivers' tasks keep running.
+    private func runOnOwnThread(_ body: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            let thread = Thread {
+                do { try body(); continuation.resume() } catch { continuation.resume(throwing: error) }
+            }
+            thread.name = "tokentop.screen"
+            thread.start()
+        }
+    }
+}

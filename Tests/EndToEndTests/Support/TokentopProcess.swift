@@ -1,0 +1,128 @@
+import Foundation
+import XCTest
+
+/// The real `tokentop` binary, started by a test on free loopback ports.
+/// Unchecked: the captured output is only touched under `lock`.
+final class TokentopProcess: @unchecked Sendable {
+    static var binary: URL {
+        // xctest bundles live next to the package's executables in the build folder.
+        let bundle = Bundle(for: TokentopProcess.self).bundleURL
+        var dir = bundle.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("tokentop").path) {
+            dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("tokentop")
+    }
+
+    let process = Process()
+    private let stdout = Pipe()
+    private let stderr = Pipe()
+    private var stderrText = ""
+    private var stdoutData = Data()
+    private var stdoutClosed = false
+    private let lock = NSLock()
+    private(set) var grpcPort = 0
+    private(set) var httpPort = 0
+
+    init(_ arguments: [String], stdin: FileHandle? = nil) throws {
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.standardOutput = stdout
+        process.standardError = stderr
+        if let stdin { process.standardInput = stdin }
+        stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self else { return }
+            self.lock.lock()
+            if data.isEmpty { self.stdoutClosed = true } else { self.stdoutData += data }
+            self.lock.unlock()
+            if data.isEmpty { handle.readabilityHandler = nil }
+        }
+        stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock()
+            self.stderrText += String(decoding: data, as: UTF8.self)
+            self.lock.unlock()
+        }
+        try process.run()
+    }
+
+    /// Starts a headless server on free ports and waits for its "listening" line.
+    static func headless(_ extra: [String] = [], stdin: FileHandle? = nil) throws -> TokentopProcess {
+        let p = try TokentopProcess(["--headless", "--json", "--grpc-port", "0", "--http-port", "0"] + extra, stdin: stdin)
+        try p.waitForListening()
+        return p
+    }
+
+    var errorOutput: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return stderrText
+    }
+
+    func waitForListening(timeout: TimeInterval = 30) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = errorOutput.split(separator: "\n").first(where: { $0.hasPrefix("tokentop listening ") }) {
+                for field in line.split(separator: " ") {
+                    let parts = field.split(separator: "=")
+                    guard parts.count == 2, let port = parts[1].split(separator: ":").last.flatMap({ Int($0) }) else { continue }
+                    if parts[0] == "grpc" { grpcPort = port }
+                    if parts[0] == "http" { httpPort = port }
+                }
+                return
+            }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        throw NSError(domain: "tokentop", code: 1, userInfo: [NSLocalizedDescriptionKey: "never listened: \(errorOutput)"])
+    }
+
+    /// Waits until standard error contains `needle` (headless logs a status line every second).
+    func waitForStatus(containing needle: String, timeout: TimeInterval = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if errorOutput.contains(needle) { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    /// Sends SIGINT and returns what the process printed on standard output.
+    func interruptAndCollect(timeout: TimeInterval = 20) throws -> String {
+        process.interrupt()
+        return try collect(timeout: timeout)
+    }
+
+    func collect(timeout: TimeInterval = 20) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
+            process.terminate()
+            throw NSError(domain: "tokentop", code: 2, userInfo: [NSLocalizedDescriptionKey: "did not exit: \(errorOutput)"])
+        }
+        let drained = Date().addingTimeInterval(5)
+        while Date() < drained {
+            lock.lock()
+            let closed = stdoutClosed
+            lock.unlock()
+            if closed { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: stdoutData, as: UTF8.self)
+    }
+
+    /// Runs the binary to completion (for `report`).
+    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = try TokentopProcess(arguments)
+        let out = try p.collect(timeout: 60)
+        return (p.process.terminationStatus, out, p.errorOutput)
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import XCTest
+
+/// The real ncurses screen in a real terminal (tmux), fed a fixture over OTLP/HTTP.
+final class TmuxScreenTests: XCTestCase {
+    private let tmuxServer = "tokentop-test-\(getpid())"
+
+    /// Runs a tmux client command with posix_spawn and waitpid. Foundation's `Process` would wait
+    /// for the tmux server that `new-session` forks, which inherits its descriptors and outlives it.
+    private func tmux(_ args: [String]) throws -> String {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ["tmux", "-L", tmuxServer] + args
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { cArgs.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, "tmux", &actions, nil, &cArgs, environ)
+        guard spawned == 0 else { throw NSError(domain: "tmux", code: Int(spawned)) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    }
+
+    private func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", "tt"]) }
+
+    private func waitFor(_ needle: String, timeout: TimeInterval = 20) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var text = ""
+        while Date() < deadline {
+            text = try screen()
+            if text.contains(needle) { return text }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        XCTFail("'\(needle)' never appeared on screen:\n\(text)")
+        return text
+    }
+
+    override func tearDown() {
+        _ = try? tmux(["kill-server"])
+    }
+
+    func testTraceAppearsOnScreenAndQuitRestoresTheTerminal() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
+            throw XCTSkip("tmux is not installed")
+        }
+        let port = try freePort(), grpc = try freePort()
+        let command = "\(TokentopProcess.binary.path) --grpc-port \(grpc) --http-port \(port); echo TOKENTOP-EXITED-$?; sleep 30"
+        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "160", "-y", "40", "env", "TERM=xterm-256color", "sh", "-c", command])
+        var text = try waitFor("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:\(port)")
+        for request in try Scenario(name: "seed-agent").requests() {
+            _ = try HTTPPost.send(port: port, path: "/v1/\(request.signal)", body: request.body, contentType: request.contentType)
+        }
+        text = try waitFor("research-agent")
+        XCTAssertTrue(text.contains("orchestrator-agent"), text)
+        XCTAssertTrue(text.contains("recv 21"), text)
+        _ = try tmux(["send-keys", "-t", "tt", "j"])
+        _ = try tmux(["send-keys", "-t", "tt", "q"])
+        text = try waitFor("TOKENTOP-EXITED-0")
+        XCTAssertFalse(text.contains("research-agent"), "the screen is restored after q:\n\(text)")
+    }
+
+    private func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}

@@ -1,0 +1,62 @@
+import Semantics
+import XCTest
+@testable import Store
+
+final class MetricSeriesTests: XCTestCase {
+    let origin = Origin(resource: [Attribute("service.name", .string("svc"))], scopeName: "m")
+
+    func point(_ value: Double, start: UInt64 = 1, time: UInt64, temporality: Temporality) -> RawMetricPoint {
+        RawMetricPoint(metricName: "gen_ai.client.retries", unit: "", kind: .sum, temporality: temporality,
+                       isMonotonic: true, attributes: [Attribute("error.type", .string("429"))],
+                       startNanos: start, timeNanos: time, value: .number(value), origin: origin)
+    }
+
+    func testCumulativeTakesTheLastPoint() {
+        var store = MetricSeriesStore()
+        for (i, v) in [1.0, 3, 3, 7].enumerated() { store.apply(point(v, time: UInt64(i + 2), temporality: .cumulative)) }
+        XCTAssertEqual(store.named("gen_ai.client.retries").map(\.value), [7])
+    }
+
+    func testDeltaAddsEveryPoint() {
+        var store = MetricSeriesStore()
+        for (i, v) in [1.0, 2, 0, 4].enumerated() { store.apply(point(v, time: UInt64(i + 2), temporality: .delta)) }
+        XCTAssertEqual(store.named("gen_ai.client.retries").map(\.value), [7])
+    }
+
+    func testCumulativeResetCarriesTheEarlierRun() {
+        var store = MetricSeriesStore()
+        store.apply(point(5, start: 1, time: 2, temporality: .cumulative))
+        store.apply(point(8, start: 1, time: 3, temporality: .cumulative))
+        // The process restarted: a new start time and a smaller value.
+        store.apply(point(2, start: 10, time: 11, temporality: .cumulative))
+        store.apply(point(4, start: 10, time: 12, temporality: .cumulative))
+        XCTAssertEqual(store.named("gen_ai.client.retries").map(\.value), [12])
+    }
+
+    func testHistogramCumulativeAndDeltaAgree() {
+        func h(_ counts: [UInt64], sum: Double) -> MetricValue {
+            .histogram(HistogramValue(count: counts.reduce(0, +), sum: sum, bounds: [1, 2, 3, 4, 5], bucketCounts: counts))
+        }
+        var cumulative = MetricSeriesStore(), delta = MetricSeriesStore()
+        let steps: [([UInt64], Double)] = [([0, 1, 0, 0, 1, 0], 7), ([1, 0, 0, 2, 0, 0], 9)]
+        var running = [UInt64](repeating: 0, count: 6), runningSum = 0.0
+        for (i, (counts, sum)) in steps.enumerated() {
+            running = zip(running, counts).map { $0 + $1 }
+            runningSum += sum
+            for (store, value, temporality) in [(0, h(running, sum: runningSum), Temporality.cumulative),
+                                                (1, h(counts, sum: sum), .delta)] {
+                let p = RawMetricPoint(metricName: "gen_ai.user.feedback.score", unit: "{score}", kind: .histogram,
+                                       temporality: temporality, isMonotonic: false, attributes: [], startNanos: 1,
+                                       timeNanos: UInt64(i + 2), value: value, origin: origin)
+                if store == 0 { cumulative.apply(p) } else { delta.apply(p) }
+            }
+        }
+        let c = cumulative.named("gen_ai.user.feedback.score")[0], d = delta.named("gen_ai.user.feedback.score")[0]
+        XCTAssertEqual(c.count, 5)
+        XCTAssertEqual(c.sum, 16)
+        XCTAssertEqual(c.bucketCounts, [1, 1, 0, 2, 1, 0])
+        XCTAssertEqual(d.count, c.count)
+        XCTAssertEqual(d.sum, c.sum)
+        XCTAssertEqual(d.bucketCounts, c.bucketCounts)
+    }
+}

@@ -1,0 +1,63 @@
+import Semantics
+import Store
+import Views
+
+/// Hand-built trace summaries and snapshots for view tests.
+enum Fixtures {
+    /// 2024-05-14 12:04:40 UTC.
+    static let now: UInt64 = 1_715_688_280_000_000_000
+    static let second: UInt64 = 1_000_000_000
+
+    static func id(_ n: UInt64) -> TraceID { TraceID(high: 0x4bf9_2f35_77b3_4da6, low: n) }
+
+    static func trace(_ n: UInt64, name: String, agent: String? = nil, service: String = "support-bot",
+                      startedSecondsAgo: Double, duration: Double, inFlight: Bool = false, llm: Int = 0, tools: Int = 0,
+                      input: Int64 = 0, output: Int64 = 0, errors: Int = 0, truncated: Int = 0,
+                      cost: Double? = nil) -> TraceSummary {
+        let start = now - UInt64(startedSecondsAgo * 1e9)
+        return TraceSummary(traceID: id(n), rootName: name, agentName: agent, serviceName: service,
+                            startNanos: start, endNanos: start + UInt64(duration * 1e9), inFlight: inFlight,
+                            spanCount: 1 + llm + tools, llmCalls: llm, toolCalls: tools,
+                            usage: TokenUsage(input: input, output: output), errorSpans: errors,
+                            truncatedCalls: truncated, isAgentTrace: agent != nil, costUSD: cost)
+    }
+
+    static let typicalTraces: [TraceSummary] = [
+        trace(6, name: "invoke_agent research-agent", agent: "research-agent", startedSecondsAgo: 9, duration: 2.1,
+              inFlight: true, llm: 3, tools: 2, input: 2_210, output: 502, cost: 0.011),
+        trace(5, name: "invoke_agent orchestrator", agent: "orchestrator", startedSecondsAgo: 10, duration: 4.9,
+              inFlight: true, llm: 5, tools: 4, input: 4_020, output: 913, cost: 0.021),
+        trace(4, name: "invoke_agent research-agent", agent: "research-agent", startedSecondsAgo: 12, duration: 1.2,
+              llm: 2, tools: 2, input: 2_152, output: 501, cost: 0.0104),
+        trace(3, name: "invoke_agent writer-agent", agent: "writer-agent", startedSecondsAgo: 13, duration: 0.9,
+              llm: 1, input: 312, output: 0, errors: 1, cost: 0.001),
+        trace(2, name: "chat gpt-4o", service: "batch-summarizer", startedSecondsAgo: 15, duration: 2.0,
+              llm: 1, input: 1_840, output: 2_048, truncated: 1, cost: 0.025),
+        trace(1, name: "chat my-finetune", service: "batch-summarizer", startedSecondsAgo: 200, duration: 184.2,
+              llm: 12, input: 812_000, output: 2_300_000),
+        trace(0, name: "GET /healthz", service: "gateway", startedSecondsAgo: 320, duration: 0.004),
+    ]
+
+    static let counters: IngestCounters = {
+        var counters = IngestCounters()
+        counters.receivedSpans = 1_843_211
+        counters.storedSpans = 1_841_000
+        counters.evictedSpans = 2_200
+        counters.rejectedSpans = 11
+        return counters
+    }()
+
+    static func snapshot(_ traces: [TraceSummary], rate: Double = 12.4) -> StoreSnapshot {
+        StoreSnapshot(counters: counters, traces: traces, spansPerSecond: rate, takenAtNanos: now, version: 1)
+    }
+
+    static let context = FrameContext(endpoints: ListenEndpoints(grpc: "127.0.0.1:4317", http: "127.0.0.1:4318"))
+
+    /// `count` finished traces, newest first, one second apart.
+    static func many(_ count: Int, startingAt first: UInt64 = 1000) -> [TraceSummary] {
+        (0..<count).map { i in
+            trace(first + UInt64(count - i), name: "chat gpt-4o-mini step \(count - i)", service: "loadgen",
+                  startedSecondsAgo: Double(i + 1), duration: 0.5, llm: 1, input: 100, output: 20, cost: 0.0002)
+        }
+    }
+}
