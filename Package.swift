@@ -24,7 +24,6 @@ let package = Package(
         .systemLibrary(
             name: "CNcurses",
             path: "Sources/CNcurses",
-            pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
         .target(
@@ -72,6 +71,9 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: ["Ingest", "OTLPWire", "Semantics",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                           .product(name: "GRPCCore", package: "grpc-swift-2"),
+                           .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                            .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")],
             swiftSettings: strict
         ),
@@ -85,6 +87,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["Ingest", "OTLPWire",
+                           .product(name: "GRPCCore", package: "grpc-swift-2"),
                            .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")],
             swiftSettings: strict
         ),

@@ -46,6 +46,22 @@ public enum OTLPDecoder {
         return (signal, try decodeJSON(signal: signal, object: object))
     }
 
+    /// The protobuf encoding of an OTLP/JSON export request (ids from hex, enums and int64 as OTLP allows).
+    public static func protobufBody(fromJSON body: Data, signal: Signal) throws(DecodeError) -> Data {
+        let protoJSON = try OTLPJSON.protoJSON(from: OTLPJSON.parseObject(body), signal: signal)
+        do {
+            switch signal {
+            case .traces: return try (message(json: protoJSON) as ExportTraceRequest).serializedData()
+            case .metrics: return try (message(json: protoJSON) as ExportMetricsRequest).serializedData()
+            case .logs: return try (message(json: protoJSON) as ExportLogsRequest).serializedData()
+            }
+        } catch let error as DecodeError {
+            throw error
+        } catch {
+            throw .malformed("cannot encode as protobuf: \(error)")
+        }
+    }
+
     // MARK: - Messages
 
     public static func traceRequest(protobuf body: Data) throws(DecodeError) -> ExportTraceRequest {

@@ -6,18 +6,19 @@ public enum HeaderView {
         var canvas = Canvas(size: Size(width: width, height: 1))
         let counters = snapshot.counters
         let label = Style(.muted)
-        // Lower priority numbers are kept longest when the line is too narrow.
+        // Lower priority numbers are kept longest when the line is too narrow: the accounting
+        // matters more than the endpoints, which the empty screen and --help also give.
         var groups: [(priority: Int, spans: [Span])] = [(0, [Span("tokentop", Style(.title, .bold))])]
-        if let grpc = context.endpoints.grpc { groups.append((2, [Span("grpc ", label), Span(grpc)])) }
-        if let http = context.endpoints.http { groups.append((2, [Span("http ", label), Span(http)])) }
+        if let grpc = context.endpoints.grpc { groups.append((4, [Span("grpc ", label), Span(grpc)])) }
+        if let http = context.endpoints.http { groups.append((4, [Span("http ", label), Span(http)])) }
         let live = snapshot.spansPerSecond > 0
         groups.append((1, [Span("●", Style(live ? .ok : .muted)), Span(" " + Format.rate(snapshot.spansPerSecond)),
                            Span(" spans/s", label)]))
         groups.append((1, [Span("traces ", label), Span(Format.compact(snapshot.traces.count))]))
-        groups.append((3, [Span("recv ", label), Span(Format.compact(counters.receivedSpans))]))
-        groups.append((5, [Span("stored ", label), Span(Format.compact(counters.storedSpans))]))
-        groups.append((4, [Span("evict ", label), Span(Format.compact(counters.evictedSpans))]))
-        groups.append((3, [Span("rej ", label),
+        groups.append((2, [Span("recv ", label), Span(Format.compact(counters.receivedSpans))]))
+        groups.append((2, [Span("stored ", label), Span(Format.compact(counters.storedSpans))]))
+        groups.append((3, [Span("evict ", label), Span(Format.compact(counters.evictedSpans))]))
+        groups.append((2, [Span("rej ", label),
                            Span(Format.compact(counters.rejectedSpans), Style(counters.rejectedSpans > 0 ? .warning : .text))]))
 
         let gap = 2, margin = 1

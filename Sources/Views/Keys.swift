@@ -51,7 +51,6 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
 
 public enum Action: String, CaseIterable, Sendable, Hashable {
     case moveUp, moveDown, moveTop, moveBottom, pageUp, pageDown
-    case open
     case cycleTheme
     case showHelp, closeHelp
     case quit
@@ -93,7 +92,6 @@ public struct KeyTable: Sendable {
         KeyBinding([.character("G"), .end], .traceList, .moveBottom, "oldest"),
         KeyBinding([.pageUp, .control("b")], .traceList, .pageUp, "page up"),
         KeyBinding([.pageDown, .control("f")], .traceList, .pageDown, "page down"),
-        KeyBinding([.enter], .traceList, .open, "open trace", onHintBar: true),
         KeyBinding([.character("t")], .traceList, .cycleTheme, "next theme", onHintBar: true),
         KeyBinding([.character("?")], .traceList, .showHelp, "help", onHintBar: true),
         KeyBinding([.character("q")], .traceList, .quit, "quit", onHintBar: true),

@@ -136,9 +136,10 @@ struct TraceColumns {
             widths[.name] = width - used - (widths.isEmpty ? 0 : 1)
             used = width
         }
-        // Spare room widens the name, then the service; beyond that it stays free on the right.
+        // Spare room lets the service show a typical name, then widens the root name, then the
+        // service again; beyond that it stays free on the right.
         var spare = width - used
-        for (column, cap) in [(Column.name, 48), (.service, 28)] where spare > 0 {
+        for (column, cap) in [(Column.service, 20), (.name, 48), (.service, 28)] where spare > 0 {
             guard let current = widths[column] else { continue }
             let grow = min(spare, max(0, cap - current))
             widths[column] = current + grow

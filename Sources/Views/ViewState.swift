@@ -84,8 +84,6 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
     case .pageUp:
         state.scrollOffset -= page
         select(state.selectedIndex - page)
-    case .open:
-        break  // The trace screen is not there yet.
     case .cycleTheme: state.themeIndex += 1
     case .showHelp: state.helpVisible = true
     case .closeHelp: state.helpVisible = false
