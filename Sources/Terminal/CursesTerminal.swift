@@ -39,7 +39,9 @@ public final class CursesTerminal: TerminalDriver {
             // Wide characters need a UTF-8 locale; C.UTF-8 exists almost everywhere.
             setlocale(LC_CTYPE, "C.UTF-8")
         }
+        CrashRestore.install()
         guard tt_newterm() != nil else {
+            CrashRestore.uninstall()
             throw .cannotStart(term: getenv("TERM").map { String(cString: $0) } ?? "")
         }
         Self.active.store(true, ordering: .sequentiallyConsistent)
@@ -108,6 +110,7 @@ public final class CursesTerminal: TerminalDriver {
     public static func restoreAfterSignal() {
         if active.exchange(false, ordering: .sequentiallyConsistent) {
             endwin()
+            CrashRestore.uninstall()
         }
     }
 

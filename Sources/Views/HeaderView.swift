@@ -9,8 +9,8 @@ public enum HeaderView {
         // Lower priority numbers are kept longest when the line is too narrow: the accounting
         // matters more than the endpoints, which the empty screen and --help also give.
         var groups: [(priority: Int, spans: [Span])] = [(0, [Span("tokentop", Style(.title, .bold))])]
-        if let grpc = context.endpoints.grpc { groups.append((4, [Span("grpc ", label), Span(grpc)])) }
         if let http = context.endpoints.http { groups.append((4, [Span("http ", label), Span(http)])) }
+        if let grpc = context.endpoints.grpc { groups.append((4, [Span("grpc ", label), Span(grpc)])) }
         let live = snapshot.spansPerSecond > 0
         groups.append((1, [Span("●", Style(live ? .ok : .muted)), Span(" " + Format.rate(snapshot.spansPerSecond)),
                            Span(" spans/s", label)]))

@@ -51,7 +51,7 @@ final class TmuxScreenTests: XCTestCase {
         }
         let port = try freePort(), grpc = try freePort()
         let command = "\(TokentopProcess.binary.path) --grpc-port \(grpc) --http-port \(port); echo TOKENTOP-EXITED-$?; sleep 30"
-        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "160", "-y", "40", "env", "TERM=xterm-256color", "sh", "-c", command])
+        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "160", "-y", "40", "env", "TERM=xterm-256color", "bash", "-c", command])
         var text = try waitFor("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:\(port)")
         for request in try Scenario(name: "seed-agent").requests() {
             _ = try HTTPPost.send(port: port, path: "/v1/\(request.signal)", body: request.body, contentType: request.contentType)
@@ -63,6 +63,33 @@ final class TmuxScreenTests: XCTestCase {
         _ = try tmux(["send-keys", "-t", "tt", "q"])
         text = try waitFor("TOKENTOP-EXITED-0")
         XCTAssertFalse(text.contains("research-agent"), "the screen is restored after q:\n\(text)")
+    }
+
+    func testControlCAndACrashBothRestoreTheTerminal() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
+            throw XCTSkip("tmux is not installed")
+        }
+        for (how, status) in [("C-c", "0"), ("SIGSEGV", "139")] {
+            _ = try? tmux(["kill-server"])
+            let command = "echo BEFORE; \(TokentopProcess.binary.path) --grpc-port 0 --http-port 0; echo TOKENTOP-EXITED-$?; sleep 30"
+            _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "100", "-y", "20", "env", "TERM=xterm-256color", "bash", "-c", command])
+            _ = try waitFor("No traces yet")
+            if how == "C-c" {
+                _ = try tmux(["send-keys", "-t", "tt", "C-c"])
+            } else {
+                let shell = try tmux(["display-message", "-p", "-t", "tt", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+                let pid = try XCTUnwrap(childPID(of: shell), "no tokentop under the pane's shell")
+                kill(pid, SIGSEGV)
+            }
+            let text = try waitFor("TOKENTOP-EXITED-\(status)")
+            XCTAssertTrue(text.contains("BEFORE"), "the shell's screen is back after \(how):\n\(text)")
+            XCTAssertFalse(text.contains("No traces yet"), "the dashboard is gone after \(how):\n\(text)")
+        }
+    }
+
+    private func childPID(of parent: String) -> pid_t? {
+        let children = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
+        return children.split(separator: " ").first.flatMap { pid_t($0) }
     }
 
     private func freePort() throws -> Int {
