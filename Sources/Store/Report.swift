@@ -69,6 +69,8 @@ public struct Report: Sendable {
     public var llmCalls = 0
     public var toolCalls = 0
     public var errorSpans = 0
+    /// LLM calls reported by two instrumentations, counted once.
+    public var duplicateCalls = 0
     public var models: [ModelTotals] = []
     public var finishReasons: [String: Int] = [:]
     public var truncationRate = 0.0
@@ -97,6 +99,8 @@ public struct Report: Sendable {
                 switch span.role {
                 case .agent: agentRuns += 1
                 case .tool: toolCalls += 1
+                case .llm where span.duplicateOf != nil:
+                    duplicateCalls += 1
                 case .llm(let call):
                     llmCalls += 1
                     let key = call.provider + "\u{0}" + call.model
@@ -175,6 +179,7 @@ public struct Report: Sendable {
             ("llm_calls", .int(Int64(llmCalls))),
             ("tool_calls", .int(Int64(toolCalls))),
             ("error_spans", .int(Int64(errorSpans))),
+            ("duplicate_calls", .int(Int64(duplicateCalls))),
             ("models", .array(models.map { m in
                 .object([
                     ("provider", .string(m.provider)),

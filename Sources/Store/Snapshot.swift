@@ -12,6 +12,8 @@ public struct IngestCounters: Sendable, Equatable {
     public var rejectedMetricPoints: Int = 0
     /// Whole requests refused (malformed, too large, wrong content type).
     public var rejectedRequests: Int = 0
+    /// LLM calls reported twice (two instrumentations of one call), counted once.
+    public var duplicateCalls: Int = 0
     public init() {}
 }
 

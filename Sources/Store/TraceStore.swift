@@ -6,6 +6,9 @@ public struct StoredSpan: Sendable {
     public var raw: RawSpan
     public var role: SpanRole
     public var logEvents: [RawLogRecord]
+    /// Set on the poorer of two reports of the same LLM call (see `DuplicateCallIndex`): the span is
+    /// kept and shown, but the call is counted once, under the span named here.
+    public var duplicateOf: SpanKey?
 
     public var isRoot: Bool { raw.parentSpanID.isZero }
     public var isError: Bool { raw.statusCode == .error }
@@ -53,11 +56,6 @@ public struct StoreLimits: Sendable {
     }
 }
 
-private struct SpanKey: Hashable {
-    var trace: TraceID
-    var span: SpanID
-}
-
 /// The bounded trace store. Not thread-safe: one writer applies whole batches (see `LiveStore`).
 public struct TraceStore: Sendable {
     public let limits: StoreLimits
@@ -73,6 +71,9 @@ public struct TraceStore: Sendable {
     public private(set) var metrics = MetricSeriesStore()
     public private(set) var version: UInt64 = 0
     private var rate = RateMeter()
+    private var duplicates = DuplicateCallIndex()
+    /// Kept report → the duplicates marked against it, to unmark them when it is evicted.
+    private var duplicatesOfKept: [SpanKey: [SpanKey]] = [:]
 
     // Indexes.
     public private(set) var tracesByService: [String: Set<TraceID>] = [:]
@@ -125,11 +126,29 @@ public struct TraceStore: Sendable {
             pendingLogCount -= waiting.count
             for log in waiting { span.attach(log) }
         }
+        if case .llm(let call) = span.role, let earlier = duplicates.register(key, call: call, span: raw) {
+            markDuplicate(new: &span, key: key, earlier: earlier)
+        }
         traces[raw.traceID]!.indexBySpanID[raw.spanID] = traces[raw.traceID]!.spans.count
         traces[raw.traceID]!.spans.append(span)
         traces[raw.traceID]!.lastArrivalNanos = nowNanos
         counters.storedSpans += 1
         return true
+    }
+
+    /// Of two reports of one call, the poorer is marked as the duplicate of the richer.
+    private mutating func markDuplicate(new span: inout StoredSpan, key: SpanKey, earlier: SpanKey) {
+        guard let index = traces[earlier.trace]?.indexBySpanID[earlier.span] else { return }
+        counters.duplicateCalls += 1
+        let kept = traces[earlier.trace]!.spans[index]
+        if DuplicateCallIndex.richness(of: span) > DuplicateCallIndex.richness(of: kept) {
+            traces[earlier.trace]!.spans[index].duplicateOf = key
+            duplicatesOfKept[key, default: []].append(earlier)
+        } else {
+            let primary = kept.duplicateOf ?? earlier
+            span.duplicateOf = primary
+            duplicatesOfKept[primary, default: []].append(key)
+        }
     }
 
     /// Log events attach to their span whether they arrive before or after it.
@@ -163,6 +182,24 @@ public struct TraceStore: Sendable {
             counters.storedSpans -= entry.spans.count
             counters.evictedSpans += entry.spans.count
             unindex(entry)
+            forgetCalls(of: entry)
+        }
+    }
+
+    /// An evicted call stops matching new ones, and a duplicate whose kept report left counts again.
+    private mutating func forgetCalls(of entry: TraceEntry) {
+        for span in entry.spans {
+            guard case .llm(let call) = span.role else { continue }
+            let key = SpanKey(trace: entry.id, span: span.raw.spanID)
+            duplicates.remove(key, call: call, span: span.raw)
+        }
+        for span in entry.spans {
+            let key = SpanKey(trace: entry.id, span: span.raw.spanID)
+            if let primary = span.duplicateOf { duplicatesOfKept[primary]?.removeAll { $0 == key } }
+            for duplicate in duplicatesOfKept.removeValue(forKey: key) ?? [] {
+                guard let index = traces[duplicate.trace]?.indexBySpanID[duplicate.span] else { continue }
+                traces[duplicate.trace]!.spans[index].duplicateOf = nil
+            }
         }
     }
 

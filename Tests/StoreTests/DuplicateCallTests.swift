@@ -1,0 +1,74 @@
+import Semantics
+import XCTest
+@testable import Store
+
+/// One call reported by two instrumentations is counted once.
+final class DuplicateCallTests: XCTestCase {
+    private func call(trace: UInt64, span: UInt64, scope: String, responseID: String?, start: UInt64 = 1_000_000_000,
+                      input: Int64 = 100, output: Int64 = 20, extra: [Attribute] = []) -> RawSpan {
+        var attributes = [
+            Attribute("gen_ai.operation.name", .string("chat")),
+            Attribute("gen_ai.provider.name", .string("anthropic")),
+            Attribute("gen_ai.request.model", .string("claude-sonnet-4-20250514")),
+            Attribute("gen_ai.usage.input_tokens", .int(input)),
+            Attribute("gen_ai.usage.output_tokens", .int(output)),
+        ] + extra
+        if let responseID { attributes.append(Attribute("gen_ai.response.id", .string(responseID))) }
+        return RawSpan(traceID: TraceID(high: 7, low: trace), spanID: SpanID(span), parentSpanID: SpanID(0),
+                       name: "chat", startNanos: start, endNanos: start + 500_000_000, attributes: attributes,
+                       origin: Origin(resource: [Attribute("service.name", .string("svc"))], scopeName: scope))
+    }
+
+    private func report(_ spans: [RawSpan], maxSpans: Int = 100) -> (Report, TraceStore) {
+        var store = TraceStore(limits: StoreLimits(maxSpans: maxSpans))
+        for (i, span) in spans.enumerated() { store.apply(TelemetryBatch(spans: [span]), nowNanos: UInt64(i + 1)) }
+        return (Report(store: store), store)
+    }
+
+    func testSameResponseIDInTwoTracesCountsOnceAndKeepsTheRicherReport() {
+        let sdk = call(trace: 1, span: 1, scope: "com.anthropic.sdk.python", responseID: "msg_01")
+        let library = call(trace: 2, span: 2, scope: "opentelemetry.instrumentation.anthropic", responseID: "msg_01",
+                           extra: [Attribute("gen_ai.response.finish_reasons", .array([.string("end_turn")]))])
+        let (r, store) = report([sdk, library])
+        XCTAssertEqual(r.spans, 2, "both spans stay visible")
+        XCTAssertEqual(r.llmCalls, 1)
+        XCTAssertEqual(r.duplicateCalls, 1)
+        XCTAssertEqual(r.models.map(\.usage.input), [100], "tokens once, not twice")
+        XCTAssertEqual(store.counters.duplicateCalls, 1)
+        XCTAssertNotNil(store.trace(TraceID(high: 7, low: 1))?.spans[0].duplicateOf, "the poorer SDK span is the duplicate")
+        XCTAssertNil(store.trace(TraceID(high: 7, low: 2))?.spans[0].duplicateOf)
+        XCTAssertEqual(r.json.rendered().contains("\"duplicate_calls\":1") || r.json.rendered().contains("\"duplicate_calls\": 1"), true)
+    }
+
+    func testDifferentResponseIDsAreDifferentCalls() {
+        let (r, _) = report([call(trace: 1, span: 1, scope: "a", responseID: "msg_01"),
+                             call(trace: 2, span: 2, scope: "b", responseID: "msg_02")])
+        XCTAssertEqual(r.llmCalls, 2)
+        XCTAssertEqual(r.duplicateCalls, 0)
+    }
+
+    func testWithoutResponseIDSameShapeFromAnotherScopeWithinToleranceIsADuplicate() {
+        let a = call(trace: 1, span: 1, scope: "a", responseID: nil, start: 1_000_000_000)
+        let b = call(trace: 2, span: 2, scope: "b", responseID: nil, start: 1_000_000_000 + 3_000_000)
+        XCTAssertEqual(report([a, b]).0.llmCalls, 1)
+
+        let later = call(trace: 2, span: 2, scope: "b", responseID: nil, start: 1_000_000_000 + 50_000_000)
+        XCTAssertEqual(report([a, later]).0.llmCalls, 2, "50 ms apart: two calls")
+        let sameScope = call(trace: 2, span: 2, scope: "a", responseID: nil, start: 1_000_000_000 + 1_000_000)
+        XCTAssertEqual(report([a, sameScope]).0.llmCalls, 2, "one instrumentation's two identical calls are two calls")
+        let otherTokens = call(trace: 2, span: 2, scope: "b", responseID: nil, start: 1_000_000_000, input: 101)
+        XCTAssertEqual(report([a, otherTokens]).0.llmCalls, 2)
+    }
+
+    func testEvictingTheKeptReportCountsTheDuplicateAgain() {
+        let richFirst = call(trace: 1, span: 1, scope: "a", responseID: "msg_01",
+                             extra: [Attribute("gen_ai.response.finish_reasons", .array([.string("stop")]))])
+        let poorSecond = call(trace: 2, span: 2, scope: "b", responseID: "msg_01")
+        let filler = call(trace: 3, span: 3, scope: "a", responseID: "msg_03")
+        let (r, store) = report([richFirst, poorSecond, filler], maxSpans: 2)
+        XCTAssertNil(store.trace(TraceID(high: 7, low: 1)), "the oldest trace was evicted")
+        XCTAssertNil(store.trace(TraceID(high: 7, low: 2))?.spans[0].duplicateOf)
+        XCTAssertEqual(r.llmCalls, 2)
+        XCTAssertEqual(r.duplicateCalls, 0)
+    }
+}
