@@ -14,9 +14,10 @@ public struct SpanKey: Hashable, Sendable {
 /// Finds LLM calls reported twice: by two instrumentations at once (e.g. an SDK's built-in tracing plus
 /// an instrumentation library, two unrelated spans) so that each call is counted once.
 ///
-/// Two calls are the same when they share provider and `gen_ai.response.id`; calls without a response
-/// id are the same when they come from different instrumentation scopes with the same model and token
-/// counts and start within `startToleranceNanos` of each other.
+/// Only reports from the same service (one process, so one resource) by different instrumentation
+/// scopes are compared. Two calls are the same when they share provider and `gen_ai.response.id`;
+/// calls without a response id are the same when they have the same model and token counts and start
+/// within `startToleranceNanos` of each other.
 struct DuplicateCallIndex: Sendable {
     static let startToleranceNanos: UInt64 = 5_000_000
 
@@ -24,6 +25,12 @@ struct DuplicateCallIndex: Sendable {
         var key: SpanKey
         var startNanos: UInt64
         var scope: String
+        var service: String
+
+        /// Another instrumentation in the same process.
+        func isOtherInstrumentation(than other: Registered) -> Bool {
+            key != other.key && service == other.service && scope != other.scope
+        }
     }
 
     private struct Shape: Hashable, Sendable {
@@ -39,10 +46,11 @@ struct DuplicateCallIndex: Sendable {
 
     /// Registers a call and returns the earlier span it duplicates, if any.
     mutating func register(_ key: SpanKey, call: LLMCall, span: RawSpan) -> SpanKey? {
-        let entry = Registered(key: key, startNanos: span.startNanos, scope: span.origin.scopeName)
+        let entry = Registered(key: key, startNanos: span.startNanos, scope: span.origin.scopeName,
+                               service: span.origin.serviceName)
         if let responseKey = Self.responseKey(call) {
             defer { byResponseID[responseKey, default: []].append(entry) }
-            return byResponseID[responseKey]?.first { $0.key != key }?.key
+            return byResponseID[responseKey]?.first { $0.isOtherInstrumentation(than: entry) }?.key
         }
         guard call.hasUsage else { return nil }
         let shape = Self.shape(call, startNanos: span.startNanos)
@@ -51,7 +59,7 @@ struct DuplicateCallIndex: Sendable {
             var neighbour = shape
             neighbour.bucket = bucket
             let match = byShape[neighbour]?.first { other in
-                other.key != key && other.scope != entry.scope
+                other.isOtherInstrumentation(than: entry)
                     && max(other.startNanos, entry.startNanos) - min(other.startNanos, entry.startNanos)
                         <= Self.startToleranceNanos
             }

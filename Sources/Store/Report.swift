@@ -261,6 +261,12 @@ struct MetricsFill {
             default: break
             }
         }
+        // The seed's cost counter: 1 millicent = 1e-5 USD.
+        for s in metrics.named("gen_ai.client.cost.millicents") where s.kind == .sum && !isCovered(s) {
+            let key = provider(s) + "\u{0}" + model(s)
+            guard byModel[key] != nil else { continue }
+            byModel[key]!.reportedCostUSD = (byModel[key]!.reportedCostUSD ?? 0) + s.value / 100_000
+        }
         for (key, calls) in callsByModel where byModel[key] != nil && byModel[key]!.calls == 0 {
             byModel[key]!.calls = calls
         }

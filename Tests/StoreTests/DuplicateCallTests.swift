@@ -5,7 +5,8 @@ import XCTest
 /// One call reported by two instrumentations is counted once.
 final class DuplicateCallTests: XCTestCase {
     private func call(trace: UInt64, span: UInt64, scope: String, responseID: String?, start: UInt64 = 1_000_000_000,
-                      input: Int64 = 100, output: Int64 = 20, extra: [Attribute] = []) -> RawSpan {
+                      input: Int64 = 100, output: Int64 = 20, service: String = "svc",
+                      extra: [Attribute] = []) -> RawSpan {
         var attributes = [
             Attribute("gen_ai.operation.name", .string("chat")),
             Attribute("gen_ai.provider.name", .string("anthropic")),
@@ -16,7 +17,7 @@ final class DuplicateCallTests: XCTestCase {
         if let responseID { attributes.append(Attribute("gen_ai.response.id", .string(responseID))) }
         return RawSpan(traceID: TraceID(high: 7, low: trace), spanID: SpanID(span), parentSpanID: SpanID(0),
                        name: "chat", startNanos: start, endNanos: start + 500_000_000, attributes: attributes,
-                       origin: Origin(resource: [Attribute("service.name", .string("svc"))], scopeName: scope))
+                       origin: Origin(resource: [Attribute("service.name", .string(service))], scopeName: scope))
     }
 
     private func report(_ spans: [RawSpan], maxSpans: Int = 100) -> (Report, TraceStore) {
@@ -38,6 +39,13 @@ final class DuplicateCallTests: XCTestCase {
         XCTAssertNotNil(store.trace(TraceID(high: 7, low: 1))?.spans[0].duplicateOf, "the poorer SDK span is the duplicate")
         XCTAssertNil(store.trace(TraceID(high: 7, low: 2))?.spans[0].duplicateOf)
         XCTAssertEqual(r.json.rendered().contains("\"duplicate_calls\":1") || r.json.rendered().contains("\"duplicate_calls\": 1"), true)
+    }
+
+    func testTheSameResponseIDFromAnotherServiceIsAnotherCall() {
+        // Separate processes (e.g. two runs against a test server that numbers its responses).
+        let (r, _) = report([call(trace: 1, span: 1, scope: "a", responseID: "msg_01", service: "one"),
+                             call(trace: 2, span: 2, scope: "b", responseID: "msg_01", service: "two")])
+        XCTAssertEqual(r.llmCalls, 2)
     }
 
     func testDifferentResponseIDsAreDifferentCalls() {

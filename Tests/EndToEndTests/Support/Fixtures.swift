@@ -75,6 +75,20 @@ enum ReportCheck {
         let points = metrics.values.reduce(0) { $0 + ($1["data_points_total"] as? Int ?? 0) }
         XCTAssertEqual(ingest["metric_points"] as? Int, points, "\(what) metric points", file: file, line: line)
 
+        // The cost the telemetry itself reported in the seed's millicents counter, per model.
+        if let cost = metrics.first(where: { $0.key.hasPrefix("gen_ai.client.cost.millicents") })?.value,
+           let byModel = (cost["total_by_attribute"] as? [String: Any])?["gen_ai.request.model"] as? [String: Int] {
+            let reported = Dictionary((report["models"] as? [[String: Any]] ?? []).compactMap { m -> (String, Double)? in
+                guard m["source"] as? String == "metrics", let usd = m["reported_cost_usd"] as? Double else { return nil }
+                return (m["model"] as! String, usd)
+            }, uniquingKeysWith: +)
+            XCTAssertEqual(Set(reported.keys), Set(byModel.keys), "\(what) models with a reported cost", file: file, line: line)
+            for (model, millicents) in byModel {
+                XCTAssertEqual(reported[model] ?? -1, Double(millicents) / 100_000, accuracy: 1e-9,
+                               "\(what) \(model) reported cost", file: file, line: line)
+            }
+        }
+
         // Tokens per model: from spans where spans carry them, else from the token-usage metric.
         var got: [String: [Int]] = [:], fromMetrics: [String: [Int]] = [:]
         for model in report["models"] as? [[String: Any]] ?? [] {
