@@ -12,8 +12,9 @@ public final class LiveStore: Sendable {
     private let state: Mutex<TraceStore>
     private let clock: @Sendable () -> UInt64
 
-    public init(limits: StoreLimits = StoreLimits(), clock: @escaping @Sendable () -> UInt64 = LiveStore.wallClockNanos) {
-        state = Mutex(TraceStore(limits: limits))
+    public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none,
+                clock: @escaping @Sendable () -> UInt64 = LiveStore.wallClockNanos) {
+        state = Mutex(TraceStore(limits: limits, pricing: pricing))
         self.clock = clock
     }
 

@@ -110,6 +110,12 @@ public struct Report: Sendable {
                     }
                     byModel[key]!.calls += 1
                     byModel[key]!.usage += call.usage
+                    if let cost = span.cost {
+                        byModel[key]!.costUSD = (byModel[key]!.costUSD ?? 0) + cost.usd
+                        if byModel[key]!.priceRule == nil { byModel[key]!.priceRule = cost.rule }
+                    } else if call.hasUsage && !call.usage.isZero {
+                        byModel[key]!.unpricedCalls += 1
+                    }
                     if let reported = call.reportedCostUSD {
                         byModel[key]!.reportedCostUSD = (byModel[key]!.reportedCostUSD ?? 0) + reported
                     }
@@ -136,7 +142,7 @@ public struct Report: Sendable {
         latency = Percentiles(samples: durations)
         timeToFirstToken = Percentiles(samples: ttfts)
 
-        let fromMetrics = MetricsFill(store.metrics, excluding: modelsWithSpanUsage)
+        let fromMetrics = MetricsFill(store.metrics, excluding: modelsWithSpanUsage, pricing: store.pricing)
         for totals in fromMetrics.models {
             let key = totals.provider + "\u{0}" + totals.model
             if byModel[key] == nil { order.append(key) }
@@ -226,7 +232,7 @@ struct MetricsFill {
     var retries = 0.0
     var feedback = Feedback()
 
-    init(_ metrics: MetricSeriesStore, excluding covered: Set<String>) {
+    init(_ metrics: MetricSeriesStore, excluding covered: Set<String>, pricing: CallPricing = .none) {
         func model(_ s: MetricSeries) -> String {
             s.attribute("gen_ai.response.model") ?? s.attribute("gen_ai.request.model") ?? ""
         }
@@ -281,7 +287,31 @@ struct MetricsFill {
             }
             feedback.histogram = merged.sorted { $0.key < $1.key }
         }
-        models = Array(byModel.values)
+        models = byModel.values.map { Self.priced($0, pricing: pricing) }
+    }
+
+    /// Metrics give totals, not calls, and tiered prices apply per call: the average call is priced
+    /// and multiplied by the number of calls; the tokens the integer average leaves over are priced as
+    /// one more small call.
+    private static func priced(_ totals: ModelTotals, pricing: CallPricing) -> ModelTotals {
+        var totals = totals
+        guard !totals.usage.isZero else { return totals }
+        let calls = Int64(max(totals.calls, 1))
+        let average = TokenUsage(input: totals.usage.input / calls, output: totals.usage.output / calls)
+        let rest = TokenUsage(input: totals.usage.input - average.input * calls,
+                              output: totals.usage.output - average.output * calls)
+        func price(_ usage: TokenUsage) -> PricedCost? {
+            usage.isZero ? PricedCost(usd: 0, rule: "")
+                : pricing.price(LLMCall(provider: totals.provider, requestModel: totals.model, usage: usage,
+                                        hasUsage: true), 0)
+        }
+        guard let each = price(average), let leftover = price(rest) else {
+            totals.unpricedCalls = totals.calls
+            return totals
+        }
+        totals.costUSD = each.usd * Double(calls) + leftover.usd
+        totals.priceRule = (each.rule.isEmpty ? leftover.rule : each.rule) + " (from metrics)"
+        return totals
     }
 
     private func trim(_ d: Double) -> String { d == d.rounded() ? String(Int64(d)) : String(d) }

@@ -9,6 +9,8 @@ public struct StoredSpan: Sendable {
     /// Set on the poorer of two reports of the same LLM call (see `DuplicateCallIndex`): the span is
     /// kept and shown, but the call is counted once, under the span named here.
     public var duplicateOf: SpanKey?
+    /// The computed cost of an LLM call with a known price.
+    public var cost: PricedCost?
 
     public var isRoot: Bool { raw.parentSpanID.isZero }
     public var isError: Bool { raw.statusCode == .error }
@@ -59,6 +61,7 @@ public struct StoreLimits: Sendable {
 /// The bounded trace store. Not thread-safe: one writer applies whole batches (see `LiveStore`).
 public struct TraceStore: Sendable {
     public let limits: StoreLimits
+    public let pricing: CallPricing
     public private(set) var counters = IngestCounters()
     public private(set) var traces: [TraceID: TraceEntry] = [:]
     /// Trace ids by first arrival; eviction takes from the front.
@@ -72,6 +75,7 @@ public struct TraceStore: Sendable {
     public private(set) var version: UInt64 = 0
     private var rate = RateMeter()
     private var duplicates = DuplicateCallIndex()
+    public private(set) var windows = UsageWindows()
     /// Kept report → the duplicates marked against it, to unmark them when it is evicted.
     private var duplicatesOfKept: [SpanKey: [SpanKey]] = [:]
 
@@ -80,8 +84,9 @@ public struct TraceStore: Sendable {
     public private(set) var tracesByModel: [String: Set<TraceID>] = [:]
     public private(set) var tracesBySession: [String: Set<TraceID>] = [:]
 
-    public init(limits: StoreLimits = StoreLimits()) {
+    public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none) {
         self.limits = limits
+        self.pricing = pricing
     }
 
     // MARK: Writing
@@ -126,8 +131,13 @@ public struct TraceStore: Sendable {
             pendingLogCount -= waiting.count
             for log in waiting { span.attach(log) }
         }
-        if case .llm(let call) = span.role, let earlier = duplicates.register(key, call: call, span: raw) {
-            markDuplicate(new: &span, key: key, earlier: earlier)
+        if case .llm(let call) = span.role {
+            if call.hasUsage { span.cost = pricing.price(call, raw.startNanos) }
+            if let earlier = duplicates.register(key, call: call, span: raw) {
+                markDuplicate(new: &span, key: key, earlier: earlier)
+            } else {
+                windows.add(model: call.model, usage: call.usage, costUSD: span.cost?.usd, atNanos: nowNanos)
+            }
         }
         traces[raw.traceID]!.indexBySpanID[raw.spanID] = traces[raw.traceID]!.spans.count
         traces[raw.traceID]!.spans.append(span)
