@@ -37,7 +37,10 @@ public struct TraceSummary: Sendable, Equatable {
     public var errorSpans: Int
     public var truncatedCalls: Int
     public var isAgentTrace: Bool
+    /// Computed cost of the priced calls (the telemetry's own cost where no price is known).
     public var costUSD: Double?
+    /// Calls with tokens but no price: not in `costUSD`.
+    public var unpricedCalls: Int
     public var models: [String]
     public var sessionID: String
 
@@ -45,7 +48,7 @@ public struct TraceSummary: Sendable, Equatable {
                 startNanos: UInt64, endNanos: UInt64, inFlight: Bool = false, spanCount: Int,
                 llmCalls: Int = 0, toolCalls: Int = 0, usage: TokenUsage = .zero, errorSpans: Int = 0,
                 truncatedCalls: Int = 0, isAgentTrace: Bool = false, costUSD: Double? = nil,
-                models: [String] = [], sessionID: String = "") {
+                unpricedCalls: Int = 0, models: [String] = [], sessionID: String = "") {
         self.traceID = traceID
         self.rootName = rootName
         self.agentName = agentName
@@ -61,6 +64,7 @@ public struct TraceSummary: Sendable, Equatable {
         self.truncatedCalls = truncatedCalls
         self.isAgentTrace = isAgentTrace
         self.costUSD = costUSD
+        self.unpricedCalls = unpricedCalls
         self.models = models
         self.sessionID = sessionID
     }

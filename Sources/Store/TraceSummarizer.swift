@@ -13,6 +13,7 @@ enum TraceSummarizer {
         var root: StoredSpan?
         var earliest: StoredSpan?
         var cost: Double? = nil
+        var unpriced = 0
         for span in entry.spans {
             let raw = span.raw
             if raw.startNanos < start { start = raw.startNanos; earliest = span }
@@ -21,13 +22,21 @@ enum TraceSummarizer {
             if span.isError { errors += 1 }
             if Normalizer.marksAgentTrace(span.role) { isAgent = true }
             switch span.role {
+            case .llm where span.duplicateOf != nil:
+                break  // The same call is counted under its other report.
             case .llm(let call):
                 llmCalls += 1
                 usage += call.usage
                 if call.isTruncated { truncated += 1 }
                 if !call.model.isEmpty, !models.contains(call.model) { models.append(call.model) }
                 if session.isEmpty { session = call.sessionID }
-                if let reported = call.reportedCostUSD { cost = (cost ?? 0) + reported }
+                if let computed = span.cost {
+                    cost = (cost ?? 0) + computed.usd
+                } else if let reported = call.reportedCostUSD {
+                    cost = (cost ?? 0) + reported
+                } else if call.hasUsage && !call.usage.isZero {
+                    unpriced += 1
+                }
             case .tool: toolCalls += 1
             case .agent(let run):
                 // The outermost agent names the trace.
@@ -56,6 +65,7 @@ enum TraceSummarizer {
             truncatedCalls: truncated,
             isAgentTrace: isAgent,
             costUSD: cost,
+            unpricedCalls: unpriced,
             models: models,
             sessionID: session)
     }

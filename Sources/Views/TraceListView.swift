@@ -203,7 +203,12 @@ struct TraceColumns {
             }
             return [Span(Format.duration(nanos: trace.durationNanos))]
         case .cost:
-            if let cost = trace.costUSD { return [Span(Format.cost(cost), Style(.cost))] }
+            if let cost = trace.costUSD {
+                // A trailing ? says some calls of the trace have no price and are not in the sum.
+                return trace.unpricedCalls > 0
+                    ? [Span(Format.cost(cost), Style(.cost)), Span("?", Style(.warning))]
+                    : [Span(Format.cost(cost), Style(.cost))]
+            }
             return trace.llmCalls > 0 ? [Span("?", Style(.warning))] : [Span("·", Style(.muted))]
         case .errors:
             return trace.errorSpans > 0 ? [Span("✗" + Format.compact(trace.errorSpans), Style(.error, .bold))] : [Span("")]
