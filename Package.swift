@@ -35,7 +35,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Semantics", swiftSettings: strict),
+        .target(name: "Semantics", exclude: ["Pricing/LICENSE.genai-prices"], swiftSettings: strict),
         .target(
             name: "Store",
             dependencies: ["Semantics", .product(name: "DequeModule", package: "swift-collections")],

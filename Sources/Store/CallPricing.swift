@@ -22,3 +22,16 @@ public struct CallPricing: Sendable {
     /// Leaves every call unpriced.
     public static let none = CallPricing { _, _ in nil }
 }
+
+extension CallPricing {
+    /// Prices calls from a price table: the response model (the dated snapshot) first, then the
+    /// request model.
+    public init(table: PriceTable) {
+        self.init { call, startNanos in
+            let provider = call.provider.isEmpty ? nil : call.provider
+            let match = [call.responseModel, call.requestModel].lazy.filter { !$0.isEmpty }
+                .compactMap { table.resolve(provider: provider, model: $0, atUnixNanos: startNanos) }.first
+            return match.map { PricedCost(usd: $0.price.cost(of: call.usage).total, rule: $0.rule) }
+        }
+    }
+}

@@ -83,13 +83,45 @@ public struct StoreSnapshot: Sendable {
     public var takenAtNanos: UInt64
     /// Bumped whenever stored content changes, so the UI redraws only when needed.
     public var version: UInt64
+    /// Token and cost burn of the last minutes.
+    public var burn: BurnSummary
 
     public init(counters: IngestCounters = IngestCounters(), traces: [TraceSummary] = [],
-                spansPerSecond: Double = 0, takenAtNanos: UInt64 = 0, version: UInt64 = 0) {
+                spansPerSecond: Double = 0, takenAtNanos: UInt64 = 0, version: UInt64 = 0,
+                burn: BurnSummary = BurnSummary()) {
         self.counters = counters
         self.traces = traces
         self.spansPerSecond = spansPerSecond
         self.takenAtNanos = takenAtNanos
         self.version = version
+        self.burn = burn
+    }
+}
+
+/// The burn figures the header shows, taken from `UsageWindows` when a snapshot is made.
+public struct BurnSummary: Sendable, Equatable {
+    /// Input + output tokens per second over the last minute.
+    public var tokensPerSecond: Double
+    /// Spend rate over the last five minutes, in USD per hour.
+    public var dollarsPerHour: Double
+    /// Computed cost of the calls that arrived in the last hour.
+    public var spentLastHourUSD: Double
+    /// Calls in the last hour that had tokens but no price (not in the dollar figures).
+    public var unpricedCalls: Int
+
+    public init(tokensPerSecond: Double = 0, dollarsPerHour: Double = 0, spentLastHourUSD: Double = 0,
+                unpricedCalls: Int = 0) {
+        self.tokensPerSecond = tokensPerSecond
+        self.dollarsPerHour = dollarsPerHour
+        self.spentLastHourUSD = spentLastHourUSD
+        self.unpricedCalls = unpricedCalls
+    }
+
+    init(_ windows: UsageWindows, nowNanos: UInt64) {
+        let minute = windows.rates(window: .oneMinute, nowNanos: nowNanos)
+        let hour = windows.usage(window: .oneHour, nowNanos: nowNanos)
+        self.init(tokensPerSecond: minute.inputPerSecond + minute.outputPerSecond,
+                  dollarsPerHour: windows.rates(window: .fiveMinutes, nowNanos: nowNanos).dollarsPerHour,
+                  spentLastHourUSD: hour.costUSD, unpricedCalls: hour.unpricedCalls)
     }
 }

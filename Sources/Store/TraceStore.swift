@@ -239,7 +239,7 @@ public struct TraceStore: Sendable {
             .map { TraceSummarizer.summarize($0, nowNanos: nowNanos, inFlightTimeoutNanos: limits.inFlightTimeoutNanos) }
             .sorted { ($0.startNanos, $0.traceID) > ($1.startNanos, $1.traceID) }
         return StoreSnapshot(counters: counters, traces: summaries, spansPerSecond: rate.perSecond(atNanos: nowNanos),
-                             takenAtNanos: nowNanos, version: version)
+                             takenAtNanos: nowNanos, version: version, burn: BurnSummary(windows, nowNanos: nowNanos))
     }
 
     public func trace(_ id: TraceID) -> TraceEntry? { traces[id] }

@@ -14,11 +14,16 @@ public enum HeaderView {
         let live = snapshot.spansPerSecond > 0
         groups.append((1, [Span("●", Style(live ? .ok : .muted)), Span(" " + Format.rate(snapshot.spansPerSecond)),
                            Span(" spans/s", label)]))
-        groups.append((1, [Span("traces ", label), Span(Format.compact(snapshot.traces.count))]))
-        groups.append((2, [Span("recv ", label), Span(Format.compact(counters.receivedSpans))]))
+        groups.append((2, [Span("traces ", label), Span(Format.compact(snapshot.traces.count))]))
+        let burn = snapshot.burn
+        groups.append((2, [Span(Format.rate(burn.tokensPerSecond)), Span(" tok/s", label)]))
+        var spend = [Span(Format.cost(burn.dollarsPerHour), Style(.cost)), Span("/h", label)]
+        if burn.unpricedCalls > 0 { spend.append(Span(" +?", Style(.warning))) }
+        groups.append((1, spend))
+        groups.append((1, [Span("recv ", label), Span(Format.compact(counters.receivedSpans))]))
         groups.append((2, [Span("stored ", label), Span(Format.compact(counters.storedSpans))]))
         groups.append((3, [Span("evict ", label), Span(Format.compact(counters.evictedSpans))]))
-        groups.append((2, [Span("rej ", label),
+        groups.append((1, [Span("rej ", label),
                            Span(Format.compact(counters.rejectedSpans), Style(counters.rejectedSpans > 0 ? .warning : .text))]))
 
         let gap = 2, margin = 1

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ingest
+import Semantics
 import Store
 
 struct ReportCommand: ParsableCommand {
@@ -14,6 +15,8 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Keep at most this many spans (whole oldest traces are evicted).")
     var maxSpans: Int = StoreLimits.defaultMaxSpans
 
+    @OptionGroup var prices: PricesOption
+
     @Argument(help: "OTLP files to read (.binpb, .binpb.gz, .json, .jsonl; gzip allowed on any).")
     var files: [String]
 
@@ -22,7 +25,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans))
+        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans), pricing: try prices.pricing())
         let sink = StoreSink(store: store)
         for file in files {
             do {

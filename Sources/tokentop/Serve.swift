@@ -38,6 +38,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Largest accepted request body in bytes, before and after gzip.")
     var maxRequestBytes = OTLPDecoder.defaultMaxBytes
 
+    @OptionGroup var prices: PricesOption
+
     func validate() throws {
         guard (0...65535).contains(grpcPort), (0...65535).contains(httpPort) else {
             throw ValidationError("ports must be between 0 and 65535")
@@ -54,7 +56,7 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans))
+        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans), pricing: try prices.pricing())
         let sink = StoreSink(store: store)
         let servers: OTLPServers
         do {

@@ -3,7 +3,9 @@ import XCTest
 
 /// The real ncurses screen in a real terminal (tmux), fed a fixture over OTLP/HTTP.
 final class TmuxScreenTests: XCTestCase {
-    private let tmuxServer = "tokentop-test-\(getpid())"
+    /// A tmux server of the test's own; a new one for each run of the binary, so a server still
+    /// shutting down never meets the next session.
+    private var tmuxServer = "tokentop-test-\(getpid())"
 
     /// Runs a tmux client command with posix_spawn and waitpid. Foundation's `Process` would wait
     /// for the tmux server that `new-session` forks, which inherits its descriptors and outlives it.
@@ -56,7 +58,7 @@ final class TmuxScreenTests: XCTestCase {
         for request in try Scenario(name: "seed-agent").requests() {
             _ = try HTTPPost.send(port: port, path: "/v1/\(request.signal)", body: request.body, contentType: request.contentType)
         }
-        text = try waitFor("research-agent")
+        text = try waitFor("recv 21 ")
         XCTAssertTrue(text.contains("orchestrator-agent"), text)
         XCTAssertTrue(text.contains("recv 21"), text)
         _ = try tmux(["send-keys", "-t", "tt", "j"])
@@ -71,6 +73,7 @@ final class TmuxScreenTests: XCTestCase {
         }
         for (how, status) in [("C-c", "0"), ("SIGSEGV", "139")] {
             _ = try? tmux(["kill-server"])
+            tmuxServer = "tokentop-test-\(getpid())-\(how)"
             let command = "echo BEFORE; \(TokentopProcess.binary.path) --grpc-port 0 --http-port 0; echo TOKENTOP-EXITED-$?; sleep 30"
             _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "100", "-y", "20", "env", "TERM=xterm-256color", "bash", "-c", command])
             _ = try waitFor("No traces yet")

@@ -48,7 +48,8 @@ enum Fixtures {
     }()
 
     static func snapshot(_ traces: [TraceSummary], rate: Double = 12.4) -> StoreSnapshot {
-        StoreSnapshot(counters: counters, traces: traces, spansPerSecond: rate, takenAtNanos: now, version: 1)
+        StoreSnapshot(counters: counters, traces: traces, spansPerSecond: rate, takenAtNanos: now, version: 1,
+                      burn: BurnSummary(tokensPerSecond: 1_234, dollarsPerHour: 4.2, spentLastHourUSD: 1.3, unpricedCalls: 1))
     }
 
     static let context = FrameContext(endpoints: ListenEndpoints(grpc: "127.0.0.1:4317", http: "127.0.0.1:4318"))

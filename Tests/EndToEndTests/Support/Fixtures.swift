@@ -103,6 +103,7 @@ enum ReportCheck {
         }
         var want: [String: [Int]] = [:]
         if let byModel = (traces["llm"] as? [String: Any])?["by_model"] as? [String: [String: Any]], !byModel.isEmpty {
+            PublishedPrices.assertCosts(report: report, byModel: byModel, what, file: file, line: line)
             for (model, v) in byModel {
                 let row = ["input", "output", "cache_read", "cache_creation", "reasoning"].map { v[$0] as? Int ?? 0 }
                 if row.contains(where: { $0 != 0 }) { want[model] = row }
@@ -144,5 +145,46 @@ enum ReportCheck {
         XCTAssertEqual(input, byType["input"] ?? 0, "\(what) metric input tokens", file: file, line: line)
         XCTAssertEqual(output, byType["output"] ?? 0, "\(what) metric output tokens", file: file, line: line)
         XCTAssertEqual(got.mapValues { $0[0] + $0[1] }, byModel, "\(what) metric tokens per model", file: file, line: line)
+    }
+}
+
+/// Per-million-token list prices in USD as the providers publish them (openai.com/api/pricing,
+/// anthropic.com/pricing), written here by hand so the expected costs do not come from tokentop's own
+/// price table: (input, cached input read, cache write, output).
+enum PublishedPrices {
+    static let perMillion: [String: (input: Double, cacheRead: Double, cacheWrite: Double, output: Double)] = [
+        "gpt-4o": (2.50, 1.25, 2.50, 10.00),
+        "gpt-4o-2024-08-06": (2.50, 1.25, 2.50, 10.00),
+        "gpt-4o-mini": (0.15, 0.075, 0.15, 0.60),
+        "gpt-4o-mini-2024-07-18": (0.15, 0.075, 0.15, 0.60),
+        "o4-mini": (1.10, 0.275, 1.10, 4.40),
+        "o4-mini-2025-04-16": (1.10, 0.275, 1.10, 4.40),
+        "text-embedding-3-small": (0.02, 0.02, 0.02, 0),
+        "claude-sonnet-4-20250514": (3.00, 0.30, 3.75, 15.00),
+        "claude-opus-4-20250514": (15.00, 1.50, 18.75, 75.00),
+    ]
+
+    /// Each span-sourced model's cost, from expected.json's token counts: uncached input, cache reads,
+    /// cache writes and output (reasoning is part of output) each at its own rate, to the micro-dollar.
+    static func assertCosts(report: [String: Any], byModel: [String: [String: Any]], _ what: String,
+                            file: StaticString, line: UInt) {
+        let rows = (report["models"] as? [[String: Any]] ?? []).filter { $0["source"] as? String != "metrics" }
+        for (model, tokens) in byModel {
+            let input = Double(tokens["input"] as? Int ?? 0), output = Double(tokens["output"] as? Int ?? 0)
+            let cacheRead = Double(tokens["cache_read"] as? Int ?? 0), cacheWrite = Double(tokens["cache_creation"] as? Int ?? 0)
+            let matching = rows.filter { $0["model"] as? String == model }
+            let reported = matching.compactMap { $0["cost_usd"] as? Double }.reduce(0, +)
+            guard input + output > 0 else { continue }
+            guard let price = perMillion[model] else {
+                XCTAssertTrue(matching.allSatisfy { $0["cost_usd"] is NSNull || $0["cost_usd"] == nil },
+                              "\(what) \(model) has no published price here and must stay unpriced", file: file, line: line)
+                continue
+            }
+            let expected = ((input - cacheRead - cacheWrite) * price.input + cacheRead * price.cacheRead
+                            + cacheWrite * price.cacheWrite + output * price.output) / 1_000_000
+            XCTAssertEqual(reported, expected, accuracy: 0.000_000_5, "\(what) \(model) cost", file: file, line: line)
+            XCTAssertTrue(matching.allSatisfy { ($0["unpriced_calls"] as? Int) == 0 }, "\(what) \(model) priced",
+                          file: file, line: line)
+        }
     }
 }
