@@ -3,6 +3,15 @@ import Semantics
 
 /// The report for people: a few aligned tables.
 public enum ReportTable {
+    /// Computed cost, `+?` when some calls had no price, `?` when none had; the telemetry's own cost
+    /// when nothing was computed; `—` for calls without tokens.
+    private static func cost(_ m: ModelTotals) -> String {
+        if let usd = m.costUSD { return dollars(usd) + (m.unpricedCalls > 0 ? " +?" : "") }
+        if m.unpricedCalls > 0 { return "?" }
+        if let reported = m.reportedCostUSD { return dollars(reported) + " (reported)" }
+        return "—"
+    }
+
     public static func render(_ r: Report) -> String {
         var lines: [String] = []
         let c = r.counters
@@ -21,7 +30,7 @@ public enum ReportTable {
                 rows.append([m.provider.isEmpty ? "?" : m.provider, m.model + (m.fromMetrics ? " (metrics)" : ""),
                              String(m.calls), grouped(m.usage.input), grouped(m.usage.output),
                              grouped(m.usage.cacheRead), grouped(m.usage.cacheWrite), grouped(m.usage.reasoning),
-                             m.costUSD.map { dollars($0) } ?? (m.reportedCostUSD.map { dollars($0) + " (reported)" } ?? "?")])
+                             cost(m)])
             }
             lines += table(rows, rightAligned: Set(2...8))
         }
@@ -60,7 +69,11 @@ public enum ReportTable {
         return (v < 0 ? "-" : "") + out
     }
 
-    static func dollars(_ v: Double) -> String { "$" + fixed(v, v < 0.01 ? 6 : 4) }
+    /// Micro-dollar precision below a cent; a positive amount too small to show is `<$0.000001`, not `$0`.
+    static func dollars(_ v: Double) -> String {
+        if v > 0 && v < 0.000_000_5 { return "<$0.000001" }
+        return "$" + fixed(v, v < 0.01 ? 6 : 4)
+    }
     static func percent(_ v: Double) -> String { fixed(v * 100, 1) + "%" }
 
     static func percentiles(_ p: Percentiles) -> String {

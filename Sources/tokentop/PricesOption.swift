@@ -26,13 +26,19 @@ struct PricesOption: ParsableArguments {
     func pricing() throws -> CallPricing {
         guard let file = userFile else { return CallPricing(table: .bundled) }
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw ValidationError("cannot read the prices file \(file)")
+            throw ConfigurationError(message: "cannot read the prices file \(file)")
         }
         do {
             let user = try PriceTable.parseUserFile(String(decoding: data, as: UTF8.self), file: file)
             return CallPricing(table: PriceTable.bundled.overlaid(with: user))
         } catch {
-            throw ValidationError("\(error)")
+            throw ConfigurationError(message: error.description)
         }
     }
+}
+
+/// A bad configuration file: reported as `Error: FILE:LINE: problem`, without the usage text.
+struct ConfigurationError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
