@@ -165,6 +165,10 @@ public struct Report: Sendable {
         }
     }
 
+    /// Costs are sums of many small products; rounded to the nano-dollar they print the same whatever
+    /// order the calls were added in.
+    static func nanoDollars(_ usd: Double) -> Double { (usd * 1e9).rounded() / 1e9 }
+
     public var json: JSON {
         func percentiles(_ p: Percentiles) -> JSON {
             .object([("p50", .number(p.p50)), ("p95", .number(p.p95)), ("p99", .number(p.p99))])
@@ -196,9 +200,9 @@ public struct Report: Sendable {
                     ("cache_read_tokens", .int(m.usage.cacheRead)),
                     ("cache_write_tokens", .int(m.usage.cacheWrite)),
                     ("reasoning_tokens", .int(m.usage.reasoning)),
-                    ("cost_usd", .number(m.costUSD)),
+                    ("cost_usd", .number(m.costUSD.map(Self.nanoDollars))),
                     ("unpriced_calls", .int(Int64(m.unpricedCalls))),
-                    ("reported_cost_usd", .number(m.reportedCostUSD)),
+                    ("reported_cost_usd", .number(m.reportedCostUSD.map(Self.nanoDollars))),
                     ("price_rule", m.priceRule.map(JSON.string) ?? .null),
                     ("source", .string(m.fromMetrics ? "metrics" : "spans")),
                 ])

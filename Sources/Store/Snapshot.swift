@@ -85,17 +85,65 @@ public struct StoreSnapshot: Sendable {
     public var version: UInt64
     /// Token and cost burn of the last minutes.
     public var burn: BurnSummary
+    /// Per model, most expensive first: totals since start, burn rates and a sparkline.
+    public var models: [ModelSummary]
+    /// The quality signals over every call since start.
+    public var quality: QualitySummary
 
     public init(counters: IngestCounters = IngestCounters(), traces: [TraceSummary] = [],
                 spansPerSecond: Double = 0, takenAtNanos: UInt64 = 0, version: UInt64 = 0,
-                burn: BurnSummary = BurnSummary()) {
+                burn: BurnSummary = BurnSummary(), models: [ModelSummary] = [],
+                quality: QualitySummary = QualitySummary()) {
         self.counters = counters
         self.traces = traces
         self.spansPerSecond = spansPerSecond
         self.takenAtNanos = takenAtNanos
         self.version = version
         self.burn = burn
+        self.models = models
+        self.quality = quality
     }
+}
+
+/// One model on the main screen.
+public struct ModelSummary: Sendable, Equatable {
+    public var totals: ModelLedger.Entry
+    /// Token rates over the last minute.
+    public var minute: UsageWindows.Rates
+    /// Spend rate over the last five minutes.
+    public var dollarsPerHour: Double
+    /// Input + output tokens per `sparklineStepSeconds`, oldest first, ending now.
+    public var sparkline: [Int64]
+
+    public static let sparklinePoints = 30
+    public static let sparklineStepSeconds = 20
+
+    public init(totals: ModelLedger.Entry, minute: UsageWindows.Rates = .init(), dollarsPerHour: Double = 0,
+                sparkline: [Int64] = []) {
+        self.totals = totals
+        self.minute = minute
+        self.dollarsPerHour = dollarsPerHour
+        self.sparkline = sparkline
+    }
+}
+
+/// Truncation, retry and error rates against the alert thresholds, and latency.
+public struct QualitySummary: Sendable, Equatable {
+    public var calls = 0
+    public var responses = 0
+    public var truncated = 0
+    public var retried = 0
+    public var errors = 0
+    public var latency = Percentiles()
+    public var timeToFirstToken = Percentiles()
+
+    public init() {}
+
+    /// Share of responses cut off by the token limit (finish reason `length`); alert above 5 %.
+    public var truncationRate: Double? { responses > 0 ? Double(truncated) / Double(responses) : nil }
+    /// Share of calls retried; alert above 10 %.
+    public var retryRate: Double? { calls > 0 ? Double(retried) / Double(calls) : nil }
+    public var errorRate: Double? { calls > 0 ? Double(errors) / Double(calls) : nil }
 }
 
 /// The burn figures the header shows, taken from `UsageWindows` when a snapshot is made.

@@ -76,6 +76,7 @@ public struct TraceStore: Sendable {
     private var rate = RateMeter()
     private var duplicates = DuplicateCallIndex()
     public private(set) var windows = UsageWindows()
+    public private(set) var ledger = ModelLedger()
     /// Kept report → the duplicates marked against it, to unmark them when it is evicted.
     private var duplicatesOfKept: [SpanKey: [SpanKey]] = [:]
 
@@ -137,6 +138,7 @@ public struct TraceStore: Sendable {
                 markDuplicate(new: &span, key: key, earlier: earlier)
             } else {
                 windows.add(model: call.model, usage: call.usage, costUSD: span.cost?.usd, atNanos: nowNanos)
+                ledger.record(call, span: span)
             }
         }
         traces[raw.traceID]!.indexBySpanID[raw.spanID] = traces[raw.traceID]!.spans.count
@@ -239,10 +241,42 @@ public struct TraceStore: Sendable {
             .map { TraceSummarizer.summarize($0, nowNanos: nowNanos, inFlightTimeoutNanos: limits.inFlightTimeoutNanos) }
             .sorted { ($0.startNanos, $0.traceID) > ($1.startNanos, $1.traceID) }
         return StoreSnapshot(counters: counters, traces: summaries, spansPerSecond: rate.perSecond(atNanos: nowNanos),
-                             takenAtNanos: nowNanos, version: version, burn: BurnSummary(windows, nowNanos: nowNanos))
+                             takenAtNanos: nowNanos, version: version, burn: BurnSummary(windows, nowNanos: nowNanos),
+                             models: modelSummaries(nowNanos: nowNanos), quality: qualitySummary())
     }
 
     public func trace(_ id: TraceID) -> TraceEntry? { traces[id] }
+
+    private func modelSummaries(nowNanos: UInt64) -> [ModelSummary] {
+        ledger.entries.values
+            .sorted { ($0.costUSD, $0.calls, $1.model) > ($1.costUSD, $1.calls, $0.model) }
+            .map { entry in
+                let key = entry.model == "(none)" ? "" : entry.model
+                return ModelSummary(
+                    totals: entry,
+                    minute: windows.rates(model: key, window: .oneMinute, nowNanos: nowNanos),
+                    dollarsPerHour: windows.rates(model: key, window: .fiveMinutes, nowNanos: nowNanos).dollarsPerHour,
+                    sparkline: windows.tokenSeries(model: key, points: ModelSummary.sparklinePoints,
+                                                   step: ModelSummary.sparklineStepSeconds, nowNanos: nowNanos))
+            }
+    }
+
+    private func qualitySummary() -> QualitySummary {
+        var quality = QualitySummary()
+        var durations = RecentSamples(), ttfts = RecentSamples()
+        for entry in ledger.entries.values {
+            quality.calls += entry.calls
+            quality.responses += entry.responses
+            quality.truncated += entry.truncated
+            quality.retried += entry.retried
+            quality.errors += entry.errors
+            durations.merge(entry.durations)
+            ttfts.merge(entry.timesToFirstToken)
+        }
+        quality.latency = durations.percentiles
+        quality.timeToFirstToken = ttfts.percentiles
+        return quality
+    }
 }
 
 extension StoredSpan {

@@ -50,6 +50,16 @@ public struct UsageWindows: Sendable {
         public var reasoningPerSecond = 0.0
         public var dollarsPerHour = 0.0
         public var unpricedCalls = 0
+
+        public init(inputPerSecond: Double = 0, outputPerSecond: Double = 0, cacheReadPerSecond: Double = 0,
+                    reasoningPerSecond: Double = 0, dollarsPerHour: Double = 0, unpricedCalls: Int = 0) {
+            self.inputPerSecond = inputPerSecond
+            self.outputPerSecond = outputPerSecond
+            self.cacheReadPerSecond = cacheReadPerSecond
+            self.reasoningPerSecond = reasoningPerSecond
+            self.dollarsPerHour = dollarsPerHour
+            self.unpricedCalls = unpricedCalls
+        }
     }
 
     private static let seconds = Window.oneHour.rawValue

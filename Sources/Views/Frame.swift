@@ -13,6 +13,14 @@ public enum Frame {
                                             focused: state.focusedPane == .traceList && !state.helpVisible, context: context)
             canvas.draw(list, x: layout.traceList.x, y: layout.traceList.y)
         }
+        if layout.hasSidePanes {
+            for (rect, render) in [(layout.burnPane, BurnPaneView.render), (layout.costPane, CostPaneView.render),
+                                   (layout.qualityPane, QualityPaneView.render)] where rect.height > 0 {
+                canvas.draw(render(snapshot, Size(width: rect.width, height: rect.height)), x: rect.x, y: rect.y)
+            }
+        } else if layout.strip.height > 0 {
+            canvas.draw(SummaryStripView.render(snapshot, width: size.width), x: 0, y: layout.strip.y)
+        }
         if layout.hintBar.height > 0 {
             canvas.draw(HintBarView.render(context.keys, context: state.keyContext, width: size.width), x: 0, y: layout.hintBar.y)
         }

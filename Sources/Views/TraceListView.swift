@@ -84,13 +84,13 @@ struct TraceColumns {
             switch self {
             case .status: 1
             case .started: 8
-            case .name: 15
+            case .name: 14
             case .service: 10
             case .llm: 4
             case .tool: 4
             case .tokens: 13
             case .duration: 6
-            case .cost: 7
+            case .cost: 8
             case .errors: 5
             }
         }
@@ -136,10 +136,10 @@ struct TraceColumns {
             widths[.name] = width - used - (widths.isEmpty ? 0 : 1)
             used = width
         }
-        // Spare room lets the service show a typical name, then widens the root name, then the
-        // service again; beyond that it stays free on the right.
+        // Spare room goes to a typical root name, then a typical service name, then both again;
+        // beyond that it stays free on the right.
         var spare = width - used
-        for (column, cap) in [(Column.service, 20), (.name, 48), (.service, 28)] where spare > 0 {
+        for (column, cap) in [(Column.name, 20), (.service, 20), (.name, 48), (.service, 28)] where spare > 0 {
             guard let current = widths[column] else { continue }
             let grow = min(spare, max(0, cap - current))
             widths[column] = current + grow

@@ -49,8 +49,40 @@ enum Fixtures {
 
     static func snapshot(_ traces: [TraceSummary], rate: Double = 12.4) -> StoreSnapshot {
         StoreSnapshot(counters: counters, traces: traces, spansPerSecond: rate, takenAtNanos: now, version: 1,
-                      burn: BurnSummary(tokensPerSecond: 1_234, dollarsPerHour: 4.2, spentLastHourUSD: 1.3, unpricedCalls: 1))
+                      burn: BurnSummary(tokensPerSecond: 1_234, dollarsPerHour: 4.2, spentLastHourUSD: 1.3, unpricedCalls: 1),
+                      models: models, quality: quality)
     }
+
+    static let models: [ModelSummary] = [
+        ModelSummary(totals: ModelLedger.Entry(provider: "openai", model: "gpt-4o-2024-08-06", calls: 1_204,
+                                               usage: TokenUsage(input: 2_100_000, output: 600_000, cacheRead: 400_000),
+                                               costUSD: 11.4, pricedCalls: 1_204),
+                     minute: UsageWindows.Rates(inputPerSecond: 4_100, outputPerSecond: 1_200, cacheReadPerSecond: 800,
+                                                dollarsPerHour: 2.31),
+                     dollarsPerHour: 2.31, sparkline: [0, 1, 2, 4, 8, 12, 15, 12, 9, 5, 3, 2, 4, 8, 14, 16, 13, 9,
+                                                        5, 3, 1, 0, 0, 2, 6, 10, 14, 12, 8, 4]),
+        ModelSummary(totals: ModelLedger.Entry(provider: "anthropic", model: "claude-sonnet-4-20250514", calls: 310,
+                                               usage: TokenUsage(input: 900_000, output: 200_000), costUSD: 3.29,
+                                               pricedCalls: 310),
+                     minute: UsageWindows.Rates(inputPerSecond: 1_900, outputPerSecond: 600, reasoningPerSecond: 120),
+                     dollarsPerHour: 0.77, sparkline: [1, 1, 1, 2, 2, 3, 3, 2, 1, 1, 1, 2, 3, 4, 3, 2, 1, 1,
+                                                       1, 1, 2, 2, 3, 3, 2, 1, 1, 1, 1, 1]),
+        ModelSummary(totals: ModelLedger.Entry(provider: "openai", model: "my-finetune", calls: 12,
+                                               usage: TokenUsage(input: 8_000, output: 2_000), unpricedCalls: 12),
+                     sparkline: Array(repeating: 0, count: 29) + [3]),
+    ]
+
+    static let quality: QualitySummary = {
+        var quality = QualitySummary()
+        quality.calls = 1_526
+        quality.responses = 1_500
+        quality.truncated = 105
+        quality.retried = 47
+        quality.errors = 12
+        quality.latency = Percentiles(p50: 0.8, p95: 2.1, p99: 3.9)
+        quality.timeToFirstToken = Percentiles(p50: 0.21, p95: 0.45, p99: 0.8)
+        return quality
+    }()
 
     static let context = FrameContext(endpoints: ListenEndpoints(grpc: "127.0.0.1:4317", http: "127.0.0.1:4318"))
 
