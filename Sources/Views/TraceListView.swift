@@ -209,7 +209,8 @@ struct TraceColumns {
                     ? [Span(Format.cost(cost), Style(.cost)), Span("?", Style(.warning))]
                     : [Span(Format.cost(cost), Style(.cost))]
             }
-            return trace.llmCalls > 0 ? [Span("?", Style(.warning))] : [Span("·", Style(.muted))]
+            // `?` only for calls that used tokens and have no price; a failed call without tokens costs nothing.
+            return trace.unpricedCalls > 0 ? [Span("?", Style(.warning))] : [Span("·", Style(.muted))]
         case .errors:
             return trace.errorSpans > 0 ? [Span("✗" + Format.compact(trace.errorSpans), Style(.error, .bold))] : [Span("")]
         }

@@ -13,13 +13,14 @@ enum Fixtures {
     static func trace(_ n: UInt64, name: String, agent: String? = nil, service: String = "support-bot",
                       startedSecondsAgo: Double, duration: Double, inFlight: Bool = false, llm: Int = 0, tools: Int = 0,
                       input: Int64 = 0, output: Int64 = 0, errors: Int = 0, truncated: Int = 0,
-                      cost: Double? = nil) -> TraceSummary {
+                      cost: Double? = nil, unpriced: Int = 0) -> TraceSummary {
         let start = now - UInt64(startedSecondsAgo * 1e9)
         return TraceSummary(traceID: id(n), rootName: name, agentName: agent, serviceName: service,
                             startNanos: start, endNanos: start + UInt64(duration * 1e9), inFlight: inFlight,
                             spanCount: 1 + llm + tools, llmCalls: llm, toolCalls: tools,
                             usage: TokenUsage(input: input, output: output), errorSpans: errors,
-                            truncatedCalls: truncated, isAgentTrace: agent != nil, costUSD: cost)
+                            truncatedCalls: truncated, isAgentTrace: agent != nil, costUSD: cost,
+                            unpricedCalls: unpriced)
     }
 
     static let typicalTraces: [TraceSummary] = [
@@ -34,7 +35,7 @@ enum Fixtures {
         trace(2, name: "chat gpt-4o", service: "batch-summarizer", startedSecondsAgo: 15, duration: 2.0,
               llm: 1, input: 1_840, output: 2_048, truncated: 1, cost: 0.025),
         trace(1, name: "chat my-finetune", service: "batch-summarizer", startedSecondsAgo: 200, duration: 184.2,
-              llm: 12, input: 812_000, output: 2_300_000),
+              llm: 12, input: 812_000, output: 2_300_000, unpriced: 12),
         trace(0, name: "GET /healthz", service: "gateway", startedSecondsAgo: 320, duration: 0.004),
     ]
 
