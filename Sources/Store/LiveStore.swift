@@ -12,9 +12,9 @@ public final class LiveStore: Sendable {
     private let state: Mutex<TraceStore>
     private let clock: @Sendable () -> UInt64
 
-    public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none,
+    public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0,
                 clock: @escaping @Sendable () -> UInt64 = LiveStore.wallClockNanos) {
-        state = Mutex(TraceStore(limits: limits, pricing: pricing))
+        state = Mutex(TraceStore(limits: limits, pricing: pricing, utcOffsetSeconds: utcOffsetSeconds))
         self.clock = clock
     }
 

@@ -105,6 +105,14 @@ public struct StoreSnapshot: Sendable {
     }
 }
 
+/// Today's spend against the daily budget.
+public enum BudgetStatus: Sendable, Equatable {
+    case within
+    /// At the current pace the budget is reached in this many seconds, before the day ends.
+    case projectedOver(secondsLeft: Double)
+    case spent
+}
+
 /// One model on the main screen.
 public struct ModelSummary: Sendable, Equatable {
     public var totals: ModelLedger.Entry
@@ -156,13 +164,30 @@ public struct BurnSummary: Sendable, Equatable {
     public var spentLastHourUSD: Double
     /// Calls in the last hour that had tokens but no price (not in the dollar figures).
     public var unpricedCalls: Int
+    /// Computed spend since local midnight.
+    public var spentTodayUSD: Double
+    /// Today's spend plus the rest of the day at the last hour's pace.
+    public var projectedTodayUSD: Double
+    /// Spend rate over the last hour, in USD per hour (the projection's pace).
+    public var hourlyPaceUSD: Double
 
     public init(tokensPerSecond: Double = 0, dollarsPerHour: Double = 0, spentLastHourUSD: Double = 0,
-                unpricedCalls: Int = 0) {
+                unpricedCalls: Int = 0, spentTodayUSD: Double = 0, projectedTodayUSD: Double = 0,
+                hourlyPaceUSD: Double = 0) {
         self.tokensPerSecond = tokensPerSecond
         self.dollarsPerHour = dollarsPerHour
         self.spentLastHourUSD = spentLastHourUSD
         self.unpricedCalls = unpricedCalls
+        self.spentTodayUSD = spentTodayUSD
+        self.projectedTodayUSD = projectedTodayUSD
+        self.hourlyPaceUSD = hourlyPaceUSD
+    }
+
+    /// Where today's spend stands against a daily budget.
+    public func budgetStatus(dailyBudgetUSD budget: Double) -> BudgetStatus {
+        if spentTodayUSD >= budget { return .spent }
+        guard projectedTodayUSD >= budget, hourlyPaceUSD > 0 else { return .within }
+        return .projectedOver(secondsLeft: (budget - spentTodayUSD) / hourlyPaceUSD * 3600)
     }
 
     init(_ windows: UsageWindows, nowNanos: UInt64) {

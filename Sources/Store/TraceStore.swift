@@ -77,6 +77,10 @@ public struct TraceStore: Sendable {
     private var duplicates = DuplicateCallIndex()
     public private(set) var windows = UsageWindows()
     public private(set) var ledger = ModelLedger()
+    /// Computed spend per local calendar day (the day a call arrived).
+    public private(set) var spendByDay: [Int64: Double] = [:]
+    /// Where the local day begins, as an offset from UTC.
+    public let utcOffsetSeconds: Int
     /// Kept report → the duplicates marked against it, to unmark them when it is evicted.
     private var duplicatesOfKept: [SpanKey: [SpanKey]] = [:]
 
@@ -85,9 +89,16 @@ public struct TraceStore: Sendable {
     public private(set) var tracesByModel: [String: Set<TraceID>] = [:]
     public private(set) var tracesBySession: [String: Set<TraceID>] = [:]
 
-    public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none) {
+    public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0) {
         self.limits = limits
         self.pricing = pricing
+        self.utcOffsetSeconds = utcOffsetSeconds
+    }
+
+    /// The local calendar day of an instant, as days since 1970-01-01.
+    public func localDay(atNanos nanos: UInt64) -> Int64 {
+        let seconds = Int64(nanos / 1_000_000_000) + Int64(utcOffsetSeconds)
+        return seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
     }
 
     // MARK: Writing
@@ -139,6 +150,11 @@ public struct TraceStore: Sendable {
             } else {
                 windows.add(model: call.model, usage: call.usage, costUSD: span.cost?.usd, atNanos: nowNanos)
                 ledger.record(call, span: span)
+                if let usd = span.cost?.usd {
+                    let day = localDay(atNanos: nowNanos)
+                    spendByDay[day, default: 0] += usd
+                    if spendByDay.count > 7 { spendByDay = spendByDay.filter { $0.key > day - 7 } }
+                }
             }
         }
         traces[raw.traceID]!.indexBySpanID[raw.spanID] = traces[raw.traceID]!.spans.count
@@ -241,11 +257,23 @@ public struct TraceStore: Sendable {
             .map { TraceSummarizer.summarize($0, nowNanos: nowNanos, inFlightTimeoutNanos: limits.inFlightTimeoutNanos) }
             .sorted { ($0.startNanos, $0.traceID) > ($1.startNanos, $1.traceID) }
         return StoreSnapshot(counters: counters, traces: summaries, spansPerSecond: rate.perSecond(atNanos: nowNanos),
-                             takenAtNanos: nowNanos, version: version, burn: BurnSummary(windows, nowNanos: nowNanos),
+                             takenAtNanos: nowNanos, version: version, burn: burnSummary(nowNanos: nowNanos),
                              models: modelSummaries(nowNanos: nowNanos), quality: qualitySummary())
     }
 
     public func trace(_ id: TraceID) -> TraceEntry? { traces[id] }
+
+    private func burnSummary(nowNanos: UInt64) -> BurnSummary {
+        var burn = BurnSummary(windows, nowNanos: nowNanos)
+        let day = localDay(atNanos: nowNanos)
+        burn.spentTodayUSD = spendByDay[day] ?? 0
+        // What is left of the day at the last hour's pace.
+        let secondsIntoDay = (Int64(nowNanos / 1_000_000_000) + Int64(utcOffsetSeconds)) - day * 86_400
+        let hourlyPace = windows.rates(window: .oneHour, nowNanos: nowNanos).dollarsPerHour
+        burn.projectedTodayUSD = burn.spentTodayUSD + hourlyPace * Double(86_400 - secondsIntoDay) / 3600
+        burn.hourlyPaceUSD = hourlyPace
+        return burn
+    }
 
     private func modelSummaries(nowNanos: UInt64) -> [ModelSummary] {
         ledger.entries.values

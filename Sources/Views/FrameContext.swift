@@ -14,11 +14,15 @@ public struct FrameContext: Sendable {
     /// Offset applied to show start times in local time (see `LocalTime`).
     public var utcOffsetSeconds: Int
     public var keys: KeyTable
+    /// `--budget`: USD per day; the header shows spend against it and raises the alarm.
+    public var dailyBudgetUSD: Double?
 
-    public init(endpoints: ListenEndpoints, utcOffsetSeconds: Int = 0, keys: KeyTable = .standard) {
+    public init(endpoints: ListenEndpoints, utcOffsetSeconds: Int = 0, keys: KeyTable = .standard,
+                dailyBudgetUSD: Double? = nil) {
         self.endpoints = endpoints
         self.utcOffsetSeconds = utcOffsetSeconds
         self.keys = keys
+        self.dailyBudgetUSD = dailyBudgetUSD
     }
 }
 

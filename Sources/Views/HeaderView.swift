@@ -17,9 +17,13 @@ public enum HeaderView {
         groups.append((2, [Span("traces ", label), Span(Format.compact(snapshot.traces.count))]))
         let burn = snapshot.burn
         groups.append((2, [Span(Format.rate(burn.tokensPerSecond)), Span(" tok/s", label)]))
+        groups.append((1, [Span("today ", label), Span(Format.cost(burn.spentTodayUSD), Style(.cost))]))
         var spend = [Span(Format.cost(burn.dollarsPerHour), Style(.cost)), Span("/h", label)]
         if burn.unpricedCalls > 0 { spend.append(Span(" +?", Style(.warning))) }
         groups.append((1, spend))
+        if let budget = context.dailyBudgetUSD, budget > 0 {
+            groups.append((2, budgetSpans(burn, budget: budget, label: label)))
+        }
         groups.append((1, [Span("recv ", label), Span(Format.compact(counters.receivedSpans))]))
         groups.append((2, [Span("stored ", label), Span(Format.compact(counters.storedSpans))]))
         groups.append((3, [Span("evict ", label), Span(Format.compact(counters.evictedSpans))]))
@@ -38,5 +42,23 @@ public enum HeaderView {
             x += canvas.put(group.spans, x: x, y: 0, limit: width - x) + gap
         }
         return canvas
+    }
+
+    /// `▕████▍   ▏ 62% of $24/day`, and the alarm when the budget is spent or will be at this pace.
+    static func budgetSpans(_ burn: BurnSummary, budget: Double, label: Style) -> [Span] {
+        let fraction = burn.spentTodayUSD / budget
+        let status = burn.budgetStatus(dailyBudgetUSD: budget)
+        let barStyle = Style(status == .within ? .accent : .warning)
+        let bar = Bars.horizontal(fraction, width: 10)
+        var spans = [Span("▕", label), Span(bar.padding(toLength: 10, withPad: " ", startingAt: 0), barStyle), Span("▏ ", label),
+                     Span(Format.fixed(fraction * 100, decimals: 0) + "%", barStyle),
+                     Span(" of " + Format.cost(budget) + "/day", label)]
+        switch status {
+        case .within: break
+        case .spent: spans.append(Span(" ⚠ budget spent", Style(.warning, .bold)))
+        case .projectedOver(let seconds):
+            spans.append(Span(" ⚠ budget in " + Format.duration(seconds: seconds), Style(.warning, .bold)))
+        }
+        return spans
     }
 }

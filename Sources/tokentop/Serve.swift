@@ -38,6 +38,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Largest accepted request body in bytes, before and after gzip.")
     var maxRequestBytes = OTLPDecoder.defaultMaxBytes
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Daily budget in USD: the header shows today's spend against it and warns when it is spent or will be at the current pace.",
+        valueName: "usd"))
+    var budget: Double?
+
     @OptionGroup var prices: PricesOption
 
     func validate() throws {
@@ -46,6 +51,7 @@ struct Serve: AsyncParsableCommand {
         }
         guard maxSpans > 0, maxRequestBytes > 0 else { throw ValidationError("limits must be positive") }
         if json && !headless { throw ValidationError("--json goes with --headless") }
+        if let budget, !(budget > 0 && budget.isFinite) { throw ValidationError("--budget must be a positive amount in USD") }
     }
 
     func run() async throws {
@@ -56,7 +62,8 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans), pricing: try prices.pricing())
+        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans), pricing: try prices.pricing(),
+                              utcOffsetSeconds: TimeZone.current.secondsFromGMT())
         let sink = StoreSink(store: store)
         let servers: OTLPServers
         do {
@@ -89,7 +96,7 @@ struct Serve: AsyncParsableCommand {
             await runHeadless(store: store)
         } else {
             let context = FrameContext(endpoints: ListenEndpoints(grpc: servers.grpcAddress, http: servers.httpAddress),
-                                       utcOffsetSeconds: TimeZone.current.secondsFromGMT())
+                                       utcOffsetSeconds: TimeZone.current.secondsFromGMT(), dailyBudgetUSD: budget)
             let dashboard = Dashboard(store: store, context: context, themes: themes,
                                       capability: ColorCapability.detect(environment: ProcessInfo.processInfo.environment))
             let watcher = SignalWatcher { _ in dashboard.requestStop() }
