@@ -46,44 +46,58 @@ public enum TraceScreenView {
     }
 }
 
-/// The breadcrumb line of the trace and span screens: where you are, and the trace's totals.
+/// The breadcrumb line of the trace and span screens: where you are, and the trace's totals. When the line
+/// is too narrow, the parts with the highest priority number go first.
 enum DrillHeader {
     static func render(summary: TraceSummary?, span: StoredSpan?, width: Int, nowNanos: UInt64) -> Canvas {
         var canvas = Canvas(size: Size(width: width, height: 1))
         let muted = Style(.muted)
-        var parts: [Span] = [Span("tokentop", Style(.title, .bold)), Span(" › ", muted)]
         let traceName = summary.map { $0.agentName ?? $0.rootName } ?? "trace"
+        var groups: [(priority: Int, spans: [Span])] = [(0, [Span("tokentop", Style(.title, .bold)), Span(" ›", muted)])]
         if let span {
-            parts += [Span(traceName, Style(.accent)), Span(" › ", muted), Span(span.raw.name, Style(.text, .bold)),
-                      Span("  " + span.raw.kind.label, muted),
-                      Span("  " + Format.duration(nanos: span.durationNanos(nowNanos: nowNanos)), Style(span.isOpen ? .running : .text))]
+            groups.append((2, [Span(traceName, Style(.accent)), Span(" ›", muted)]))
+            groups.append((0, [Span(span.raw.name, Style(.text, .bold))]))
+            groups.append((3, [Span(span.raw.kind.label, muted)]))
+            groups.append((1, [Span(Format.duration(nanos: span.durationNanos(nowNanos: nowNanos)), Style(span.isOpen ? .running : .text))]))
             switch span.raw.statusCode {
-            case .error: parts.append(Span("  ERROR", Style(.error, .bold)))
-            case .ok: parts.append(Span("  OK", Style(.ok)))
+            case .error: groups.append((0, [Span("ERROR", Style(.error, .bold))]))
+            case .ok: groups.append((1, [Span("OK", Style(.ok))]))
             case .unset: break
             }
         } else if let summary {
-            parts.append(Span(traceName, Style(.accent, .bold)))
-            parts.append(Span("  trace ", muted))
-            parts.append(Span(String(summary.traceID.hex.prefix(8)) + "…"))
-            parts.append(Span("  " + summary.serviceName, muted))
+            groups.append((0, [Span(traceName, Style(.accent, .bold))]))
+            groups.append((4, [Span("trace ", muted), Span(String(summary.traceID.hex.prefix(8)) + "…")]))
+            groups.append((3, [Span(summary.serviceName, muted)]))
             let elapsed = summary.inFlight && nowNanos > summary.startNanos ? nowNanos - summary.startNanos : summary.durationNanos
-            parts.append(Span("  " + Format.duration(nanos: elapsed), Style(summary.inFlight ? .running : .text)))
-            parts.append(Span("  \(summary.llmCalls) llm · \(summary.toolCalls) tools", muted))
+            groups.append((1, [Span(Format.duration(nanos: elapsed), Style(summary.inFlight ? .running : .text))]))
+            groups.append((2, [Span("\(summary.llmCalls) llm · \(summary.toolCalls) tools", muted)]))
             if !summary.usage.isZero {
-                parts += [Span("  " + Format.grouped(summary.usage.input) + " in", Style(.tokens_in)), Span(" → ", muted),
-                          Span(Format.grouped(summary.usage.output) + " out", Style(.tokens_out))]
+                groups.append((1, [Span(Format.grouped(summary.usage.input) + " in", Style(.tokens_in)), Span(" → ", muted),
+                                   Span(Format.grouped(summary.usage.output) + " out", Style(.tokens_out))]))
             }
             if let cost = summary.costUSD {
-                parts.append(Span("  " + Format.cost(cost), Style(.cost)))
-                if summary.unpricedCalls > 0 { parts.append(Span(" +?", Style(.warning))) }
+                var spend = [Span(Format.cost(cost), Style(.cost))]
+                if summary.unpricedCalls > 0 { spend.append(Span(" +?", Style(.warning))) }
+                groups.append((1, spend))
             } else if summary.unpricedCalls > 0 {
-                parts.append(Span("  ?", Style(.warning)))
+                groups.append((1, [Span("?", Style(.warning))]))
             }
         } else {
-            parts.append(Span(traceName, Style(.accent, .bold)))
+            groups.append((0, [Span(traceName, Style(.accent, .bold))]))
         }
-        canvas.put(parts, x: 1, y: 0, limit: width - 1)
+        let gap = 2, margin = 1
+        var kept = groups
+        func totalWidth() -> Int { kept.reduce(0) { $0 + $1.spans.displayWidth } + gap * max(0, kept.count - 1) + margin }
+        while totalWidth() > width, let lowest = kept.map(\.priority).max(), lowest > 0,
+              let drop = kept.lastIndex(where: { $0.priority == lowest }) {
+            kept.remove(at: drop)
+        }
+        var x = margin
+        for (index, group) in kept.enumerated() {
+            // The breadcrumb's parts sit one space apart; the figures after it two.
+            let breadcrumb = group.spans.last?.text == " ›"
+            x += canvas.put(group.spans, x: x, y: 0, limit: width - x) + (breadcrumb || index == 0 ? 1 : gap)
+        }
         return canvas
     }
 }

@@ -174,6 +174,18 @@ final class DrillTests: XCTestCase {
         }
     }
 
+    func testHelpOverTheTraceScreenFlowsIntoColumns() {
+        var state = apply([.moveDown, .openTrace], screen: small)
+        state = reduce(state, key: .character("?"), snapshot: snapshot, screen: small, openTrace: entry)
+        XCTAssertEqual(state.keyContext, .help)
+        let canvas = frame(state, small)
+        assertSnapshot(of: canvas, as: .frame, named: "80x24")
+        let text = canvas.plainText().joined(separator: "\n")
+        for title in KeyContext.allCases.map(\.title) { XCTAssertTrue(text.contains(title), title) }
+        state = reduce(state, key: .escape, snapshot: snapshot, screen: small, openTrace: entry)
+        XCTAssertEqual(state.keyContext, .traceView, "closing help returns to the trace screen")
+    }
+
     func testDrillScreensAtTinySizesDoNotCrash() {
         let trace = apply([.moveDown, .openTrace, .moveDown], screen: small)
         let span = apply([.openSpan], to: trace, screen: small)
