@@ -2,18 +2,27 @@ import Store
 
 /// The whole screen for one frame.
 public enum Frame {
-    public static func render(_ snapshot: StoreSnapshot, state: ViewState, size: Size, context: FrameContext) -> Canvas {
+    /// `openTrace` is the store's entry for the trace `state.drill` names, looked up by the caller.
+    public static func render(_ snapshot: StoreSnapshot, state: ViewState, size: Size, context: FrameContext,
+                              openTrace: TraceEntry? = nil) -> Canvas {
         var canvas = Canvas(size: size)
         guard size.width > 0, size.height > 0 else { return canvas }
-        let state = state.reconciled(with: snapshot, screen: size)
+        var state = state.reconciled(with: snapshot, screen: size)
         let layout = MainLayout(size: size)
-        canvas.draw(HeaderView.render(snapshot, context: context, width: size.width), x: 0, y: layout.header.y)
-        if layout.traceList.height > 0 {
+        if let drill = state.drill {
+            state.drill = drill.reconciled(with: openTrace, screen: size, nowNanos: snapshot.takenAtNanos)
+            canvas.draw(DrillScreen.render(snapshot, state: state, size: size, openTrace: openTrace), x: 0, y: 0)
+        } else {
+            canvas.draw(HeaderView.render(snapshot, context: context, width: size.width), x: 0, y: layout.header.y)
+        }
+        if layout.traceList.height > 0, state.drill == nil {
             let list = TraceListView.render(snapshot, state: state, size: Size(width: layout.traceList.width, height: layout.traceList.height),
                                             focused: state.focusedPane == .traceList && !state.helpVisible, context: context)
             canvas.draw(list, x: layout.traceList.x, y: layout.traceList.y)
         }
-        if layout.hasSidePanes {
+        if state.drill != nil {
+            // The drill-down screens use the whole body.
+        } else if layout.hasSidePanes {
             for (rect, render) in [(layout.burnPane, BurnPaneView.render), (layout.costPane, CostPaneView.render),
                                    (layout.qualityPane, QualityPaneView.render)] where rect.height > 0 {
                 canvas.draw(render(snapshot, Size(width: rect.width, height: rect.height)), x: rect.x, y: rect.y)

@@ -29,30 +29,45 @@ public enum HintBarView {
 
 /// The `?` screen: every binding of every context, straight from the key table.
 public enum HelpOverlayView {
-    /// The overlay box, sized to its content and clamped to `screen`.
+    /// The overlay box, sized to its content and clamped to `screen`. Contexts that do not fit under each
+    /// other flow into further columns.
     public static func render(_ keys: KeyTable, screen: Size) -> Canvas {
-        var lines: [[Span]] = []
+        var blocks: [[[Span]]] = []
         let keyColumn = keys.bindings.map { DisplayWidth.of($0.keyLabel) }.max() ?? 0
         for context in KeyContext.allCases {
             let bindings = keys.bindings(in: context)
             guard !bindings.isEmpty else { continue }
-            if !lines.isEmpty { lines.append([]) }
-            lines.append([Span(context.title, Style(.header, .bold))])
+            var block: [[Span]] = [[Span(context.title, Style(.header, .bold))]]
             for binding in bindings {
                 let label = binding.keyLabel
                 let padding = String(repeating: " ", count: keyColumn - DisplayWidth.of(label) + 2)
-                lines.append([Span("  "), Span(label, Style(.hint_key, .bold)), Span(padding), Span(binding.help, Style(.overlay))])
+                block.append([Span("  "), Span(label, Style(.hint_key, .bold)), Span(padding), Span(binding.help, Style(.overlay))])
             }
+            blocks.append(block)
         }
-        let contentWidth = lines.map(\.displayWidth).max() ?? 0
-        let size = Size(width: min(screen.width, contentWidth + 4), height: min(screen.height, lines.count + 2))
+        let rows = max(1, screen.height - 2)
+        var columns: [[[Span]]] = [[]]
+        for block in blocks {
+            if !columns[columns.count - 1].isEmpty, columns[columns.count - 1].count + 1 + block.count > rows { columns.append([]) }
+            if !columns[columns.count - 1].isEmpty { columns[columns.count - 1].append([]) }
+            columns[columns.count - 1] += block
+        }
+        let gap = 2
+        let widths = columns.map { $0.map(\.displayWidth).max() ?? 0 }
+        let contentWidth = widths.reduce(0, +) + gap * (columns.count - 1)
+        let height = columns.map(\.count).max() ?? 0
+        let size = Size(width: min(screen.width, contentWidth + 4), height: min(screen.height, height + 2))
         var canvas = Canvas(size: size, fill: Style(.overlay))
         canvas.box(canvas.bounds, title: "Keys", border: Style(.border_focused), titleStyle: Style(.title, .bold))
-        for (offset, line) in lines.enumerated() where offset + 1 < size.height - 1 {
-            let spans = line.map { span in
-                Span(span.text, span.style.role == .text ? Style(.overlay) : span.style)
+        var x = 2
+        for (column, lines) in columns.enumerated() where x < size.width - 1 {
+            for (offset, line) in lines.enumerated() where offset + 1 < size.height - 1 {
+                let spans = line.map { span in
+                    Span(span.text, span.style.role == .text ? Style(.overlay) : span.style)
+                }
+                canvas.put(spans, x: x, y: offset + 1, limit: min(widths[column], size.width - 1 - x))
             }
-            canvas.put(spans, x: 2, y: offset + 1, limit: size.width - 3)
+            x += widths[column] + gap
         }
         return canvas
     }

@@ -39,11 +39,15 @@ public enum Key: Sendable, Hashable {
 /// Where keys are interpreted; each context has its own bindings.
 public enum KeyContext: String, CaseIterable, Sendable, Hashable {
     case traceList
+    case traceView
+    case spanView
     case help
 
     public var title: String {
         switch self {
         case .traceList: "Trace list"
+        case .traceView: "Trace"
+        case .spanView: "Span"
         case .help: "Help"
         }
     }
@@ -51,6 +55,7 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
 
 public enum Action: String, CaseIterable, Sendable, Hashable {
     case moveUp, moveDown, moveTop, moveBottom, pageUp, pageDown
+    case openTrace, openSpan, back
     case cycleTheme
     case showHelp, closeHelp
     case quit
@@ -92,9 +97,31 @@ public struct KeyTable: Sendable {
         KeyBinding([.character("G"), .end], .traceList, .moveBottom, "oldest"),
         KeyBinding([.pageUp, .control("b")], .traceList, .pageUp, "page up"),
         KeyBinding([.pageDown, .control("f")], .traceList, .pageDown, "page down"),
+        KeyBinding([.enter], .traceList, .openTrace, "open trace", onHintBar: true),
         KeyBinding([.character("t")], .traceList, .cycleTheme, "next theme", onHintBar: true),
         KeyBinding([.character("?")], .traceList, .showHelp, "help", onHintBar: true),
         KeyBinding([.character("q")], .traceList, .quit, "quit", onHintBar: true),
+        KeyBinding([.character("j"), .down], .traceView, .moveDown, "down", onHintBar: true),
+        KeyBinding([.character("k"), .up], .traceView, .moveUp, "up", onHintBar: true),
+        KeyBinding([.character("g"), .home], .traceView, .moveTop, "first span"),
+        KeyBinding([.character("G"), .end], .traceView, .moveBottom, "last span"),
+        KeyBinding([.pageUp, .control("b")], .traceView, .pageUp, "page up"),
+        KeyBinding([.pageDown, .control("f")], .traceView, .pageDown, "page down"),
+        KeyBinding([.enter], .traceView, .openSpan, "span details", onHintBar: true),
+        KeyBinding([.escape, .character("h"), .left], .traceView, .back, "back", onHintBar: true),
+        KeyBinding([.character("t")], .traceView, .cycleTheme, "next theme"),
+        KeyBinding([.character("?")], .traceView, .showHelp, "help", onHintBar: true),
+        KeyBinding([.character("q")], .traceView, .quit, "quit"),
+        KeyBinding([.character("j"), .down], .spanView, .moveDown, "down", onHintBar: true),
+        KeyBinding([.character("k"), .up], .spanView, .moveUp, "up", onHintBar: true),
+        KeyBinding([.character("g"), .home], .spanView, .moveTop, "top"),
+        KeyBinding([.character("G"), .end], .spanView, .moveBottom, "bottom"),
+        KeyBinding([.pageUp, .control("b")], .spanView, .pageUp, "page up"),
+        KeyBinding([.pageDown, .control("f")], .spanView, .pageDown, "page down", onHintBar: true),
+        KeyBinding([.escape, .character("h"), .left], .spanView, .back, "back", onHintBar: true),
+        KeyBinding([.character("t")], .spanView, .cycleTheme, "next theme"),
+        KeyBinding([.character("?")], .spanView, .showHelp, "help", onHintBar: true),
+        KeyBinding([.character("q")], .spanView, .quit, "quit"),
         KeyBinding([.escape, .character("q"), .character("?")], .help, .closeHelp, "close help", onHintBar: true),
     ])
 

@@ -19,12 +19,15 @@ public struct ViewState: Sendable, Equatable {
     /// Index into the executable's theme list; `cycleTheme` advances it.
     public var themeIndex = 0
     public var quitRequested = false
+    /// The open trace (and span), or nil on the main screen.
+    public var drill: DrillState?
 
     public init() {}
 
     /// The context whose key bindings apply now.
     public var keyContext: KeyContext {
         if helpVisible { return .help }
+        if let drill { return drill.openSpanID == nil ? .traceView : .spanView }
         switch focusedPane {
         case .traceList: return .traceList
         }
@@ -60,8 +63,14 @@ public struct ViewState: Sendable, Equatable {
 }
 
 /// Applies one action. Pure: the same inputs always give the same state.
-public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot, screen: Size) -> ViewState {
+/// `openTrace` is the store's entry for `state.drill`'s trace, which moves on the trace and span screens need.
+public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot, screen: Size,
+                   openTrace: TraceEntry? = nil) -> ViewState {
     var state = state.reconciled(with: snapshot, screen: screen)
+    if let drill = state.drill, DrillState.handles(action) {
+        state.drill = drill.reduced(action, trace: openTrace, screen: screen, nowNanos: snapshot.takenAtNanos)
+        return state
+    }
     let traces = snapshot.traces
     let page = max(1, MainLayout(size: screen).visibleTraceRows)
 
@@ -84,6 +93,12 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
     case .pageUp:
         state.scrollOffset -= page
         select(state.selectedIndex - page)
+    case .openTrace:
+        guard !traces.isEmpty else { break }
+        // Pinned, so the list comes back with this trace selected.
+        select(state.selectedIndex)
+        state.drill = DrillState(traceID: traces[state.selectedIndex].traceID)
+    case .openSpan, .back: break
     case .cycleTheme: state.themeIndex += 1
     case .showHelp: state.helpVisible = true
     case .closeHelp: state.helpVisible = false
@@ -95,9 +110,9 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
 /// Looks the key up in the table for the current context and applies its action; unbound keys change nothing
 /// but a resize, which re-fits the selection to the new size.
 public func reduce(_ state: ViewState, key: Key, snapshot: StoreSnapshot, screen: Size,
-                   keys: KeyTable = .standard) -> ViewState {
+                   keys: KeyTable = .standard, openTrace: TraceEntry? = nil) -> ViewState {
     guard let action = keys.action(for: key, in: state.keyContext) else {
         return state.reconciled(with: snapshot, screen: screen)
     }
-    return reduce(state, action, snapshot: snapshot, screen: screen)
+    return reduce(state, action, snapshot: snapshot, screen: screen, openTrace: openTrace)
 }

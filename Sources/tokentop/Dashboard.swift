@@ -41,18 +41,20 @@ final class Dashboard: @unchecked Sendable {
                 snapshot = store.snapshot()
             }
             let size = terminal.size
+            // Only the open trace is copied out of the store, and only while one is open.
+            let openTrace = state.drill.flatMap { store.trace($0.traceID) }
             let second = snapshot.takenAtNanos / 1_000_000_000
             let timerVisible = timerRunning && second != drawnSecond
             if snapshot.version != drawnVersion || state != drawnState || size != drawnSize || timerVisible {
                 state = state.reconciled(with: snapshot, screen: size)
-                terminal.draw(Frame.render(snapshot, state: state, size: size, context: context))
+                terminal.draw(Frame.render(snapshot, state: state, size: size, context: context, openTrace: openTrace))
                 drawnVersion = snapshot.version
                 drawnState = state
                 drawnSize = size
                 drawnSecond = second
             }
             guard let key = terminal.readKey(timeoutMs: Self.frameIntervalMs) else { continue }
-            state = reduce(state, key: key, snapshot: snapshot, screen: terminal.size, keys: context.keys)
+            state = reduce(state, key: key, snapshot: snapshot, screen: terminal.size, keys: context.keys, openTrace: openTrace)
             if state.themeIndex % themes.count != themeIndex {
                 themeIndex = state.themeIndex % themes.count
                 terminal.apply(theme: themes[themeIndex])

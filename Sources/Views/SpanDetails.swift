@@ -1,0 +1,272 @@
+import Semantics
+import Store
+
+/// The span screen's document: the GenAI summary, the conversation, then everything the span carries,
+/// as wrapped lines of styled text.
+struct SpanDetails {
+    let span: StoredSpan
+    let nowNanos: UInt64
+
+    /// Longest run of lines one value may take; the rest is counted, not drawn.
+    static let maxLinesPerValue = 400
+
+    func lines(width: Int) -> [[Span]] {
+        var document = Document(width: width)
+        switch span.role {
+        case .llm(let call): callSummary(call, &document)
+        case .tool(let tool): toolSummary(tool, &document)
+        case .agent(let run):
+            document.section("Agent")
+            document.field("name", run.name)
+            if !run.task.isEmpty { document.field("task", run.task) }
+        default: break
+        }
+        conversation(&document)
+        identity(&document)
+        status(&document)
+        attributes(&document)
+        events(&document)
+        logEvents(&document)
+        links(&document)
+        origin(&document)
+        return document.lines
+    }
+
+    // MARK: Sections
+
+    private func identity(_ d: inout Document) {
+        let raw = span.raw
+        d.section("Span")
+        d.field("name", raw.name)
+        d.field("kind", raw.kind.label)
+        let duration = Format.duration(nanos: span.durationNanos(nowNanos: nowNanos))
+        d.field("duration", span.isOpen ? duration + " (running)" : duration, style: Style(span.isOpen ? .running : .text))
+        d.field("span id", raw.spanID.hex)
+        d.field("parent", raw.parentSpanID.isZero ? "— (root)" : raw.parentSpanID.hex)
+        d.field("trace id", raw.traceID.hex)
+        if let primary = span.duplicateOf {
+            d.field("duplicate", "of span \(primary.span.hex): the call is counted there", style: Style(.warning))
+        }
+    }
+
+    private func callSummary(_ call: LLMCall, _ d: inout Document) {
+        d.section("Call")
+        d.field("provider", call.provider.isEmpty ? "—" : call.provider)
+        d.field("operation", call.operation)
+        d.field("model", (call.requestModel.isEmpty ? "—" : call.requestModel) + " requested → "
+                + (call.responseModel.isEmpty ? "—" : call.responseModel) + " answered")
+        if call.hasUsage {
+            let u = call.usage
+            d.line([Span(Document.label("tokens"), Style(.muted)),
+                    Span(Format.grouped(u.input) + " in", Style(.tokens_in)),
+                    Span(" (cache read \(Format.grouped(u.cacheRead)) · cache write \(Format.grouped(u.cacheWrite)))", Style(.muted)),
+                    Span(" → ", Style(.muted)),
+                    Span(Format.grouped(u.output) + " out", Style(.tokens_out)),
+                    Span(" (reasoning \(Format.grouped(u.reasoning)))", Style(.muted))]
+                   + (u.reportedTotal.map { [Span(" · total \(Format.grouped($0)) reported", Style(.muted))] } ?? []))
+        } else {
+            d.field("tokens", "not reported", style: Style(.muted))
+        }
+        if let cost = span.cost {
+            d.line([Span(Document.label("cost"), Style(.muted)), Span(Format.cost(cost.usd), Style(.cost)),
+                    Span("  rule ", Style(.muted)), Span(cost.rule)])
+        } else if let reported = call.reportedCostUSD {
+            d.line([Span(Document.label("cost"), Style(.muted)), Span(Format.cost(reported), Style(.cost)),
+                    Span("  as reported by the telemetry", Style(.muted))])
+        } else if span.isUnpricedCall {
+            d.line([Span(Document.label("cost"), Style(.muted)), Span("?", Style(.warning)),
+                    Span("  no price known for this model", Style(.muted))])
+        } else {
+            d.field("cost", "—", style: Style(.muted))
+        }
+        if !call.rawFinishReasons.isEmpty {
+            let shown = zip(call.finishReasons, call.rawFinishReasons).map { $0 == $1 ? $0 : "\($0) (\($1))" }
+            d.field("finish", shown.joined(separator: ", "), style: Style(call.isTruncated ? .truncated : .text))
+        }
+        if let streaming = call.streaming { d.field("streaming", streaming ? "yes" : "no") }
+        if let ttft = call.timeToFirstTokenSeconds { d.field("TTFT", Format.fixed(ttft, decimals: 2) + "s") }
+        if !call.responseID.isEmpty { d.field("response id", call.responseID) }
+        if call.retries > 0 { d.field("retries", String(call.retries), style: Style(.warning)) }
+        if !call.sessionID.isEmpty { d.field("session", call.sessionID) }
+    }
+
+    private func toolSummary(_ tool: ToolCall, _ d: inout Document) {
+        d.section("Tool")
+        d.field("name", tool.name)
+        if !tool.callID.isEmpty { d.field("call id", tool.callID) }
+        if !tool.arguments.isEmpty { d.field("arguments", tool.arguments) }
+        if !tool.result.isEmpty { d.field("result", tool.result) }
+    }
+
+    private func conversation(_ d: inout Document) {
+        guard span.role.llm != nil else { return }
+        let messages = Conversation.messages(span: span.raw, logs: span.logEvents)
+        d.section("Conversation (\(messages.count))")
+        if messages.isEmpty {
+            d.line([Span("not captured — set OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true", Style(.muted))])
+        }
+        for message in messages {
+            let style = Style(message.role == .system ? .muted : (message.isOutput ? .tokens_out : .text))
+            var label = message.role.rawValue
+            if !message.toolCallID.isEmpty { label += " " + message.toolCallID }
+            var calls = message.toolCalls.map { call in
+                "→ " + call.name + "(" + call.arguments + ")" + (call.id.isEmpty ? "" : "  [\(call.id)]")
+            }
+            if !message.content.isEmpty || calls.isEmpty {
+                d.value(label, message.content.isEmpty ? "(empty)" : message.content, keyStyle: Style(.accent, .bold),
+                        style: style)
+            } else {
+                d.value(label, calls.removeFirst(), keyStyle: Style(.accent, .bold), style: Style(.accent))
+            }
+            for call in calls { d.value("", call, style: Style(.accent)) }
+            if !message.finishReason.isEmpty {
+                d.value("", "finish " + message.finishReason, style: Style(.muted))
+            }
+        }
+    }
+
+    private func status(_ d: inout Document) {
+        let exceptions = span.raw.events.filter { $0.name == "exception" }
+        guard span.isError || !exceptions.isEmpty || !span.raw.statusMessage.isEmpty else { return }
+        d.section("Status")
+        let code: String
+        switch span.raw.statusCode {
+        case .error: code = "ERROR"
+        case .ok: code = "OK"
+        case .unset: code = "UNSET"
+        }
+        d.field("status", code, style: Style(span.isError ? .error : .text, span.isError ? .bold : []))
+        if !span.raw.statusMessage.isEmpty { d.field("message", span.raw.statusMessage) }
+        for exception in exceptions {
+            let a = exception.attributes
+            d.field("exception", a["exception.type"].map(Normalizer.displayString) ?? "—", style: Style(.error, .bold))
+            if let message = a["exception.message"] { d.field("message", Normalizer.displayString(message)) }
+            if let trace = a["exception.stacktrace"] {
+                d.line([Span(Document.label("stacktrace"), Style(.muted))])
+                d.block(Normalizer.displayString(trace), indent: 2, style: Style(.muted))
+            }
+        }
+    }
+
+    private func attributes(_ d: inout Document) {
+        d.section("Attributes (\(span.raw.attributes.count))")
+        d.attributes(span.raw.attributes)
+    }
+
+    private func events(_ d: inout Document) {
+        let events = span.raw.events
+        guard !events.isEmpty else { return }
+        d.section("Events (\(events.count))")
+        for event in events {
+            d.line([Span(offset(event.timeNanos) + "  ", Style(.muted)), Span(event.name, Style(.accent, .bold))])
+            d.attributes(event.attributes, indent: 2)
+        }
+    }
+
+    private func logEvents(_ d: inout Document) {
+        let logs = span.logEvents.sorted { $0.timeNanos < $1.timeNanos }
+        guard !logs.isEmpty else { return }
+        d.section("Log events (\(logs.count))")
+        for log in logs {
+            var head = [Span(offset(log.timeNanos) + "  ", Style(.muted)),
+                        Span(log.eventName.isEmpty ? "log" : log.eventName, Style(.accent, .bold))]
+            if !log.severityText.isEmpty { head.append(Span("  " + log.severityText, Style(.muted))) }
+            d.line(head)
+            if log.body != .empty { d.value("body", Normalizer.displayString(log.body), indent: 2) }
+            d.attributes(log.attributes, indent: 2)
+        }
+    }
+
+    private func links(_ d: inout Document) {
+        let links = span.raw.links
+        guard !links.isEmpty else { return }
+        d.section("Links (\(links.count))")
+        for link in links {
+            d.line([Span("trace ", Style(.muted)), Span(link.traceID.hex), Span("  span ", Style(.muted)), Span(link.spanID.hex)])
+            d.attributes(link.attributes, indent: 2)
+        }
+    }
+
+    private func origin(_ d: inout Document) {
+        let origin = span.raw.origin
+        d.section("Resource (\(origin.resource.count))")
+        d.attributes(origin.resource)
+        d.section("Scope")
+        d.field("name", origin.scopeName.isEmpty ? "—" : origin.scopeName)
+        if !origin.scopeVersion.isEmpty { d.field("version", origin.scopeVersion) }
+        if !origin.schemaURL.isEmpty { d.field("schema", origin.schemaURL) }
+    }
+
+    /// `+0.12s` from the span's start.
+    private func offset(_ time: UInt64) -> String {
+        time >= span.raw.startNanos ? "+" + Format.duration(nanos: time - span.raw.startNanos)
+            : "-" + Format.duration(nanos: span.raw.startNanos - time)
+    }
+}
+
+/// Lines under construction, wrapped to one width.
+private struct Document {
+    let width: Int
+    var lines: [[Span]] = []
+
+    static let labelWidth = 12
+
+    /// `label` padded to the label column.
+    static func label(_ text: String) -> String {
+        text + String(repeating: " ", count: max(1, labelWidth - DisplayWidth.of(text)))
+    }
+
+    mutating func section(_ title: String) {
+        if !lines.isEmpty { lines.append([]) }
+        lines.append([Span(title, Style(.header, .bold))])
+    }
+
+    mutating func line(_ spans: [Span]) {
+        lines += TextWrap.wrap(spans, width: width, indent: Self.labelWidth)
+    }
+
+    mutating func field(_ label: String, _ value: String, style: Style = .text) {
+        self.value(label, value, style: style)
+    }
+
+    /// A label, then a value that may span several lines; continuation lines hang under the value.
+    mutating func value(_ label: String, _ value: String, indent: Int = 0, keyStyle: Style = Style(.muted),
+                        style: Style = .text) {
+        let pad = String(repeating: " ", count: indent)
+        let prefix = [Span(pad + Self.label(label), keyStyle)]
+        append(TextWrap.wrapParagraphs(value, style: style, width: width, indent: indent + Self.labelWidth,
+                                       firstPrefix: prefix))
+    }
+
+    mutating func block(_ text: String, indent: Int, style: Style) {
+        append(TextWrap.wrapParagraphs(text, style: style, width: width, indent: indent,
+                                       firstPrefix: [Span(String(repeating: " ", count: indent))]))
+    }
+
+    /// `key = value`, sorted by key, values aligned and wrapped under themselves.
+    mutating func attributes(_ attributes: [Attribute], indent: Int = 0) {
+        guard !attributes.isEmpty else {
+            lines.append([Span(String(repeating: " ", count: indent) + "none", Style(.muted))])
+            return
+        }
+        let sorted = attributes.sorted { $0.key < $1.key }
+        let keyWidth = min(sorted.map { DisplayWidth.of(Sanitizer.sanitize($0.key)) }.max() ?? 0, max(8, width * 2 / 5))
+        for attribute in sorted {
+            let key = Canvas.fit(attribute.key, width: keyWidth)
+            let pad = String(repeating: " ", count: indent)
+            let prefix = [Span(pad), Span(key, Style(.accent)),
+                          Span(String(repeating: " ", count: keyWidth - DisplayWidth.of(key)) + " = ", Style(.muted))]
+            append(TextWrap.wrapParagraphs(Normalizer.displayString(attribute.value), style: .text, width: width,
+                                           indent: indent + keyWidth + 3, firstPrefix: prefix))
+        }
+    }
+
+    private mutating func append(_ wrapped: [[Span]]) {
+        guard wrapped.count > SpanDetails.maxLinesPerValue else {
+            lines += wrapped
+            return
+        }
+        lines += wrapped.prefix(SpanDetails.maxLinesPerValue)
+        lines.append([Span("… \(Format.grouped(wrapped.count - SpanDetails.maxLinesPerValue)) more lines", Style(.muted))])
+    }
+}
