@@ -22,7 +22,7 @@ public enum HeaderView {
         if burn.unpricedCalls > 0 { spend.append(Span(" +?", Style(.warning))) }
         groups.append((1, spend))
         if let budget = context.dailyBudgetUSD, budget > 0 {
-            groups.append((2, budgetSpans(burn, budget: budget, label: label)))
+            groups.append((1, budgetSpans(burn, budget: budget, label: label)))  // asked for with --budget
         }
         groups.append((1, [Span("recv ", label), Span(Format.compact(counters.receivedSpans))]))
         groups.append((2, [Span("stored ", label), Span(Format.compact(counters.storedSpans))]))

@@ -113,7 +113,7 @@ struct SpanColumns {
             case .tree: 16
             case .badge: 5
             case .tokens: 11
-            case .cost: 7
+            case .cost: 8
             case .duration: 6
             case .bar: 10
             }
