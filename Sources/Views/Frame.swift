@@ -16,7 +16,7 @@ public enum Frame {
             canvas.draw(HeaderView.render(snapshot, context: context, width: size.width), x: 0, y: layout.header.y)
         }
         if layout.traceList.height > 0, state.drill == nil {
-            let list = TraceListView.render(snapshot, state: state, size: Size(width: layout.traceList.width, height: layout.traceList.height),
+            let list = TraceListView.render(state.filter.apply(to: snapshot), state: state, size: Size(width: layout.traceList.width, height: layout.traceList.height),
                                             focused: state.focusedPane == .traceList && !state.helpVisible, context: context)
             canvas.draw(list, x: layout.traceList.x, y: layout.traceList.y)
         }
@@ -32,6 +32,9 @@ public enum Frame {
         }
         if layout.hintBar.height > 0 {
             canvas.draw(HintBarView.render(context.keys, context: state.keyContext, width: size.width), x: 0, y: layout.hintBar.y)
+            if let draft = state.filterDraft {
+                canvas.draw(FilterPromptView.render(draft: draft, keys: context.keys, width: size.width), x: 0, y: layout.hintBar.y)
+            }
         }
         if state.helpVisible {
             let overlayArea = Size(width: size.width - 2, height: layout.traceList.height)

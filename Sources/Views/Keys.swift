@@ -41,6 +41,7 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
     case traceList
     case traceView
     case spanView
+    case filter
     case help
 
     public var title: String {
@@ -48,6 +49,7 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
         case .traceList: "Trace list"
         case .traceView: "Trace"
         case .spanView: "Span"
+        case .filter: "Filter"
         case .help: "Help"
         }
     }
@@ -56,6 +58,7 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
 public enum Action: String, CaseIterable, Sendable, Hashable {
     case moveUp, moveDown, moveTop, moveBottom, pageUp, pageDown
     case openTrace, openSpan, back
+    case startFilter, applyFilter, cancelFilter, eraseFilterCharacter, clearFilter
     case cycleTheme
     case showHelp, closeHelp
     case quit
@@ -98,6 +101,8 @@ public struct KeyTable: Sendable {
         KeyBinding([.pageUp, .control("b")], .traceList, .pageUp, "page up"),
         KeyBinding([.pageDown, .control("f")], .traceList, .pageDown, "page down"),
         KeyBinding([.enter], .traceList, .openTrace, "open trace", onHintBar: true),
+        KeyBinding([.character("/")], .traceList, .startFilter, "filter", onHintBar: true),
+        KeyBinding([.escape], .traceList, .clearFilter, "clear filter"),
         KeyBinding([.character("t")], .traceList, .cycleTheme, "next theme", onHintBar: true),
         KeyBinding([.character("?")], .traceList, .showHelp, "help", onHintBar: true),
         KeyBinding([.character("q")], .traceList, .quit, "quit", onHintBar: true),
@@ -122,6 +127,9 @@ public struct KeyTable: Sendable {
         KeyBinding([.character("t")], .spanView, .cycleTheme, "next theme"),
         KeyBinding([.character("?")], .spanView, .showHelp, "help", onHintBar: true),
         KeyBinding([.character("q")], .spanView, .quit, "quit"),
+        KeyBinding([.enter], .filter, .applyFilter, "apply", onHintBar: true),
+        KeyBinding([.escape], .filter, .cancelFilter, "cancel", onHintBar: true),
+        KeyBinding([.backspace, .delete], .filter, .eraseFilterCharacter, "erase"),
         KeyBinding([.escape, .character("q"), .character("?")], .help, .closeHelp, "close help", onHintBar: true),
     ])
 

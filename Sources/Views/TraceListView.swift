@@ -7,12 +7,18 @@ public enum TraceListView {
                               context: FrameContext) -> Canvas {
         var canvas = Canvas(size: size)
         let running = snapshot.traces.reduce(0) { $0 + ($1.inFlight ? 1 : 0) }
-        let title = "Traces (\(Format.grouped(running)) running · \(Format.grouped(snapshot.traces.count - running)) done)"
+        var title = "Traces (\(Format.grouped(running)) running · \(Format.grouped(snapshot.traces.count - running)) done)"
+        if !state.filter.isEmpty { title += "  filter: " + state.filter.text }
         canvas.box(canvas.bounds, title: title, border: Style(focused ? .border_focused : .border))
         let inner = canvas.bounds.inset
         guard inner.width > 0, inner.height > 0 else { return canvas }
         guard !snapshot.traces.isEmpty else {
-            EmptyStateView.draw(into: &canvas, area: inner, endpoints: context.endpoints)
+            if state.filter.isEmpty {
+                EmptyStateView.draw(into: &canvas, area: inner, endpoints: context.endpoints)
+            } else {
+                canvas.put("No trace matches the filter. / edits it, Esc clears it.", x: inner.x + 2,
+                           y: inner.y + inner.height / 2, style: Style(.muted), limit: inner.width - 3)
+            }
             return canvas
         }
         let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)

@@ -21,12 +21,17 @@ public struct ViewState: Sendable, Equatable {
     public var quitRequested = false
     /// The open trace (and span), or nil on the main screen.
     public var drill: DrillState?
+    /// The trace list shows only the traces this matches.
+    public var filter = TraceFilter()
+    /// The filter being typed after `/`; nil when not editing.
+    public var filterDraft: String?
 
     public init() {}
 
     /// The context whose key bindings apply now.
     public var keyContext: KeyContext {
         if helpVisible { return .help }
+        if filterDraft != nil { return .filter }
         if let drill { return drill.openSpanID == nil ? .traceView : .spanView }
         switch focusedPane {
         case .traceList: return .traceList
@@ -36,7 +41,7 @@ public struct ViewState: Sendable, Equatable {
     /// Brings selection and scrolling in line with a new snapshot or screen size.
     public func reconciled(with snapshot: StoreSnapshot, screen: Size) -> ViewState {
         var state = self
-        let traces = snapshot.traces
+        let traces = filter.apply(to: snapshot).traces
         guard !traces.isEmpty else {
             state.selectedIndex = 0
             state.scrollOffset = 0
@@ -71,7 +76,7 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
         state.drill = drill.reduced(action, trace: openTrace, screen: screen, nowNanos: snapshot.takenAtNanos)
         return state
     }
-    let traces = snapshot.traces
+    let traces = state.filter.apply(to: snapshot).traces
     let page = max(1, MainLayout(size: screen).visibleTraceRows)
 
     func select(_ index: Int) {
@@ -99,6 +104,17 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
         select(state.selectedIndex)
         state.drill = DrillState(traceID: traces[state.selectedIndex].traceID)
     case .openSpan, .back: break
+    case .startFilter: state.filterDraft = state.filter.text
+    case .applyFilter:
+        state.filter = TraceFilter(state.filterDraft ?? "")
+        state.filterDraft = nil
+        state.selectedIndex = 0
+        state.selectedTraceID = nil
+        state.scrollOffset = 0
+    case .cancelFilter: state.filterDraft = nil
+    case .eraseFilterCharacter: _ = state.filterDraft?.popLast()
+    case .clearFilter:
+        state.filter = TraceFilter()
     case .cycleTheme: state.themeIndex += 1
     case .showHelp: state.helpVisible = true
     case .closeHelp: state.helpVisible = false
@@ -112,6 +128,12 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
 public func reduce(_ state: ViewState, key: Key, snapshot: StoreSnapshot, screen: Size,
                    keys: KeyTable = .standard, openTrace: TraceEntry? = nil) -> ViewState {
     guard let action = keys.action(for: key, in: state.keyContext) else {
+        var state = state
+        // Typing a filter: every printable character that is not a binding goes into it.
+        if state.filterDraft != nil, case .character(let character) = key, !character.isNewline,
+           character.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) {
+            state.filterDraft?.append(character)
+        }
         return state.reconciled(with: snapshot, screen: screen)
     }
     return reduce(state, action, snapshot: snapshot, screen: screen, openTrace: openTrace)
