@@ -16,7 +16,7 @@ public enum Frame {
             canvas.draw(HeaderView.render(snapshot, context: context, width: size.width), x: 0, y: layout.header.y)
         }
         if layout.traceList.height > 0, state.drill == nil {
-            let list = TraceListView.render(state.filter.apply(to: snapshot), state: state, size: Size(width: layout.traceList.width, height: layout.traceList.height),
+            let list = TraceListView.render(state.listed(snapshot), state: state, size: Size(width: layout.traceList.width, height: layout.traceList.height),
                                             focused: state.focusedPane == .traceList && !state.helpVisible, context: context)
             canvas.draw(list, x: layout.traceList.x, y: layout.traceList.y)
         }

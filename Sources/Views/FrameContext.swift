@@ -16,6 +16,8 @@ public struct FrameContext: Sendable {
     public var keys: KeyTable
     /// `--budget`: USD per day; the header shows spend against it and raises the alarm.
     public var dailyBudgetUSD: Double?
+    /// While the screen is paused: spans received since, so the header can say what is waiting.
+    public var arrivedWhilePaused: Int?
 
     public init(endpoints: ListenEndpoints, utcOffsetSeconds: Int = 0, keys: KeyTable = .standard,
                 dailyBudgetUSD: Double? = nil) {

@@ -59,6 +59,7 @@ public enum Action: String, CaseIterable, Sendable, Hashable {
     case moveUp, moveDown, moveTop, moveBottom, pageUp, pageDown
     case openTrace, openSpan, back
     case startFilter, applyFilter, cancelFilter, eraseFilterCharacter, clearFilter
+    case cycleSort, togglePause
     case cycleTheme
     case showHelp, closeHelp
     case quit
@@ -103,6 +104,8 @@ public struct KeyTable: Sendable {
         KeyBinding([.enter], .traceList, .openTrace, "open trace", onHintBar: true),
         KeyBinding([.character("/")], .traceList, .startFilter, "filter", onHintBar: true),
         KeyBinding([.escape], .traceList, .clearFilter, "clear filter"),
+        KeyBinding([.character("s")], .traceList, .cycleSort, "sort", onHintBar: true),
+        KeyBinding([.character("p")], .traceList, .togglePause, "pause", onHintBar: true),
         KeyBinding([.character("t")], .traceList, .cycleTheme, "next theme", onHintBar: true),
         KeyBinding([.character("?")], .traceList, .showHelp, "help", onHintBar: true),
         KeyBinding([.character("q")], .traceList, .quit, "quit", onHintBar: true),

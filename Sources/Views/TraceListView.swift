@@ -8,6 +8,7 @@ public enum TraceListView {
         var canvas = Canvas(size: size)
         let running = snapshot.traces.reduce(0) { $0 + ($1.inFlight ? 1 : 0) }
         var title = "Traces (\(Format.grouped(running)) running · \(Format.grouped(snapshot.traces.count - running)) done)"
+        if state.order.column != .started { title += "  by " + state.order.column.rawValue }
         if !state.filter.isEmpty { title += "  filter: " + state.filter.text }
         canvas.box(canvas.bounds, title: title, border: Style(focused ? .border_focused : .border))
         let inner = canvas.bounds.inset

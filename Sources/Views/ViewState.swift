@@ -25,6 +25,9 @@ public struct ViewState: Sendable, Equatable {
     public var filter = TraceFilter()
     /// The filter being typed after `/`; nil when not editing.
     public var filterDraft: String?
+    public var order = TraceOrder()
+    /// `p`: the screen holds still while the store keeps ingesting.
+    public var paused = false
 
     public init() {}
 
@@ -41,7 +44,7 @@ public struct ViewState: Sendable, Equatable {
     /// Brings selection and scrolling in line with a new snapshot or screen size.
     public func reconciled(with snapshot: StoreSnapshot, screen: Size) -> ViewState {
         var state = self
-        let traces = filter.apply(to: snapshot).traces
+        let traces = listed(snapshot).traces
         guard !traces.isEmpty else {
             state.selectedIndex = 0
             state.scrollOffset = 0
@@ -76,7 +79,7 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
         state.drill = drill.reduced(action, trace: openTrace, screen: screen, nowNanos: snapshot.takenAtNanos)
         return state
     }
-    let traces = state.filter.apply(to: snapshot).traces
+    let traces = state.listed(snapshot).traces
     let page = max(1, MainLayout(size: screen).visibleTraceRows)
 
     func select(_ index: Int) {
@@ -115,6 +118,12 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
     case .eraseFilterCharacter: _ = state.filterDraft?.popLast()
     case .clearFilter:
         state.filter = TraceFilter()
+    case .cycleSort:
+        state.order = state.order.next
+        state.selectedIndex = 0
+        state.selectedTraceID = nil
+        state.scrollOffset = 0
+    case .togglePause: state.paused.toggle()
     case .cycleTheme: state.themeIndex += 1
     case .showHelp: state.helpVisible = true
     case .closeHelp: state.helpVisible = false

@@ -34,20 +34,35 @@ final class Dashboard: @unchecked Sendable {
         var drawnSize = Size(width: 0, height: 0)
         var themeIndex = 0
         var snapshot = store.snapshot()
+        var pausedAtReceived: Int?
+        var drawnWaiting: Int?
         while !stop.load(ordering: .relaxed) {
             // A new snapshot only when something arrived, or each second while a running timer shows.
             let timerRunning = snapshot.traces.contains(where: \.inFlight)
-            if store.version != snapshot.version || (timerRunning && LiveStore.wallClockNanos() / 1_000_000_000 != drawnSecond) {
-                snapshot = store.snapshot()
+            // Paused, the screen keeps its snapshot and only counts what arrives meanwhile.
+            var frameContext = context
+            if state.paused {
+                let received = store.counters.receivedSpans
+                if pausedAtReceived == nil { pausedAtReceived = snapshot.counters.receivedSpans }
+                frameContext.arrivedWhilePaused = received - (pausedAtReceived ?? received)
+                if frameContext.arrivedWhilePaused != drawnWaiting { drawnVersion = .max }
+                drawnWaiting = frameContext.arrivedWhilePaused
+            } else {
+                pausedAtReceived = nil
+                drawnWaiting = nil
+                if store.version != snapshot.version
+                    || (timerRunning && LiveStore.wallClockNanos() / 1_000_000_000 != drawnSecond) {
+                    snapshot = store.snapshot()
+                }
             }
             let size = terminal.size
             // Only the open trace is copied out of the store, and only while one is open.
             let openTrace = state.drill.flatMap { store.trace($0.traceID) }
             let second = snapshot.takenAtNanos / 1_000_000_000
-            let timerVisible = timerRunning && second != drawnSecond
+            let timerVisible = timerRunning && second != drawnSecond && !state.paused
             if snapshot.version != drawnVersion || state != drawnState || size != drawnSize || timerVisible {
                 state = state.reconciled(with: snapshot, screen: size)
-                terminal.draw(Frame.render(snapshot, state: state, size: size, context: context, openTrace: openTrace))
+                terminal.draw(Frame.render(snapshot, state: state, size: size, context: frameContext, openTrace: openTrace))
                 drawnVersion = snapshot.version
                 drawnState = state
                 drawnSize = size

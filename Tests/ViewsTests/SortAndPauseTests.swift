@@ -1,0 +1,43 @@
+import SnapshotTesting
+import Store
+import XCTest
+@testable import Views
+
+/// `s` cycles the sort column; `p` holds the screen and the header counts what arrives meanwhile.
+final class SortAndPauseTests: XCTestCase {
+    private let screen = Size(width: 100, height: 20)
+    private var snapshot: StoreSnapshot { Fixtures.snapshot(Fixtures.typicalTraces) }
+
+    func testSortCyclesThroughColumnsLargestFirst() {
+        var state = ViewState()
+        var seen: [TraceOrder.Column] = []
+        for _ in TraceOrder.Column.allCases {
+            state = reduce(state, key: .character("s"), snapshot: snapshot, screen: screen)
+            seen.append(state.order.column)
+        }
+        XCTAssertEqual(seen, [.duration, .cost, .tokens, .llmCalls, .errors, .started])
+
+        let byCost = TraceOrder(column: .cost).sorted(Fixtures.typicalTraces).map(\.costUSD)
+        XCTAssertEqual(byCost, [0.025, 0.021, 0.011, 0.0104, 0.001, nil, nil], "unpriced last")
+        let byTokens = TraceOrder(column: .tokens).sorted(Fixtures.typicalTraces).map { $0.usage.input + $0.usage.output }
+        XCTAssertEqual(byTokens, byTokens.sorted(by: >))
+        let byStart = TraceOrder().sorted(Fixtures.typicalTraces).map(\.traceID)
+        XCTAssertEqual(byStart, Fixtures.typicalTraces.map(\.traceID), "start time keeps the store's newest-first order")
+
+        state.order = TraceOrder(column: .duration)
+        let frame = Frame.render(snapshot, state: state, size: screen, context: Fixtures.context).plainText()
+        XCTAssertTrue(frame[1].contains("by duration"), frame[1])
+        XCTAssertTrue(frame[3].contains("chat my-finetune"), "the longest trace first:\n\(frame.joined(separator: "\n"))")
+    }
+
+    func testPauseTogglesAndTheHeaderSaysWhatWaits() {
+        let state = reduce(ViewState(), key: .character("p"), snapshot: snapshot, screen: screen)
+        XCTAssertTrue(state.paused)
+        XCTAssertFalse(reduce(state, key: .character("p"), snapshot: snapshot, screen: screen).paused)
+        var context = Fixtures.context
+        context.arrivedWhilePaused = 1_234
+        let header = HeaderView.render(snapshot, context: context, width: 120)
+        XCTAssertTrue(header.plainText()[0].contains("⏸ paused +1.2k spans"), header.plainText()[0])
+        assertSnapshot(of: header, as: .frame, named: "paused")
+    }
+}
