@@ -45,6 +45,8 @@ public struct Alert: Sendable, Equatable {
     public var name: String
     public var value: Double
     public var threshold: Double
+    /// When the live monitor saw it start (Unix nanoseconds of arrival), if it did.
+    public var sinceNanos: UInt64?
 }
 
 public struct Feedback: Sendable, Equatable {
@@ -157,11 +159,14 @@ public struct Report: Sendable {
         models = order.compactMap { byModel[$0] }.sorted {
             ($0.usage.input + $0.usage.output, $1.model) > ($1.usage.input + $1.usage.output, $0.model)
         }
+        let since = Dictionary(store.alerts.active.map { ($0.name, $0.sinceNanos) }, uniquingKeysWith: min)
         if truncationRate > Report.truncationThreshold {
-            alerts.append(Alert(name: "truncation", value: truncationRate, threshold: Report.truncationThreshold))
+            alerts.append(Alert(name: "truncation", value: truncationRate, threshold: Report.truncationThreshold,
+                                sinceNanos: since["truncation"]))
         }
         if retryRate > Report.retryThreshold {
-            alerts.append(Alert(name: "retries", value: retryRate, threshold: Report.retryThreshold))
+            alerts.append(Alert(name: "retries", value: retryRate, threshold: Report.retryThreshold,
+                                sinceNanos: since["retries"]))
         }
     }
 
@@ -221,7 +226,8 @@ public struct Report: Sendable {
             ("latency_s", percentiles(latency)),
             ("ttft_s", percentiles(timeToFirstToken)),
             ("alerts", .array(alerts.map {
-                .object([("name", .string($0.name)), ("value", .double($0.value)), ("threshold", .double($0.threshold))])
+                .object([("name", .string($0.name)), ("value", .double($0.value)), ("threshold", .double($0.threshold)),
+                         ("since_unix_nano", $0.sinceNanos.map { .int(Int64($0)) } ?? .null)])
             })),
         ])
     }

@@ -144,6 +144,8 @@ public struct QualitySummary: Sendable, Equatable {
     public var errors = 0
     public var latency = Percentiles()
     public var timeToFirstToken = Percentiles()
+    /// Firing alerts with their start times.
+    public var alerts: [AlertMonitor.Active] = []
 
     public init() {}
 

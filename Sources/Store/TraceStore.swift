@@ -77,6 +77,7 @@ public struct TraceStore: Sendable {
     private var duplicates = DuplicateCallIndex()
     public private(set) var windows = UsageWindows()
     public private(set) var ledger = ModelLedger()
+    public private(set) var alerts = AlertMonitor()
     /// Computed spend per local calendar day (the day a call arrived).
     public private(set) var spendByDay: [Int64: Double] = [:]
     /// Where the local day begins, as an offset from UTC.
@@ -118,6 +119,7 @@ public struct TraceStore: Sendable {
         counters.metricPoints += batch.metrics.count
         for id in touched { index(id) }
         evictIfNeeded(protecting: nil)
+        if !batch.spans.isEmpty { evaluateAlerts(nowNanos: nowNanos) }
         if !batch.isEmpty || batch.rejectedSpans > 0 { version &+= 1 }
     }
 
@@ -263,6 +265,20 @@ public struct TraceStore: Sendable {
 
     public func trace(_ id: TraceID) -> TraceEntry? { traces[id] }
 
+    private mutating func evaluateAlerts(nowNanos: UInt64) {
+        var calls = 0, responses = 0, truncated = 0, retried = 0
+        for entry in ledger.entries.values {
+            calls += entry.calls
+            responses += entry.responses
+            truncated += entry.truncated
+            retried += entry.retried
+        }
+        var rates: [String: (rate: Double, calls: Int)] = [:]
+        if responses > 0 { rates["truncation"] = (Double(truncated) / Double(responses), responses) }
+        if calls > 0 { rates["retries"] = (Double(retried) / Double(calls), calls) }
+        alerts.evaluate(rates, nowNanos: nowNanos)
+    }
+
     private func burnSummary(nowNanos: UInt64) -> BurnSummary {
         var burn = BurnSummary(windows, nowNanos: nowNanos)
         let day = localDay(atNanos: nowNanos)
@@ -301,6 +317,7 @@ public struct TraceStore: Sendable {
             durations.merge(entry.durations)
             ttfts.merge(entry.timesToFirstToken)
         }
+        quality.alerts = alerts.active
         quality.latency = durations.percentiles
         quality.timeToFirstToken = ttfts.percentiles
         return quality

@@ -23,8 +23,13 @@ public enum Frame {
         if state.drill != nil {
             // The drill-down screens use the whole body.
         } else if layout.hasSidePanes {
-            for (rect, render) in [(layout.burnPane, BurnPaneView.render), (layout.costPane, CostPaneView.render),
-                                   (layout.qualityPane, QualityPaneView.render)] where rect.height > 0 {
+            let offset = context.utcOffsetSeconds
+            let panes: [(Rect, (StoreSnapshot, Size) -> Canvas)] = [
+                (layout.burnPane, { BurnPaneView.render($0, size: $1) }),
+                (layout.costPane, { CostPaneView.render($0, size: $1) }),
+                (layout.qualityPane, { QualityPaneView.render($0, size: $1, utcOffsetSeconds: offset) }),
+            ]
+            for (rect, render) in panes where rect.height > 0 {
                 canvas.draw(render(snapshot, Size(width: rect.width, height: rect.height)), x: rect.x, y: rect.y)
             }
         } else if layout.strip.height > 0 {

@@ -123,7 +123,7 @@ public enum QualityPaneView {
     public static let truncationThreshold = 0.05
     public static let retryThreshold = 0.10
 
-    public static func render(_ snapshot: StoreSnapshot, size: Size) -> Canvas {
+    public static func render(_ snapshot: StoreSnapshot, size: Size, utcOffsetSeconds: Int = 0) -> Canvas {
         var canvas = Canvas(size: size)
         canvas.box(canvas.bounds, title: "Quality  since start")
         let inner = canvas.bounds.inset
@@ -131,7 +131,7 @@ public enum QualityPaneView {
         let q = snapshot.quality
         let x = inner.x + 1, limit = inner.width - 1
         var y = inner.y
-        func line(_ label: String, _ rate: Double?, threshold: Double?) {
+        func line(_ label: String, _ rate: Double?, threshold: Double?, alertName: String? = nil) {
             guard y < inner.y + inner.height else { return }
             var column = x
             column += canvas.put(Canvas.fit(label, width: 11).padding(toLength: 11, withPad: " ", startingAt: 0),
@@ -151,12 +151,16 @@ public enum QualityPaneView {
             column += canvas.put("▏", x: column, y: y, style: Style(.muted), limit: x + limit - column)
             if let threshold {
                 let verdict = alarming ? " > \(percent(threshold)) ⚠" : " ≤ \(percent(threshold))"
-                canvas.put(verdict, x: column, y: y, style: style, limit: x + limit - column)
+                column += canvas.put(verdict, x: column, y: y, style: style, limit: x + limit - column)
+                if let since = alertName.flatMap({ name in q.alerts.first { $0.name == name } })?.sinceNanos {
+                    canvas.put(" since " + Format.clock(unixNanos: since, utcOffsetSeconds: utcOffsetSeconds), x: column, y: y,
+                               style: Style(.warning), limit: x + limit - column)
+                }
             }
             y += 1
         }
-        line("truncated", q.truncationRate, threshold: truncationThreshold)
-        line("retries", q.retryRate, threshold: retryThreshold)
+        line("truncated", q.truncationRate, threshold: truncationThreshold, alertName: "truncation")
+        line("retries", q.retryRate, threshold: retryThreshold, alertName: "retries")
         line("errors", q.errorRate, threshold: nil)
         for (label, p) in [("latency", q.latency), ("TTFT", q.timeToFirstToken)] where y < inner.y + inner.height {
             var column = x

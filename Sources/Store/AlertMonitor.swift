@@ -1,0 +1,53 @@
+/// The seed's quality alerts, live: truncation above 5 % and retries above 10 % of LLM calls. An alert
+/// fires once enough calls were seen and the rate passes its threshold, and clears only when the rate
+/// falls below `clearFraction` of it, so a rate hovering at the line does not flap.
+public struct AlertMonitor: Sendable {
+    public struct Rule: Sendable, Equatable {
+        public var name: String
+        public var threshold: Double
+        /// The alert clears below `threshold × clearFraction`.
+        public var clearFraction: Double
+        /// Fewer calls than this say nothing yet.
+        public var minimumCalls: Int
+
+        public init(name: String, threshold: Double, clearFraction: Double = 0.8, minimumCalls: Int = 20) {
+            self.name = name
+            self.threshold = threshold
+            self.clearFraction = clearFraction
+            self.minimumCalls = minimumCalls
+        }
+    }
+
+    /// A firing alert and when it started.
+    public struct Active: Sendable, Equatable {
+        public var name: String
+        public var value: Double
+        public var threshold: Double
+        public var sinceNanos: UInt64
+    }
+
+    public static let seedRules = [Rule(name: "truncation", threshold: 0.05), Rule(name: "retries", threshold: 0.10)]
+
+    public let rules: [Rule]
+    public private(set) var active: [Active] = []
+
+    public init(rules: [Rule] = AlertMonitor.seedRules) {
+        self.rules = rules
+    }
+
+    /// `rates` by rule name, with how many calls each rate is over.
+    mutating func evaluate(_ rates: [String: (rate: Double, calls: Int)], nowNanos: UInt64) {
+        for rule in rules {
+            guard let (rate, calls) = rates[rule.name], calls >= rule.minimumCalls else { continue }
+            if let index = active.firstIndex(where: { $0.name == rule.name }) {
+                if rate < rule.threshold * rule.clearFraction {
+                    active.remove(at: index)
+                } else {
+                    active[index].value = rate
+                }
+            } else if rate > rule.threshold {
+                active.append(Active(name: rule.name, value: rate, threshold: rule.threshold, sinceNanos: nowNanos))
+            }
+        }
+    }
+}
