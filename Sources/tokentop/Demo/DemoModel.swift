@@ -135,6 +135,15 @@ extension TraceRecorder {
         return DemoCallOutcome(end: end, failed: false)
     }
 
+    /// A chat call the app's framework repeats once after a provider error, following a short backoff.
+    mutating func chatRetryingOnce(_ model: DemoModel, _ prompt: DemoPrompt, parent: Data, start: UInt64,
+                                   conversationID: String? = nil) -> DemoCallOutcome {
+        let first = chat(model, prompt, parent: parent, start: start, conversationID: conversationID)
+        guard first.failed else { return first }
+        let retryAt = first.end + Self.nanos(Double.random(in: 0.3...0.8, using: &random))
+        return chat(model, prompt, parent: parent, start: retryAt, conversationID: conversationID)
+    }
+
     /// Records one tool execution; web fetches time out now and then.
     mutating func tool(_ name: String, arguments: String, result: String, parent: Data, start: UInt64,
                        seconds: ClosedRange<Double>, canTimeOut: Bool = false) -> DemoCallOutcome {

@@ -54,21 +54,13 @@ enum DemoScenarios {
         let root = r.newSpanID()
         let conversation = "conv_" + r.random.token(16)
         var t = start + ms(15)
-        let plan = r.chat(.gpt4o, DemoPrompt(
+        let plan = r.chatRetryingOnce(.gpt4o, DemoPrompt(
             system: "You are the orchestrator. Split the user's request into independent research questions.",
             user: "Write a short briefing on \(topic).",
             answer: "1. What are the options?\n2. What does each cost?\n3. What do practitioners recommend?",
             inputTokens: 380...620, outputTokens: 60...140, cacheableShare: 0.5), parent: root, start: t,
             conversationID: conversation)
         t = plan.end + ms(10)
-        if plan.failed {
-            // The framework retries the planning call once after a provider error.
-            t = r.chat(.gpt4o, DemoPrompt(
-                system: "You are the orchestrator. Split the user's request into independent research questions.",
-                user: "Write a short briefing on \(topic).", answer: "1. Options\n2. Costs\n3. Recommendations",
-                inputTokens: 380...620, outputTokens: 60...140), parent: root, start: t + ms(400),
-                conversationID: conversation).end + ms(10)
-        }
 
         var notesReady = t
         let aspects = ["options", "costs", "recommendations"].prefix(Int.random(in: 1...3, using: &r.random))
@@ -76,7 +68,7 @@ enum DemoScenarios {
             let agentStart = t + ms(5 * i)
             let agent = r.newSpanID()
             var a = agentStart + ms(5)
-            a = r.chat(.gpt4oMini, DemoPrompt(
+            a = r.chatRetryingOnce(.gpt4oMini, DemoPrompt(
                 system: "You are a research agent. Use web_search, then web_fetch the best source.",
                 user: "Find \(question) for \(topic).", answer: "",
                 inputTokens: 220...420, outputTokens: 18...40, maxTokens: 512,
