@@ -61,8 +61,11 @@ let package = Package(
         .executableTarget(
             name: "tokentop",
             dependencies: [
-                "Ingest", "Semantics", "Store", "Views", "Terminal",
+                "Ingest", "OTLPWire", "Semantics", "Store", "Views", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
             swiftSettings: strict
         ),

@@ -43,6 +43,11 @@ struct Serve: AsyncParsableCommand {
         valueName: "usd"))
     var budget: Double?
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Play synthetic traffic from made-up agents and apps through the receivers, to see every pane alive.",
+        discussion: "Its resources carry service.namespace=\(DemoTraffic.namespace); the header says demo."))
+    var demo = false
+
     @OptionGroup var prices: PricesOption
 
     func validate() throws {
@@ -92,22 +97,30 @@ struct Serve: AsyncParsableCommand {
         }
         defer { follower?.stop() }
 
+        let demoTraffic = demo ? DemoTraffic(httpAddress: servers.httpAddress, grpcAddress: servers.grpcAddress) : nil
+        if demoTraffic != nil {
+            FileHandle.standardError.write(Data(
+                "tokentop demo: sending synthetic traffic (service.namespace=\(DemoTraffic.namespace))\n".utf8))
+        }
         if headless {
-            await runHeadless(store: store)
+            await runHeadless(store: store, demo: demoTraffic)
         } else {
-            let context = FrameContext(endpoints: ListenEndpoints(grpc: servers.grpcAddress, http: servers.httpAddress),
+            // The header has no other place for it: the demo mark rides along with the address.
+            let http = demo ? "\(servers.httpAddress)  DEMO: synthetic data" : servers.httpAddress
+            let context = FrameContext(endpoints: ListenEndpoints(grpc: servers.grpcAddress, http: http),
                                        utcOffsetSeconds: TimeZone.current.secondsFromGMT(), dailyBudgetUSD: budget)
             let dashboard = Dashboard(store: store, context: context, themes: themes,
                                       capability: ColorCapability.detect(environment: ProcessInfo.processInfo.environment))
             let watcher = SignalWatcher { _ in dashboard.requestStop() }
             try await runOnOwnThread { try dashboard.run() }
             withExtendedLifetime(watcher) {}
+            await demoTraffic?.stop()
         }
         await servers.shutdown()
     }
 
     /// One status line a second on stderr until SIGINT/SIGTERM, then the summary on stdout.
-    private func runHeadless(store: LiveStore) async {
+    private func runHeadless(store: LiveStore, demo: DemoTraffic?) async {
         let stop = AsyncStream<Void>.makeStream()
         let watcher = SignalWatcher { _ in stop.continuation.yield() }
         let ticker = Task {
@@ -123,6 +136,8 @@ struct Serve: AsyncParsableCommand {
         for await _ in stop.stream { break }
         ticker.cancel()
         withExtendedLifetime(watcher) {}
+        // Stopped before the summary, so the summary's counts do not move while it is taken.
+        await demo?.stop()
         let report = store.read { Report(store: $0) }
         print(json ? report.json.rendered() : ReportTable.render(report))
     }
