@@ -18,6 +18,8 @@ public struct FrameContext: Sendable {
     public var dailyBudgetUSD: Double?
     /// While the screen is paused: spans received since, so the header can say what is waiting.
     public var arrivedWhilePaused: Int?
+    /// `--demo`: the data on screen is synthetic, and the header says so.
+    public var isDemo = false
 
     public init(endpoints: ListenEndpoints, utcOffsetSeconds: Int = 0, keys: KeyTable = .standard,
                 dailyBudgetUSD: Double? = nil) {

@@ -11,6 +11,7 @@ public enum HeaderView {
         var groups: [(priority: Int, spans: [Span])] = [(0, [Span("tokentop", Style(.title, .bold))])]
         if let http = context.endpoints.http { groups.append((4, [Span("http ", label), Span(http)])) }
         if let grpc = context.endpoints.grpc { groups.append((4, [Span("grpc ", label), Span(grpc)])) }
+        if context.isDemo { groups.append((0, [Span("DEMO synthetic data", Style(.warning, .bold))])) }
         if let waiting = context.arrivedWhilePaused {
             groups.append((0, [Span("⏸ paused", Style(.warning, .bold)),
                                Span(waiting > 0 ? " +\(Format.compact(waiting)) spans" : "", Style(.warning))]))

@@ -105,10 +105,9 @@ struct Serve: AsyncParsableCommand {
         if headless {
             await runHeadless(store: store, demo: demoTraffic)
         } else {
-            // The header has no other place for it: the demo mark rides along with the address.
-            let http = demo ? "\(servers.httpAddress)  DEMO: synthetic data" : servers.httpAddress
-            let context = FrameContext(endpoints: ListenEndpoints(grpc: servers.grpcAddress, http: http),
+            var context = FrameContext(endpoints: ListenEndpoints(grpc: servers.grpcAddress, http: servers.httpAddress),
                                        utcOffsetSeconds: TimeZone.current.secondsFromGMT(), dailyBudgetUSD: budget)
+            context.isDemo = demo
             let dashboard = Dashboard(store: store, context: context, themes: themes,
                                       capability: ColorCapability.detect(environment: ProcessInfo.processInfo.environment))
             let watcher = SignalWatcher { _ in dashboard.requestStop() }

@@ -41,3 +41,15 @@ final class SortAndPauseTests: XCTestCase {
         assertSnapshot(of: header, as: .frame, named: "paused")
     }
 }
+
+/// `--demo` is never mistaken for real traffic.
+final class DemoHeaderTests: XCTestCase {
+    func testTheHeaderMarksDemoData() {
+        var context = Fixtures.context
+        context.isDemo = true
+        for width in [40, 80, 160] {
+            let line = HeaderView.render(Fixtures.snapshot(Fixtures.typicalTraces), context: context, width: width).plainText()[0]
+            XCTAssertTrue(line.contains("DEMO synthetic data"), line)
+        }
+    }
+}
