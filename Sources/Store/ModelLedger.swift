@@ -33,6 +33,12 @@ public struct ModelLedger: Sendable {
         }
 
         public var latency: Percentiles { durations.percentiles }
+
+        /// Adds one call's duration and time to first token (for callers outside the store, e.g. previews).
+        public mutating func addSample(durationSeconds: Double, timeToFirstTokenSeconds: Double? = nil) {
+            durations.add(durationSeconds)
+            if let timeToFirstTokenSeconds { timesToFirstToken.add(timeToFirstTokenSeconds) }
+        }
         public var timeToFirstToken: Percentiles { timesToFirstToken.percentiles }
     }
 

@@ -6,7 +6,7 @@ public struct MainLayout: Sendable, Equatable {
 
     /// The side panes need this many columns next to a useful trace list.
     public static let sidePanesMinWidth = 140
-    static let qualityHeight = 7
+    static let qualityHeight = 10
 
     public var header: Rect { Rect(x: 0, y: 0, width: size.width, height: min(1, size.height)) }
     public var hintBar: Rect { Rect(x: 0, y: max(1, size.height - 1), width: size.width, height: size.height >= 2 ? 1 : 0) }

@@ -174,6 +174,21 @@ public enum QualityPaneView {
             }
             y += 1
         }
+        // Then per model, most expensive first, while there is room: p50/p95/p99 of duration and TTFT.
+        for model in snapshot.models where y < inner.y + inner.height {
+            let latency = model.totals.latency
+            guard let p50 = latency.p50, let p95 = latency.p95, let p99 = latency.p99 else { continue }
+            var column = x + 2
+            column += canvas.put(Canvas.fit(model.totals.model, width: 20).padding(toLength: 21, withPad: " ", startingAt: 0),
+                                 x: column, y: y, style: Style(.muted), limit: x + limit - column)
+            var text = [p50, p95, p99].map { Format.duration(seconds: $0) }.joined(separator: "/")
+            let ttft = model.totals.timeToFirstToken
+            if let t50 = ttft.p50, let t95 = ttft.p95, let t99 = ttft.p99 {
+                text += "  TTFT " + [t50, t95, t99].map { Format.duration(seconds: $0) }.joined(separator: "/")
+            }
+            canvas.put(text, x: column, y: y, style: .text, limit: x + limit - column)
+            y += 1
+        }
         return canvas
     }
 

@@ -54,7 +54,17 @@ enum Fixtures {
                       models: models, quality: quality)
     }
 
-    static let models: [ModelSummary] = [
+    static let models: [ModelSummary] = {
+        var models = modelTotals
+        for (index, samples) in [[0.6, 0.8, 1.1, 2.1, 3.9], [0.9, 1.1, 1.4, 2.8, 4.4]].enumerated() {
+            for (n, seconds) in samples.enumerated() {
+                models[index].totals.addSample(durationSeconds: seconds, timeToFirstTokenSeconds: index == 0 ? 0.1 * Double(n + 1) : nil)
+            }
+        }
+        return models
+    }()
+
+    private static let modelTotals: [ModelSummary] = [
         ModelSummary(totals: ModelLedger.Entry(provider: "openai", model: "gpt-4o-2024-08-06", calls: 1_204,
                                                usage: TokenUsage(input: 2_100_000, output: 600_000, cacheRead: 400_000),
                                                costUSD: 11.4, pricedCalls: 1_204),
