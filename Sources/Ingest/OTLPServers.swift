@@ -139,6 +139,7 @@ public struct ListenError: Error, Sendable, CustomStringConvertible {
     public enum Receiver: String, Sendable {
         case grpc = "OTLP/gRPC"
         case http = "OTLP/HTTP"
+        case prometheus = "Prometheus scrapes"
     }
 
     public var receiver: Receiver

@@ -37,6 +37,9 @@ public final class LiveStore: Sendable {
 
     public func trace(_ id: TraceID) -> TraceEntry? { state.withLock { $0.trace(id) } }
 
+    /// `/metrics` for Prometheus.
+    public func prometheusExposition() -> String { state.withLock { $0.prometheus.exposition() } }
+
     /// Runs `body` on the store under the lock (for reports).
     public func read<T>(_ body: (borrowing TraceStore) -> T) -> T { state.withLock { body($0) } }
 

@@ -78,6 +78,7 @@ public struct TraceStore: Sendable {
     public private(set) var windows = UsageWindows()
     public private(set) var ledger = ModelLedger()
     public private(set) var alerts = AlertMonitor()
+    public private(set) var prometheus = PrometheusSeries()
     /// Computed spend per local calendar day (the day a call arrived).
     public private(set) var spendByDay: [Int64: Double] = [:]
     /// Where the local day begins, as an offset from UTC.
@@ -152,6 +153,7 @@ public struct TraceStore: Sendable {
             } else {
                 windows.add(model: call.model, usage: call.usage, costUSD: span.cost?.usd, atNanos: nowNanos)
                 ledger.record(call, span: span)
+                prometheus.record(call, span: span)
                 if let usd = span.cost?.usd {
                     let day = localDay(atNanos: nowNanos)
                     spendByDay[day, default: 0] += usd

@@ -48,9 +48,15 @@ struct Serve: AsyncParsableCommand {
         discussion: "Its resources carry service.namespace=\(DemoTraffic.namespace); the header says demo."))
     var demo = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Serve Prometheus metrics at http://HOST:PORT/metrics (off by default): cost, token and duration series by model.",
+        valueName: "host:port"))
+    var prometheus: String?
+
     @OptionGroup var prices: PricesOption
 
     func validate() throws {
+        if let prometheus { _ = try Self.hostAndPort(prometheus) }
         guard (0...65535).contains(grpcPort), (0...65535).contains(httpPort) else {
             throw ValidationError("ports must be between 0 and 65535")
         }
@@ -80,7 +86,19 @@ struct Serve: AsyncParsableCommand {
                 "tokentop: \(error) (choose another port with \(flag), or 0 for any free port)\n".utf8))
             throw ExitCode(2)
         }
-        FileHandle.standardError.write(Data("tokentop listening grpc=\(servers.grpcAddress) http=\(servers.httpAddress)\n".utf8))
+        var scrape: MetricsEndpoint?
+        if let prometheus {
+            let (host, port) = try Self.hostAndPort(prometheus)
+            do {
+                scrape = try await MetricsEndpoint.start(host: host, port: port) { store.prometheusExposition() }
+            } catch {
+                FileHandle.standardError.write(Data("tokentop: \(error) (choose another address with --prometheus)\n".utf8))
+                await servers.shutdown()
+                throw ExitCode(2)
+            }
+        }
+        FileHandle.standardError.write(Data(("tokentop listening grpc=\(servers.grpcAddress) http=\(servers.httpAddress)"
+            + (scrape.map { " prometheus=\($0.address)" } ?? "") + "\n").utf8))
 
         var follower: FollowSource?
         if let follow {
@@ -115,7 +133,19 @@ struct Serve: AsyncParsableCommand {
             withExtendedLifetime(watcher) {}
             await demoTraffic?.stop()
         }
+        await scrape?.shutdown()
         await servers.shutdown()
+    }
+
+    /// `127.0.0.1:9464`, `[::1]:9464` or `:9464` (loopback).
+    static func hostAndPort(_ text: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port) else {
+            throw ValidationError("--prometheus takes HOST:PORT, e.g. 127.0.0.1:9464")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "127.0.0.1" : host, port)
     }
 
     /// One status line a second on stderr until SIGINT/SIGTERM, then the summary on stdout.

@@ -1,0 +1,41 @@
+import Semantics
+import XCTest
+@testable import Store
+
+/// `/metrics` carries the series the article's Grafana queries use, by request model.
+final class PrometheusSeriesTests: XCTestCase {
+    private func chat(_ id: UInt64, model: String, input: Int64, output: Int64, seconds: Double) -> RawSpan {
+        RawSpan(traceID: TraceID(high: 5, low: id), spanID: SpanID(id), parentSpanID: SpanID(0), name: "chat",
+                startNanos: 1_000_000_000, endNanos: 1_000_000_000 + UInt64(seconds * 1e9),
+                attributes: [Attribute("gen_ai.operation.name", .string("chat")),
+                             Attribute("gen_ai.system", .string("openai")),
+                             Attribute("gen_ai.request.model", .string(model)),
+                             Attribute("gen_ai.response.model", .string(model + "-2024-08-06")),
+                             Attribute("gen_ai.usage.input_tokens", .int(input)),
+                             Attribute("gen_ai.usage.output_tokens", .int(output))],
+                origin: Origin(resource: [Attribute("service.name", .string("svc"))]))
+    }
+
+    func testCountersAndHistogramByRequestModel() {
+        // $1 per 1,000 input tokens: 100,000 millicents each.
+        var store = TraceStore(pricing: CallPricing { call, _ in PricedCost(usd: Double(call.usage.input) / 1000, rule: "t") })
+        store.apply(TelemetryBatch(spans: [chat(1, model: "gpt-4o", input: 1000, output: 10, seconds: 0.3),
+                                           chat(2, model: "gpt-4o", input: 500, output: 5, seconds: 3.0)]), nowNanos: 1)
+        let text = store.prometheus.exposition()
+        let labels = #"gen_ai_request_model="gpt-4o",gen_ai_system="openai",gen_ai_operation_name="chat""#
+        XCTAssertTrue(text.contains("gen_ai_client_cost_millicents_total{\(labels)} 150000\n"), text)
+        XCTAssertTrue(text.contains("gen_ai_client_token_usage_total{\(labels),gen_ai_token_type=\"input\"} 1500\n"), text)
+        XCTAssertTrue(text.contains("gen_ai_client_token_usage_total{\(labels),gen_ai_token_type=\"output\"} 15\n"), text)
+        // Buckets are cumulative: 0.3 s falls in le=0.32 and above, 3.0 s in le=5.12 and above.
+        XCTAssertTrue(text.contains("gen_ai_client_operation_duration_seconds_bucket{\(labels),le=\"0.16\"} 0\n"), text)
+        XCTAssertTrue(text.contains("gen_ai_client_operation_duration_seconds_bucket{\(labels),le=\"0.32\"} 1\n"), text)
+        XCTAssertTrue(text.contains("gen_ai_client_operation_duration_seconds_bucket{\(labels),le=\"5.12\"} 2\n"), text)
+        XCTAssertTrue(text.contains("gen_ai_client_operation_duration_seconds_bucket{\(labels),le=\"+Inf\"} 2\n"), text)
+        XCTAssertTrue(text.contains("gen_ai_client_operation_duration_seconds_count{\(labels)} 2\n"), text)
+        XCTAssertTrue(text.contains("# TYPE gen_ai_client_operation_duration_seconds histogram\n"))
+    }
+
+    func testLabelValuesAreEscaped() {
+        XCTAssertEqual(PrometheusSeries.escaped("a\"b\\c\nd"), #"a\"b\\c\nd"#)
+    }
+}
