@@ -51,7 +51,7 @@ final class TmuxScreenTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
             throw XCTSkip("tmux is not installed")
         }
-        let port = try freePort(), grpc = try freePort()
+        let port = try FreePort.next(), grpc = try FreePort.next()
         let command = "\(TokentopProcess.binary.path) --grpc-port \(grpc) --http-port \(port); echo TOKENTOP-EXITED-$?; sleep 30"
         _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "160", "-y", "40", "env", "TERM=xterm-256color", "bash", "-c", command])
         var text = try waitFor("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:\(port)")
@@ -109,18 +109,5 @@ final class TmuxScreenTests: XCTestCase {
     private func childPID(of parent: String) -> pid_t? {
         let children = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
         return children.split(separator: " ").first.flatMap { pid_t($0) }
-    }
-
-    private func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 }
