@@ -82,6 +82,10 @@ public struct Report: Sendable {
     public var latency = Percentiles()
     public var timeToFirstToken = Percentiles()
     public var alerts: [Alert] = []
+    /// Spend by service, by session and by agent.
+    public var services: [CostGroup] = []
+    public var sessions: [CostGroup] = []
+    public var agents: [CostGroup] = []
 
     public static let truncationThreshold = 0.05
     public static let retryThreshold = 0.10
@@ -94,7 +98,9 @@ public struct Report: Sendable {
         var durations: [Double] = [], ttfts: [Double] = []
         var responses = 0, truncated = 0, retried = 0, failed = 0
         var modelsWithSpanUsage = Set<String>()
+        var breakdowns = CostBreakdowns()
         for entry in store.traces.values {
+            breakdowns.add(entry)
             for span in entry.spans {
                 spans += 1
                 if span.isError { errorSpans += 1 }
@@ -159,6 +165,9 @@ public struct Report: Sendable {
         models = order.compactMap { byModel[$0] }.sorted {
             ($0.usage.input + $0.usage.output, $1.model) > ($1.usage.input + $1.usage.output, $0.model)
         }
+        services = CostBreakdowns.sorted(breakdowns.services)
+        sessions = CostBreakdowns.sorted(breakdowns.sessions)
+        agents = CostBreakdowns.sorted(breakdowns.agents)
         let since = Dictionary(store.alerts.active.map { ($0.name, $0.sinceNanos) }, uniquingKeysWith: min)
         if truncationRate > Report.truncationThreshold {
             alerts.append(Alert(name: "truncation", value: truncationRate, threshold: Report.truncationThreshold,
@@ -175,6 +184,13 @@ public struct Report: Sendable {
     static func nanoDollars(_ usd: Double) -> Double { (usd * 1e9).rounded() / 1e9 }
 
     public var json: JSON {
+        func groups(_ list: [CostGroup], key: String, countKey: String) -> JSON {
+            .array(list.map { g in
+                .object([(key, .string(g.name)), (countKey, .int(Int64(g.count))), ("llm_calls", .int(Int64(g.llmCalls))),
+                         ("input_tokens", .int(g.usage.input)), ("output_tokens", .int(g.usage.output)),
+                         ("cost_usd", .double(Self.nanoDollars(g.costUSD))), ("unpriced_calls", .int(Int64(g.unpricedCalls)))])
+            })
+        }
         func percentiles(_ p: Percentiles) -> JSON {
             .object([("p50", .number(p.p50)), ("p95", .number(p.p95)), ("p99", .number(p.p99))])
         }
@@ -225,6 +241,9 @@ public struct Report: Sendable {
             ])),
             ("latency_s", percentiles(latency)),
             ("ttft_s", percentiles(timeToFirstToken)),
+            ("services", groups(services, key: "service", countKey: "traces")),
+            ("sessions", groups(sessions, key: "session", countKey: "traces")),
+            ("agents", groups(agents, key: "agent", countKey: "runs")),
             ("alerts", .array(alerts.map {
                 .object([("name", .string($0.name)), ("value", .double($0.value)), ("threshold", .double($0.threshold)),
                          ("since_unix_nano", $0.sinceNanos.map { .int(Int64($0)) } ?? .null)])

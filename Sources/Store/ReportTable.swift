@@ -34,6 +34,18 @@ public enum ReportTable {
             }
             lines += table(rows, rightAligned: Set(2...8))
         }
+        for (title, countTitle, groups) in [("agent", "runs", r.agents), ("service", "traces", r.services),
+                                            ("session", "traces", r.sessions)] where !groups.isEmpty {
+            lines.append("")
+            var rows = [[title, countTitle, "calls", "input", "output", "cost"]]
+            for g in groups.prefix(10) {
+                let spend = g.unpricedCalls > 0 ? dollars(g.costUSD) + " +?" : dollars(g.costUSD)
+                rows.append([g.name, String(g.count), String(g.llmCalls), grouped(g.usage.input), grouped(g.usage.output),
+                             g.llmCalls == 0 ? "—" : spend])
+            }
+            if groups.count > 10 { rows.append(["… \(groups.count - 10) more", "", "", "", "", ""]) }
+            lines += table(rows, rightAligned: Set(1...5))
+        }
         lines.append("")
         if !r.finishReasons.isEmpty {
             lines.append("finish   " + r.finishReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }

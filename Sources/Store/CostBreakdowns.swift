@@ -1,0 +1,71 @@
+import Semantics
+
+/// Spend grouped three ways for the report: by service, by session (`gen_ai.conversation.id`,
+/// `session.id`, OpenLLMetry association properties) and by agent (the innermost agent span above a
+/// call). Each call is counted once (duplicates skipped); unpriced calls are counted, never costed.
+public struct CostGroup: Sendable, Equatable {
+    public var name: String
+    /// Traces for services and sessions; agent runs for agents.
+    public var count = 0
+    public var llmCalls = 0
+    public var usage = TokenUsage.zero
+    public var costUSD = 0.0
+    public var unpricedCalls = 0
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    mutating func add(_ call: LLMCall, cost: PricedCost?) {
+        llmCalls += 1
+        usage += call.usage
+        if let cost { costUSD += cost.usd } else if call.hasUsage && !call.usage.isZero { unpricedCalls += 1 }
+    }
+}
+
+struct CostBreakdowns {
+    var services: [String: CostGroup] = [:]
+    var sessions: [String: CostGroup] = [:]
+    var agents: [String: CostGroup] = [:]
+
+    mutating func add(_ entry: TraceEntry) {
+        var servicesSeen = Set<String>(), sessionsSeen = Set<String>()
+        let traceSession = entry.spans.lazy.map { span in
+            span.role.llm?.sessionID.nilIfEmpty ?? Normalizer.sessionID(span.raw.attributes).nilIfEmpty
+        }.compactMap { $0 }.first
+        for span in entry.spans {
+            if let agent = span.role.agent { agents[agent.name, default: CostGroup(name: agent.name)].count += 1 }
+            guard case .llm(let call) = span.role, span.duplicateOf == nil else { continue }
+            let service = span.raw.origin.serviceName
+            services[service, default: CostGroup(name: service)].add(call, cost: span.cost)
+            if servicesSeen.insert(service).inserted { services[service]!.count += 1 }
+            if let session = call.sessionID.nilIfEmpty ?? traceSession {
+                sessions[session, default: CostGroup(name: session)].add(call, cost: span.cost)
+                if sessionsSeen.insert(session).inserted { sessions[session]!.count += 1 }
+            }
+            if let agent = Self.innermostAgent(above: span, in: entry) {
+                agents[agent, default: CostGroup(name: agent)].add(call, cost: span.cost)
+            }
+        }
+    }
+
+    /// The name of the closest agent span among the call's ancestors.
+    static func innermostAgent(above span: StoredSpan, in entry: TraceEntry) -> String? {
+        var parent = span.raw.parentSpanID
+        var hops = 0
+        while !parent.isZero, hops < 256, let ancestor = entry.span(parent) {
+            if let agent = ancestor.role.agent { return agent.name }
+            parent = ancestor.raw.parentSpanID
+            hops += 1
+        }
+        return nil
+    }
+
+    static func sorted(_ groups: [String: CostGroup]) -> [CostGroup] {
+        groups.values.sorted { ($0.costUSD, $0.llmCalls, $1.name) > ($1.costUSD, $1.llmCalls, $0.name) }
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
