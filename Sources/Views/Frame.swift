@@ -15,7 +15,12 @@ public enum Frame {
         } else {
             canvas.draw(HeaderView.render(snapshot, context: context, width: size.width), x: 0, y: layout.header.y)
         }
-        if layout.traceList.height > 0, state.drill == nil {
+        if layout.traceList.height > 0, state.drill == nil, state.showsSessions {
+            let sessions = SessionsView.render(snapshot, state: state,
+                                               size: Size(width: layout.traceList.width, height: layout.traceList.height),
+                                               context: context)
+            canvas.draw(sessions, x: layout.traceList.x, y: layout.traceList.y)
+        } else if layout.traceList.height > 0, state.drill == nil {
             let list = TraceListView.render(state.listed(snapshot), state: state, size: Size(width: layout.traceList.width, height: layout.traceList.height),
                                             focused: state.focusedPane == .traceList && !state.helpVisible, context: context)
             canvas.draw(list, x: layout.traceList.x, y: layout.traceList.y)

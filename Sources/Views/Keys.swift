@@ -41,6 +41,7 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
     case traceList
     case traceView
     case spanView
+    case sessionList
     case filter
     case help
 
@@ -49,6 +50,7 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
         case .traceList: "Trace list"
         case .traceView: "Trace"
         case .spanView: "Span"
+        case .sessionList: "Sessions"
         case .filter: "Filter"
         case .help: "Help"
         }
@@ -60,6 +62,7 @@ public enum Action: String, CaseIterable, Sendable, Hashable {
     case openTrace, openSpan, back
     case startFilter, applyFilter, cancelFilter, eraseFilterCharacter, clearFilter
     case cycleSort, togglePause
+    case toggleSessions, openSession
     case cycleTheme
     case showHelp, closeHelp
     case quit
@@ -106,6 +109,15 @@ public struct KeyTable: Sendable {
         KeyBinding([.escape], .traceList, .clearFilter, "clear filter"),
         KeyBinding([.character("s")], .traceList, .cycleSort, "sort", onHintBar: true),
         KeyBinding([.character("p")], .traceList, .togglePause, "pause", onHintBar: true),
+        KeyBinding([.character("S")], .traceList, .toggleSessions, "sessions", onHintBar: true),
+        KeyBinding([.character("j"), .down], .sessionList, .moveDown, "down", onHintBar: true),
+        KeyBinding([.character("k"), .up], .sessionList, .moveUp, "up", onHintBar: true),
+        KeyBinding([.character("g"), .home], .sessionList, .moveTop, "most recent"),
+        KeyBinding([.character("G"), .end], .sessionList, .moveBottom, "oldest"),
+        KeyBinding([.enter], .sessionList, .openSession, "its traces", onHintBar: true),
+        KeyBinding([.escape, .character("S")], .sessionList, .toggleSessions, "back to traces", onHintBar: true),
+        KeyBinding([.character("?")], .sessionList, .showHelp, "help", onHintBar: true),
+        KeyBinding([.character("q")], .sessionList, .quit, "quit"),
         KeyBinding([.character("t")], .traceList, .cycleTheme, "next theme", onHintBar: true),
         KeyBinding([.character("?")], .traceList, .showHelp, "help", onHintBar: true),
         KeyBinding([.character("q")], .traceList, .quit, "quit", onHintBar: true),

@@ -28,6 +28,9 @@ public struct ViewState: Sendable, Equatable {
     public var order = TraceOrder()
     /// `p`: the screen holds still while the store keeps ingesting.
     public var paused = false
+    /// `S`: the list shows sessions instead of traces.
+    public var showsSessions = false
+    public var sessionIndex = 0
 
     public init() {}
 
@@ -36,6 +39,7 @@ public struct ViewState: Sendable, Equatable {
         if helpVisible { return .help }
         if filterDraft != nil { return .filter }
         if let drill { return drill.openSpanID == nil ? .traceView : .spanView }
+        if showsSessions { return .sessionList }
         switch focusedPane {
         case .traceList: return .traceList
         }
@@ -78,6 +82,27 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
     if let drill = state.drill, DrillState.handles(action) {
         state.drill = drill.reduced(action, trace: openTrace, screen: screen, nowNanos: snapshot.takenAtNanos)
         return state
+    }
+    if state.showsSessions {
+        let sessions = SessionRow.rows(snapshot)
+        switch action {
+        case .moveDown: state.sessionIndex = min(state.sessionIndex + 1, max(0, sessions.count - 1))
+        case .moveUp: state.sessionIndex = max(0, state.sessionIndex - 1)
+        case .moveTop: state.sessionIndex = 0
+        case .moveBottom: state.sessionIndex = max(0, sessions.count - 1)
+        case .openSession:
+            guard state.sessionIndex < sessions.count else { break }
+            state.filter = TraceFilter("session:" + sessions[state.sessionIndex].sessionID)
+            state.showsSessions = false
+            state.selectedIndex = 0
+            state.selectedTraceID = nil
+            state.scrollOffset = 0
+        case .toggleSessions, .back: state.showsSessions = false
+        case .showHelp: state.helpVisible = true
+        case .quit: state.quitRequested = true
+        default: break
+        }
+        return state.reconciled(with: snapshot, screen: screen)
     }
     let traces = state.listed(snapshot).traces
     let page = max(1, MainLayout(size: screen).visibleTraceRows)
@@ -124,6 +149,10 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
         state.selectedTraceID = nil
         state.scrollOffset = 0
     case .togglePause: state.paused.toggle()
+    case .toggleSessions:
+        state.showsSessions = true
+        state.sessionIndex = 0
+    case .openSession: break
     case .cycleTheme: state.themeIndex += 1
     case .showHelp: state.helpVisible = true
     case .closeHelp: state.helpVisible = false
