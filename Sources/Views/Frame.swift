@@ -48,7 +48,9 @@ public enum Frame {
         }
         if state.helpVisible {
             let overlayArea = Size(width: size.width - 2, height: layout.traceList.height)
-            let overlay = HelpOverlayView.render(context.keys, screen: overlayArea)
+            var underHelp = state
+            underHelp.helpVisible = false
+            let overlay = HelpOverlayView.render(context.keys, screen: overlayArea, current: underHelp.keyContext)
             canvas.draw(overlay, x: (size.width - overlay.width) / 2,
                         y: layout.traceList.y + max(0, (layout.traceList.height - overlay.height) / 2))
         }

@@ -31,10 +31,12 @@ public enum HintBarView {
 public enum HelpOverlayView {
     /// The overlay box, sized to its content and clamped to `screen`. Contexts that do not fit under each
     /// other flow into further columns.
-    public static func render(_ keys: KeyTable, screen: Size) -> Canvas {
+    /// `current` (the screen help was opened from) comes first, so its keys show even when not all fit.
+    public static func render(_ keys: KeyTable, screen: Size, current: KeyContext? = nil) -> Canvas {
         var blocks: [[[Span]]] = []
         let keyColumn = keys.bindings.map { DisplayWidth.of($0.keyLabel) }.max() ?? 0
-        for context in KeyContext.allCases {
+        let contexts = current.map { first in [first] + KeyContext.allCases.filter { $0 != first } } ?? KeyContext.allCases
+        for context in contexts {
             let bindings = keys.bindings(in: context)
             guard !bindings.isEmpty else { continue }
             var block: [[Span]] = [[Span(context.title, Style(.header, .bold))]]
