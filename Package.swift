@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Semantics"], swiftSettings: strict),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "OTLPWire", "Semantics",
+            dependencies: ["Ingest", "OTLPWire", "Semantics", "Store",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                            .product(name: "GRPCCore", package: "grpc-swift-2"),
                            .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

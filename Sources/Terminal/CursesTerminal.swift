@@ -1,3 +1,4 @@
+import Foundation
 import CNcurses
 import Synchronization
 import Views
@@ -104,6 +105,19 @@ public final class CursesTerminal: TerminalDriver {
 
     public func restore() {
         Self.restoreAfterSignal()
+    }
+
+    /// Written straight to the terminal after curses' own output, which stays intact: OSC 52 draws nothing.
+    public func copyToClipboard(_ text: String) {
+        refresh()
+        let bytes = Array(Self.osc52(text).utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            written += count
+        }
     }
 
     /// Ends curses if it is active. For signal handlers and fatal-error paths of the executable.

@@ -1,3 +1,4 @@
+import Foundation
 import Views
 
 /// What the executable needs from a terminal; `CursesTerminal` is the real one, `MemoryTerminal` a stand-in.
@@ -12,6 +13,16 @@ public protocol TerminalDriver: AnyObject {
     func apply(theme: Theme)
     /// Gives the terminal back as it was. Safe to call more than once.
     func restore()
+    /// Puts text on the clipboard of the terminal (OSC 52), which many terminals and tmux
+    /// (`set -g set-clipboard on`) honour, also over SSH.
+    func copyToClipboard(_ text: String)
+}
+
+extension TerminalDriver {
+    /// The OSC 52 sequence that sets the clipboard to `text`.
+    public static func osc52(_ text: String) -> String {
+        "\u{1b}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+    }
 }
 
 /// A terminal in memory: records what was drawn and replays queued keys.
@@ -38,5 +49,8 @@ public final class MemoryTerminal: TerminalDriver {
     }
 
     public func apply(theme: Theme) { self.theme = theme }
+
+    public private(set) var clipboard: String?
+    public func copyToClipboard(_ text: String) { clipboard = text }
     public func restore() { restored = true }
 }

@@ -63,6 +63,7 @@ public enum Action: String, CaseIterable, Sendable, Hashable {
     case startFilter, applyFilter, cancelFilter, eraseFilterCharacter, clearFilter
     case cycleSort, togglePause
     case toggleSessions, openSession
+    case copySpan
     case cycleTheme
     case showHelp, closeHelp
     case quit
@@ -128,6 +129,7 @@ public struct KeyTable: Sendable {
         KeyBinding([.pageUp, .control("b")], .traceView, .pageUp, "page up"),
         KeyBinding([.pageDown, .control("f")], .traceView, .pageDown, "page down"),
         KeyBinding([.enter], .traceView, .openSpan, "span details", onHintBar: true),
+        KeyBinding([.character("y")], .traceView, .copySpan, "copy span as OTLP JSON", onHintBar: true),
         KeyBinding([.escape, .character("h"), .left], .traceView, .back, "back", onHintBar: true),
         KeyBinding([.character("t")], .traceView, .cycleTheme, "next theme"),
         KeyBinding([.character("?")], .traceView, .showHelp, "help", onHintBar: true),
@@ -139,6 +141,7 @@ public struct KeyTable: Sendable {
         KeyBinding([.pageUp, .control("b")], .spanView, .pageUp, "page up"),
         KeyBinding([.pageDown, .control("f")], .spanView, .pageDown, "page down", onHintBar: true),
         KeyBinding([.escape, .character("h"), .left], .spanView, .back, "back", onHintBar: true),
+        KeyBinding([.character("y")], .spanView, .copySpan, "copy span as OTLP JSON", onHintBar: true),
         KeyBinding([.character("t")], .spanView, .cycleTheme, "next theme"),
         KeyBinding([.character("?")], .spanView, .showHelp, "help", onHintBar: true),
         KeyBinding([.character("q")], .spanView, .quit, "quit"),

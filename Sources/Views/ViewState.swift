@@ -28,6 +28,10 @@ public struct ViewState: Sendable, Equatable {
     public var order = TraceOrder()
     /// `p`: the screen holds still while the store keeps ingesting.
     public var paused = false
+    /// `y`: the span the executable should copy (OSC 52), taken and cleared by it.
+    public var copyRequest: SpanID?
+    /// A short message for the hint bar (e.g. what was copied); the executable clears it.
+    public var notice: String?
     /// `S`: the list shows sessions instead of traces.
     public var showsSessions = false
     public var sessionIndex = 0
@@ -153,6 +157,12 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
         state.showsSessions = true
         state.sessionIndex = 0
     case .openSession: break
+    case .copySpan:
+        guard let drill = state.drill, let trace = openTrace else { break }
+        let rows = TraceTree(trace, nowNanos: snapshot.takenAtNanos).rows
+        state.copyRequest = drill.openSpanID
+            ?? drill.selectedSpanID
+            ?? (rows.indices.contains(drill.selectedRow) ? rows[drill.selectedRow].span.raw.spanID : nil)
     case .cycleTheme: state.themeIndex += 1
     case .showHelp: state.helpVisible = true
     case .closeHelp: state.helpVisible = false

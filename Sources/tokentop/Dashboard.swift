@@ -35,6 +35,7 @@ final class Dashboard: @unchecked Sendable {
         var themeIndex = 0
         var snapshot = store.snapshot()
         var pausedAtReceived: Int?
+        var noticeUntil: UInt64 = 0
         var drawnWaiting: Int?
         while !stop.load(ordering: .relaxed) {
             // A new snapshot only when something arrived, or each second while a running timer shows.
@@ -56,6 +57,7 @@ final class Dashboard: @unchecked Sendable {
                 }
             }
             let size = terminal.size
+            if state.notice != nil, LiveStore.wallClockNanos() > noticeUntil { state.notice = nil }
             // Only the open trace is copied out of the store, and only while one is open.
             let openTrace = state.drill.flatMap { store.trace($0.traceID) }
             let second = snapshot.takenAtNanos / 1_000_000_000
@@ -70,6 +72,15 @@ final class Dashboard: @unchecked Sendable {
             }
             guard let key = terminal.readKey(timeoutMs: Self.frameIntervalMs) else { continue }
             state = reduce(state, key: key, snapshot: snapshot, screen: terminal.size, keys: context.keys, openTrace: openTrace)
+            if let spanID = state.copyRequest {
+                state.copyRequest = nil
+                if let span = openTrace?.span(spanID) {
+                    let json = SpanExport.otlpJSON(span.raw)
+                    terminal.copyToClipboard(json)
+                    state.notice = "copied span \(spanID.hex) as OTLP JSON (\(Format.grouped(json.utf8.count)) bytes) to the clipboard"
+                    noticeUntil = LiveStore.wallClockNanos() + 3_000_000_000
+                }
+            }
             if state.themeIndex % themes.count != themeIndex {
                 themeIndex = state.themeIndex % themes.count
                 terminal.apply(theme: themes[themeIndex])
