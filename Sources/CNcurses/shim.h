@@ -40,6 +40,28 @@ static inline int tt_put_cell(int y, int x, const wchar_t *chars, attr_t attrs, 
 
 static inline int tt_ccharw_max(void) { return CCHARW_MAX; }
 
+static inline int tt_key_mouse(void) { return KEY_MOUSE; }
+
+/// Reports clicks and the wheel (buttons 4 and 5), without the click-timing delay.
+static inline void tt_enable_mouse(void) {
+    mouseinterval(0);
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+}
+
+/// After KEY_MOUSE: 1 for a left click, 4 for wheel up, 5 for wheel down, 0 for anything else; with its cell.
+static inline int tt_read_mouse(int *y, int *x) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *y = event.y;
+    *x = event.x;
+    if (event.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) return 1;
+    if (event.bstate & BUTTON4_PRESSED) return 4;
+#ifdef BUTTON5_PRESSED
+    if (event.bstate & BUTTON5_PRESSED) return 5;
+#endif
+    return 0;
+}
+
 /// Starts curses on the process's stdin/stdout; NULL when the terminal cannot be used (unlike initscr, which exits).
 static inline SCREEN *tt_newterm(void) { return newterm(NULL, stdout, stdin); }
 

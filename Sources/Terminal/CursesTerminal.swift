@@ -50,6 +50,7 @@ public final class CursesTerminal: TerminalDriver {
         noecho()
         nonl()
         keypad(tt_stdscr(), true)
+        tt_enable_mouse()
         _ = tt_set_escdelay(25)
         curs_set(0)
         leaveok(tt_stdscr(), true)
@@ -98,6 +99,15 @@ public final class CursesTerminal: TerminalDriver {
         var code: wint_t = 0
         let result = get_wch(&code)
         guard result != ERR else { return nil }
+        if result == KEY_CODE_YES, Int32(bitPattern: UInt32(code)) == tt_key_mouse() {
+            var y: Int32 = 0, x: Int32 = 0
+            switch tt_read_mouse(&y, &x) {
+            case 1: return .mouse(.click(x: Int(x), y: Int(y)))
+            case 4: return .mouse(.wheelUp)
+            case 5: return .mouse(.wheelDown)
+            default: return nil
+            }
+        }
         let key = KeyDecoder.decode(code: UInt32(code), isFunctionKey: result == KEY_CODE_YES)
         if key == .resize { previous = nil }
         return key

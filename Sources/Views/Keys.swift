@@ -9,6 +9,8 @@ public enum Key: Sendable, Hashable {
     case control(Character)
     /// The terminal changed size.
     case resize
+    /// The mouse, where the terminal reports it.
+    case mouse(MouseEvent)
 
     /// How the key is written on the hint bar and in help.
     public var label: String {
@@ -32,8 +34,16 @@ public enum Key: Sendable, Hashable {
         case .function(let n): "F\(n)"
         case .control(let c): "^" + String(c).uppercased()
         case .resize: "resize"
+        case .mouse(.wheelUp), .mouse(.wheelDown): "wheel"
+        case .mouse(.click): "click"
         }
     }
+}
+
+public enum MouseEvent: Sendable, Hashable {
+    case wheelUp, wheelDown
+    /// A left click on a cell (column, row from the top left).
+    case click(x: Int, y: Int)
 }
 
 /// Where keys are interpreted; each context has its own bindings.

@@ -175,6 +175,23 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
 /// but a resize, which re-fits the selection to the new size.
 public func reduce(_ state: ViewState, key: Key, snapshot: StoreSnapshot, screen: Size,
                    keys: KeyTable = .standard, openTrace: TraceEntry? = nil) -> ViewState {
+    // The wheel moves like the arrow keys of the screen under it; a click on a trace selects it.
+    if case .mouse(let event) = key {
+        switch event {
+        case .wheelUp: return reduce(state, key: .up, snapshot: snapshot, screen: screen, keys: keys, openTrace: openTrace)
+        case .wheelDown: return reduce(state, key: .down, snapshot: snapshot, screen: screen, keys: keys, openTrace: openTrace)
+        case .click(_, let y):
+            var state = state.reconciled(with: snapshot, screen: screen)
+            guard state.keyContext == .traceList else { return state }
+            let list = MainLayout(size: screen).traceList
+            let row = y - (list.y + 2) + state.scrollOffset
+            let traces = state.listed(snapshot).traces
+            guard y >= list.y + 2, y < list.y + list.height - 1, traces.indices.contains(row) else { return state }
+            state.selectedIndex = row
+            state.selectedTraceID = traces[row].traceID
+            return state.reconciled(with: snapshot, screen: screen)
+        }
+    }
     guard let action = keys.action(for: key, in: state.keyContext) else {
         var state = state
         // Typing a filter: every printable character that is not a binding goes into it.

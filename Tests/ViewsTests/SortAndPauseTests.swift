@@ -53,3 +53,21 @@ final class DemoHeaderTests: XCTestCase {
         }
     }
 }
+
+/// The wheel scrolls like the arrow keys; a click selects the trace under it.
+final class MouseTests: XCTestCase {
+    func testWheelAndClick() {
+        let screen = Size(width: 100, height: 20)
+        let snapshot = Fixtures.snapshot(Fixtures.typicalTraces)
+        var state = reduce(ViewState(), key: .mouse(.wheelDown), snapshot: snapshot, screen: screen)
+        XCTAssertEqual(state.selectedIndex, 1)
+        state = reduce(state, key: .mouse(.wheelUp), snapshot: snapshot, screen: screen)
+        XCTAssertEqual(state.selectedIndex, 0)
+        // Rows start below the header line, the list's border and its column titles: y = 3 is the first trace.
+        state = reduce(state, key: .mouse(.click(x: 20, y: 3 + 4)), snapshot: snapshot, screen: screen)
+        XCTAssertEqual(state.selectedIndex, 4)
+        XCTAssertEqual(state.selectedTraceID, Fixtures.typicalTraces[4].traceID)
+        let outside = reduce(state, key: .mouse(.click(x: 20, y: 0)), snapshot: snapshot, screen: screen)
+        XCTAssertEqual(outside.selectedIndex, 4, "a click on the header selects nothing")
+    }
+}
