@@ -90,6 +90,9 @@ public struct TraceStore: Sendable {
     public private(set) var tracesByService: [String: Set<TraceID>] = [:]
     public private(set) var tracesByModel: [String: Set<TraceID>] = [:]
     public private(set) var tracesBySession: [String: Set<TraceID>] = [:]
+    /// Each trace's list row, kept current as spans and log events arrive, so a snapshot does not
+    /// summarize every trace again.
+    private var summaries: [TraceID: TraceSummary] = [:]
 
     public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0) {
         self.limits = limits
@@ -115,7 +118,9 @@ public struct TraceStore: Sendable {
         for span in batch.spans where insert(span, nowNanos: nowNanos) {
             touched.insert(span.traceID)
         }
-        for log in batch.logs { attach(log) }
+        for log in batch.logs {
+            if let trace = attach(log) { touched.insert(trace) }
+        }
         for point in batch.metrics { metrics.apply(point) }
         counters.metricPoints += batch.metrics.count
         for id in touched { index(id) }
@@ -176,6 +181,7 @@ public struct TraceStore: Sendable {
         if DuplicateCallIndex.richness(of: span) > DuplicateCallIndex.richness(of: kept) {
             traces[earlier.trace]!.spans[index].duplicateOf = key
             duplicatesOfKept[key, default: []].append(earlier)
+            self.index(earlier.trace)
         } else {
             let primary = kept.duplicateOf ?? earlier
             span.duplicateOf = primary
@@ -183,17 +189,19 @@ public struct TraceStore: Sendable {
         }
     }
 
-    /// Log events attach to their span whether they arrive before or after it.
-    private mutating func attach(_ log: RawLogRecord) {
+    /// Log events attach to their span whether they arrive before or after it. Returns the trace of a
+    /// stored span the event was attached to (its row may change).
+    @discardableResult
+    private mutating func attach(_ log: RawLogRecord) -> TraceID? {
         counters.logRecords += 1
         guard !log.traceID.isZero, !log.spanID.isZero else {
             unlinkedLogs.append(log)
             if unlinkedLogs.count > limits.maxUnlinkedLogs { unlinkedLogs.removeFirst(unlinkedLogs.count / 2) }
-            return
+            return nil
         }
         if let index = traces[log.traceID]?.indexBySpanID[log.spanID] {
             traces[log.traceID]!.spans[index].attach(log)
-            return
+            return log.traceID
         }
         let key = SpanKey(trace: log.traceID, span: log.spanID)
         if pendingLogs[key] == nil { pendingLogOrder.append(key) }
@@ -205,6 +213,7 @@ public struct TraceStore: Sendable {
                 unlinkedLogs.append(contentsOf: dropped)
             }
         }
+        return nil
     }
 
     /// Evicts whole traces, oldest first, until the span limit holds.
@@ -231,6 +240,7 @@ public struct TraceStore: Sendable {
             for duplicate in duplicatesOfKept.removeValue(forKey: key) ?? [] {
                 guard let index = traces[duplicate.trace]?.indexBySpanID[duplicate.span] else { continue }
                 traces[duplicate.trace]!.spans[index].duplicateOf = nil
+                self.index(duplicate.trace)
             }
         }
     }
@@ -238,13 +248,15 @@ public struct TraceStore: Sendable {
     private mutating func index(_ id: TraceID) {
         guard let entry = traces[id] else { return }
         let summary = TraceSummarizer.summarize(entry, nowNanos: 0, inFlightTimeoutNanos: .max)
+        summaries[id] = summary
         tracesByService[summary.serviceName, default: []].insert(id)
         for model in summary.models { tracesByModel[model, default: []].insert(id) }
         if !summary.sessionID.isEmpty { tracesBySession[summary.sessionID, default: []].insert(id) }
     }
 
     private mutating func unindex(_ entry: TraceEntry) {
-        let summary = TraceSummarizer.summarize(entry, nowNanos: 0, inFlightTimeoutNanos: .max)
+        let summary = summaries.removeValue(forKey: entry.id)
+            ?? TraceSummarizer.summarize(entry, nowNanos: 0, inFlightTimeoutNanos: .max)
         func remove(_ key: String, from index: inout [String: Set<TraceID>]) {
             index[key]?.remove(entry.id)
             if index[key]?.isEmpty == true { index[key] = nil }
@@ -257,10 +269,15 @@ public struct TraceStore: Sendable {
     // MARK: Reading
 
     public func snapshot(nowNanos: UInt64) -> StoreSnapshot {
-        let summaries = traces.values
-            .map { TraceSummarizer.summarize($0, nowNanos: nowNanos, inFlightTimeoutNanos: limits.inFlightTimeoutNanos) }
-            .sorted { ($0.startNanos, $0.traceID) > ($1.startNanos, $1.traceID) }
-        return StoreSnapshot(counters: counters, traces: summaries, spansPerSecond: rate.perSecond(atNanos: nowNanos),
+        // Cached rows say "running" while the root is open; a trace stops running once nothing has
+        // arrived for the timeout, whether or not its root ever came.
+        let rows = summaries.values.map { summary -> TraceSummary in
+            guard summary.inFlight, let last = traces[summary.traceID]?.lastArrivalNanos else { return summary }
+            var row = summary
+            row.inFlight = nowNanos < last || nowNanos - last < limits.inFlightTimeoutNanos
+            return row
+        }.sorted { ($0.startNanos, $0.traceID) > ($1.startNanos, $1.traceID) }
+        return StoreSnapshot(counters: counters, traces: rows, spansPerSecond: rate.perSecond(atNanos: nowNanos),
                              takenAtNanos: nowNanos, version: version, burn: burnSummary(nowNanos: nowNanos),
                              models: modelSummaries(nowNanos: nowNanos), quality: qualitySummary())
     }

@@ -38,6 +38,10 @@ final class DuplicateCallTests: XCTestCase {
         XCTAssertEqual(store.counters.duplicateCalls, 1)
         XCTAssertNotNil(store.trace(TraceID(high: 7, low: 1))?.spans[0].duplicateOf, "the poorer SDK span is the duplicate")
         XCTAssertNil(store.trace(TraceID(high: 7, low: 2))?.spans[0].duplicateOf)
+        let rows = store.snapshot(nowNanos: 10).traces
+        XCTAssertEqual(rows.first { $0.traceID == TraceID(high: 7, low: 1) }?.llmCalls, 0,
+                       "the earlier trace's row stops counting the call once a richer report arrives")
+        XCTAssertEqual(rows.first { $0.traceID == TraceID(high: 7, low: 2) }?.llmCalls, 1)
         XCTAssertEqual(r.json.rendered().contains("\"duplicate_calls\":1") || r.json.rendered().contains("\"duplicate_calls\": 1"), true)
     }
 

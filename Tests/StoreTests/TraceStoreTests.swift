@@ -124,3 +124,21 @@ final class TraceStoreTests: XCTestCase {
         XCTAssertEqual(store.snapshot(nowNanos: 2).traces.map(\.traceID.low), [2, 3, 1])
     }
 }
+
+extension TraceStoreTests {
+    func testALateChoiceEventUpdatesTheTraceRow() {
+        var store = TraceStore()
+        // A streamed call whose finish reason comes only in its gen_ai.choice log event, after the span.
+        let streamed = span(1, 1, name: "chat", attributes: [
+            Attribute("gen_ai.operation.name", .string("chat")),
+            Attribute("gen_ai.request.model", .string("gpt-4o")),
+        ])
+        store.apply(TelemetryBatch(spans: [streamed]), nowNanos: 1)
+        XCTAssertEqual(store.snapshot(nowNanos: 1).traces.first?.truncatedCalls, 0)
+        let choice = RawLogRecord(timeNanos: 3, eventName: "gen_ai.choice",
+                                  body: .map([Attribute("finish_reason", .string("length"))]),
+                                  traceID: streamed.traceID, spanID: streamed.spanID, origin: origin)
+        store.apply(TelemetryBatch(logs: [choice]), nowNanos: 2)
+        XCTAssertEqual(store.snapshot(nowNanos: 2).traces.first?.truncatedCalls, 1)
+    }
+}
