@@ -148,6 +148,10 @@ public struct Report: Sendable {
             errorRate = Double(failed) / Double(llmCalls)
         }
         latency = Percentiles(samples: durations)
+        if durations.isEmpty {
+            // No span durations (a metrics-only setup): estimate from the duration histograms instead.
+            latency = MetricsFill.durationPercentiles(store.metrics)
+        }
         timeToFirstToken = Percentiles(samples: ttfts)
 
         let fromMetrics = MetricsFill(store.metrics, excluding: modelsWithSpanUsage, pricing: store.pricing)
@@ -317,6 +321,19 @@ struct MetricsFill {
             feedback.histogram = merged.sorted { $0.key < $1.key }
         }
         models = byModel.values.map { Self.priced($0, pricing: pricing) }
+    }
+
+    /// `gen_ai.client.operation.duration` histograms that share the most common bucket layout, added
+    /// together and read the way `histogram_quantile` reads them.
+    static func durationPercentiles(_ metrics: MetricSeriesStore) -> Percentiles {
+        let series = metrics.named("gen_ai.client.operation.duration").filter { $0.kind == .histogram && $0.count > 0 }
+        let layouts = Dictionary(grouping: series, by: \.bounds)
+        guard let (bounds, group) = layouts.max(by: { $0.value.count < $1.value.count }) else { return Percentiles() }
+        var counts = [UInt64](repeating: 0, count: bounds.count + 1)
+        for s in group where s.bucketCounts.count == counts.count {
+            for index in counts.indices { counts[index] += s.bucketCounts[index] }
+        }
+        return HistogramQuantile.percentiles(bounds: bounds, counts: counts)
     }
 
     /// Metrics give totals, not calls, and tiered prices apply per call: the average call is priced
