@@ -26,7 +26,13 @@ public struct AlertMonitor: Sendable {
         public var sinceNanos: UInt64
     }
 
-    public static let seedRules = [Rule(name: "truncation", threshold: 0.05), Rule(name: "retries", threshold: 0.10)]
+    public static let seedRules = rules(AlertThresholds())
+
+    public static func rules(_ thresholds: AlertThresholds) -> [Rule] {
+        [Rule(name: "truncation", threshold: thresholds.truncation), Rule(name: "retries", threshold: thresholds.retries)]
+    }
+
+    public func threshold(_ name: String) -> Double? { rules.first { $0.name == name }?.threshold }
 
     public let rules: [Rule]
     public private(set) var active: [Active] = []
@@ -49,5 +55,16 @@ public struct AlertMonitor: Sendable {
                 active.append(Active(name: rule.name, value: rate, threshold: rule.threshold, sinceNanos: nowNanos))
             }
         }
+    }
+}
+
+/// Where the quality alerts fire: the article's 5 % truncation and 10 % retries unless set otherwise.
+public struct AlertThresholds: Sendable, Equatable {
+    public var truncation: Double
+    public var retries: Double
+
+    public init(truncation: Double = 0.05, retries: Double = 0.10) {
+        self.truncation = truncation
+        self.retries = retries
     }
 }

@@ -13,8 +13,10 @@ public final class LiveStore: Sendable {
     private let clock: @Sendable () -> UInt64
 
     public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0,
+                alertThresholds: AlertThresholds = AlertThresholds(),
                 clock: @escaping @Sendable () -> UInt64 = LiveStore.wallClockNanos) {
-        state = Mutex(TraceStore(limits: limits, pricing: pricing, utcOffsetSeconds: utcOffsetSeconds))
+        state = Mutex(TraceStore(limits: limits, pricing: pricing, utcOffsetSeconds: utcOffsetSeconds,
+                                 alertThresholds: alertThresholds))
         self.clock = clock
     }
 

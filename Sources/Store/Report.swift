@@ -87,8 +87,6 @@ public struct Report: Sendable {
     public var sessions: [CostGroup] = []
     public var agents: [CostGroup] = []
 
-    public static let truncationThreshold = 0.05
-    public static let retryThreshold = 0.10
 
     public init(store: borrowing TraceStore) {
         counters = store.counters
@@ -160,7 +158,10 @@ public struct Report: Sendable {
             if byModel[key] == nil { order.append(key) }
             byModel[key] = totals
         }
+        var truncationSample = responses, retrySample = llmCalls
         if llmCalls == 0, fromMetrics.responses > 0 {
+            truncationSample = fromMetrics.responses
+            retrySample = fromMetrics.responses
             finishReasons = fromMetrics.finishReasons
             truncationRate = Double(fromMetrics.finishReasons["length", default: 0]) / Double(fromMetrics.responses)
             retryRate = fromMetrics.retries / Double(fromMetrics.responses)
@@ -173,12 +174,16 @@ public struct Report: Sendable {
         sessions = CostBreakdowns.sorted(breakdowns.sessions)
         agents = CostBreakdowns.sorted(breakdowns.agents)
         let since = Dictionary(store.alerts.active.map { ($0.name, $0.sinceNanos) }, uniquingKeysWith: min)
-        if truncationRate > Report.truncationThreshold {
-            alerts.append(Alert(name: "truncation", value: truncationRate, threshold: Report.truncationThreshold,
+        let truncationThreshold = store.alerts.threshold("truncation") ?? AlertThresholds().truncation
+        let retryThreshold = store.alerts.threshold("retries") ?? AlertThresholds().retries
+        // As live: a handful of calls says nothing yet (one truncation in eight is not a trend).
+        let minimum = store.alerts.rules.first?.minimumCalls ?? 20
+        if truncationRate > truncationThreshold, truncationSample >= minimum {
+            alerts.append(Alert(name: "truncation", value: truncationRate, threshold: truncationThreshold,
                                 sinceNanos: since["truncation"]))
         }
-        if retryRate > Report.retryThreshold {
-            alerts.append(Alert(name: "retries", value: retryRate, threshold: Report.retryThreshold,
+        if retryRate > retryThreshold, retrySample >= minimum {
+            alerts.append(Alert(name: "retries", value: retryRate, threshold: retryThreshold,
                                 sinceNanos: since["retries"]))
         }
     }

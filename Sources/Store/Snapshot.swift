@@ -146,6 +146,9 @@ public struct QualitySummary: Sendable, Equatable {
     public var timeToFirstToken = Percentiles()
     /// Firing alerts with their start times.
     public var alerts: [AlertMonitor.Active] = []
+    /// The alert thresholds in force.
+    public var truncationThreshold = AlertThresholds().truncation
+    public var retryThreshold = AlertThresholds().retries
 
     public init() {}
 

@@ -77,7 +77,7 @@ public struct TraceStore: Sendable {
     private var duplicates = DuplicateCallIndex()
     public private(set) var windows = UsageWindows()
     public private(set) var ledger = ModelLedger()
-    public private(set) var alerts = AlertMonitor()
+    public private(set) var alerts: AlertMonitor
     public private(set) var prometheus = PrometheusSeries()
     /// Computed spend per local calendar day (the day a call arrived).
     public private(set) var spendByDay: [Int64: Double] = [:]
@@ -94,7 +94,9 @@ public struct TraceStore: Sendable {
     /// summarize every trace again.
     private var summaries: [TraceID: TraceSummary] = [:]
 
-    public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0) {
+    public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0,
+                alertThresholds: AlertThresholds = AlertThresholds()) {
+        self.alerts = AlertMonitor(rules: AlertMonitor.rules(alertThresholds))
         self.limits = limits
         self.pricing = pricing
         self.utcOffsetSeconds = utcOffsetSeconds
@@ -337,6 +339,8 @@ public struct TraceStore: Sendable {
             ttfts.merge(entry.timesToFirstToken)
         }
         quality.alerts = alerts.active
+        quality.truncationThreshold = alerts.threshold("truncation") ?? quality.truncationThreshold
+        quality.retryThreshold = alerts.threshold("retries") ?? quality.retryThreshold
         quality.latency = durations.percentiles
         quality.timeToFirstToken = ttfts.percentiles
         return quality

@@ -120,9 +120,6 @@ public enum CostPaneView {
 
 /// Truncation, retries and errors against their alert thresholds, and latency percentiles.
 public enum QualityPaneView {
-    public static let truncationThreshold = 0.05
-    public static let retryThreshold = 0.10
-
     public static func render(_ snapshot: StoreSnapshot, size: Size, utcOffsetSeconds: Int = 0) -> Canvas {
         var canvas = Canvas(size: size)
         canvas.box(canvas.bounds, title: "Quality  since start")
@@ -159,8 +156,8 @@ public enum QualityPaneView {
             }
             y += 1
         }
-        line("truncated", q.truncationRate, threshold: truncationThreshold, alertName: "truncation")
-        line("retries", q.retryRate, threshold: retryThreshold, alertName: "retries")
+        line("truncated", q.truncationRate, threshold: q.truncationThreshold, alertName: "truncation")
+        line("retries", q.retryRate, threshold: q.retryThreshold, alertName: "retries")
         line("errors", q.errorRate, threshold: nil)
         for (label, p) in [("latency", q.latency), ("TTFT", q.timeToFirstToken)] where y < inner.y + inner.height {
             var column = x
@@ -215,12 +212,12 @@ public enum SummaryStripView {
         put(Format.cost(snapshot.burn.dollarsPerHour) + "/h", Style(.cost))
         let q = snapshot.quality
         if let truncation = q.truncationRate {
-            let alarming = truncation > QualityPaneView.truncationThreshold
+            let alarming = truncation > q.truncationThreshold
             put(" · trunc ", Style(.muted))
             put(QualityPaneView.percent(truncation) + (alarming ? " ⚠" : ""), Style(alarming ? .warning : .text))
         }
         if let retries = q.retryRate, retries > 0 {
-            let alarming = retries > QualityPaneView.retryThreshold
+            let alarming = retries > q.retryThreshold
             put(" · retries ", Style(.muted))
             put(QualityPaneView.percent(retries) + (alarming ? " ⚠" : ""), Style(alarming ? .warning : .text))
         }

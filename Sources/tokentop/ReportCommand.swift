@@ -17,6 +17,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var prices: PricesOption
 
+    @OptionGroup var alertOptions: AlertOptions
+
     @Argument(help: "OTLP files to read (.binpb, .binpb.gz, .json, .jsonl; gzip allowed on any).")
     var files: [String]
 
@@ -25,7 +27,8 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans), pricing: try prices.pricing())
+        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans), pricing: try prices.pricing(),
+                              alertThresholds: alertOptions.thresholds)
         let sink = StoreSink(store: store)
         for file in files {
             do {

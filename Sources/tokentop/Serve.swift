@@ -55,6 +55,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var prices: PricesOption
 
+    @OptionGroup var alertOptions: AlertOptions
+
     func validate() throws {
         if let prometheus { _ = try Self.hostAndPort(prometheus) }
         guard (0...65535).contains(grpcPort), (0...65535).contains(httpPort) else {
@@ -74,7 +76,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans), pricing: try prices.pricing(),
-                              utcOffsetSeconds: TimeZone.current.secondsFromGMT())
+                              utcOffsetSeconds: TimeZone.current.secondsFromGMT(), alertThresholds: alertOptions.thresholds)
         let sink = StoreSink(store: store)
         let servers: OTLPServers
         do {

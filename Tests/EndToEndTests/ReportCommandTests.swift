@@ -19,6 +19,23 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("agent runs 5"), result.stdout)
     }
 
+    /// The article's two alerts fire on its metrics scenario (7 % truncation, 12 % retries), not on the
+    /// healthy or small ones, and follow --truncation-alert / --retry-alert.
+    func testTheSeedAlertsFireWhereTheyShould() throws {
+        func alerts(_ scenario: String, _ extra: [String] = []) throws -> [String: Double] {
+            let result = try TokentopProcess.run(["report", "--json"] + extra + Scenario(name: scenario).files)
+            let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+            let list = report["alerts"] as? [[String: Any]] ?? []
+            return Dictionary(uniqueKeysWithValues: list.map { ($0["name"] as! String, $0["value"] as! Double) })
+        }
+        XCTAssertEqual(try alerts("seed-metrics"), ["truncation": 0.07, "retries": 0.12])
+        XCTAssertEqual(try alerts("seed-metrics-delta"), ["truncation": 0.07, "retries": 0.12])
+        XCTAssertEqual(try alerts("seed-metrics", ["--truncation-alert", "8", "--retry-alert", "12.5"]), [:])
+        for healthy in ["seed-agent", "seed-manual", "openai-v2", "anthropic-native", "pydantic-ai"] {
+            XCTAssertEqual(try alerts(healthy), [:], healthy)
+        }
+    }
+
     func testUnreadableFileIsAClearError() throws {
         let result = try TokentopProcess.run(["report", "/nonexistent/file.binpb"])
         XCTAssertNotEqual(result.status, 0)
