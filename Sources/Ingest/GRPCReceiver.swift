@@ -19,35 +19,11 @@ struct OTLPGRPCServices: RegistrableRPCService {
 
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
         register(TraceService.Method.Export.descriptor, signal: .traces, router: &router,
-                 convert: { (request: ExportTraceRequest) in TelemetryBatch(request) },
-                 respond: { batch -> OTLPWire.Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse in
-                     var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
-                     if batch.rejectedSpans > 0 {
-                         response.partialSuccess.rejectedSpans = Int64(batch.rejectedSpans)
-                         response.partialSuccess.errorMessage = batch.rejectionReason ?? ""
-                     }
-                     return response
-                 })
+                 convert: { (request: ExportTraceRequest) in TelemetryBatch(request) }, respond: ExportResponses.traces)
         register(MetricsService.Method.Export.descriptor, signal: .metrics, router: &router,
-                 convert: { (request: ExportMetricsRequest) in TelemetryBatch(request) },
-                 respond: { batch -> Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse in
-                     var response = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse()
-                     if batch.rejectedMetricPoints > 0 {
-                         response.partialSuccess.rejectedDataPoints = Int64(batch.rejectedMetricPoints)
-                         response.partialSuccess.errorMessage = batch.rejectionReason ?? ""
-                     }
-                     return response
-                 })
+                 convert: { (request: ExportMetricsRequest) in TelemetryBatch(request) }, respond: ExportResponses.metrics)
         register(LogsService.Method.Export.descriptor, signal: .logs, router: &router,
-                 convert: { (request: ExportLogsRequest) in TelemetryBatch(request) },
-                 respond: { batch -> Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse in
-                     var response = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse()
-                     if batch.rejectedLogs > 0 {
-                         response.partialSuccess.rejectedLogRecords = Int64(batch.rejectedLogs)
-                         response.partialSuccess.errorMessage = batch.rejectionReason ?? ""
-                     }
-                     return response
-                 })
+                 convert: { (request: ExportLogsRequest) in TelemetryBatch(request) }, respond: ExportResponses.logs)
     }
 
     private func register<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message, Transport: ServerTransport>(

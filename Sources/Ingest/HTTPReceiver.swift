@@ -255,29 +255,10 @@ struct HTTPAnswer {
 
     /// The `Export*ServiceResponse`, with `partial_success` when the decoder dropped records.
     static func success(signal: Signal, batch: TelemetryBatch, format: ContentType) -> Self {
-        let message: any SwiftProtobuf.Message
-        switch signal {
-        case .traces:
-            var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
-            if batch.rejectedSpans > 0 {
-                response.partialSuccess.rejectedSpans = Int64(batch.rejectedSpans)
-                response.partialSuccess.errorMessage = batch.rejectionReason ?? ""
-            }
-            message = response
-        case .metrics:
-            var response = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse()
-            if batch.rejectedMetricPoints > 0 {
-                response.partialSuccess.rejectedDataPoints = Int64(batch.rejectedMetricPoints)
-                response.partialSuccess.errorMessage = batch.rejectionReason ?? ""
-            }
-            message = response
-        case .logs:
-            var response = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse()
-            if batch.rejectedLogs > 0 {
-                response.partialSuccess.rejectedLogRecords = Int64(batch.rejectedLogs)
-                response.partialSuccess.errorMessage = batch.rejectionReason ?? ""
-            }
-            message = response
+        let message: any SwiftProtobuf.Message = switch signal {
+        case .traces: ExportResponses.traces(batch)
+        case .metrics: ExportResponses.metrics(batch)
+        case .logs: ExportResponses.logs(batch)
         }
         let body: [UInt8]
         switch format {

@@ -84,7 +84,7 @@ public enum TraceStatus: Sendable, Equatable {
 
 /// Which columns fit a width, and how wide each is.
 struct TraceColumns {
-    enum Column: CaseIterable {
+    enum Column: FittedColumn {
         case status, started, name, service, llm, tool, tokens, duration, cost, errors
 
         var minWidth: Int {
@@ -131,33 +131,10 @@ struct TraceColumns {
     private(set) var layout: [(column: Column, x: Int, width: Int)] = []
 
     init(width: Int) {
-        var widths: [Column: Int] = [:]
-        var used = 0
-        for column in Column.keepOrder {
-            let need = column.minWidth + (widths.isEmpty ? 0 : 1)
-            guard used + need <= width else { break }
-            widths[column] = column.minWidth
-            used += need
-        }
-        if widths[.name] == nil, width > 2 {
-            widths[.name] = width - used - (widths.isEmpty ? 0 : 1)
-            used = width
-        }
         // Spare room goes to a typical root name, then a typical service name, then both again;
         // beyond that it stays free on the right.
-        var spare = width - used
-        for (column, cap) in [(Column.name, 20), (.service, 20), (.name, 48), (.service, 28)] where spare > 0 {
-            guard let current = widths[column] else { continue }
-            let grow = min(spare, max(0, cap - current))
-            widths[column] = current + grow
-            spare -= grow
-        }
-        var x = 0
-        for column in Column.allCases {
-            guard let columnWidth = widths[column] else { continue }
-            layout.append((column, x, columnWidth))
-            x += columnWidth + 1
-        }
+        layout = ColumnLayout.fit(width: width, keepOrder: Column.keepOrder, flexible: .name,
+                                  growth: [(Column.name, 20), (.service, 20), (.name, 48), (.service, 28)])
     }
 
     var columns: [Column] { layout.map(\.column) }

@@ -104,7 +104,7 @@ enum DrillHeader {
 
 /// The trace screen's columns and which of them fit a width.
 struct SpanColumns {
-    enum Column: CaseIterable {
+    enum Column: FittedColumn {
         case status, tree, badge, tokens, cost, duration, bar
 
         var minWidth: Int {
@@ -144,33 +144,10 @@ struct SpanColumns {
     private(set) var layout: [(column: Column, x: Int, width: Int)] = []
 
     init(width: Int) {
-        var widths: [Column: Int] = [:]
-        var used = 0
-        for column in Column.keepOrder {
-            let need = column.minWidth + (widths.isEmpty ? 0 : 1)
-            guard used + need <= width else { break }
-            widths[column] = column.minWidth
-            used += need
-        }
-        if widths[.tree] == nil, width > 2 {
-            widths[.tree] = width - used - (widths.isEmpty ? 0 : 1)
-            used = width
-        }
         // Spare room lets the tree show typical names, then gives the timeline a third of the width,
         // then widens the role and the tree; what is left goes to the timeline.
-        var spare = width - used
-        for (column, cap) in [(Column.tree, 28), (.bar, width / 3), (.badge, 22), (.tree, 48), (.bar, Int.max)] where spare > 0 {
-            guard let current = widths[column] else { continue }
-            let grow = min(spare, max(0, cap - current))
-            widths[column] = current + grow
-            spare -= grow
-        }
-        var x = 0
-        for column in Column.allCases {
-            guard let columnWidth = widths[column] else { continue }
-            layout.append((column, x, columnWidth))
-            x += columnWidth + 1
-        }
+        layout = ColumnLayout.fit(width: width, keepOrder: Column.keepOrder, flexible: .tree,
+                                  growth: [(Column.tree, 28), (.bar, width / 3), (.badge, 22), (.tree, 48), (.bar, Int.max)])
     }
 
     func width(of column: Column) -> Int { layout.first { $0.column == column }?.width ?? 0 }
