@@ -42,7 +42,8 @@ struct OTLPGRPCServices: RegistrableRPCService {
                 request = try await ServerRequest(stream: streaming)
             } catch let error as RPCError {
                 // Oversized (RESOURCE_EXHAUSTED from the transport) or undecodable (INVALID_ARGUMENT).
-                sink.rejectedRequest(signal: signal, reason: error.message)
+                sink.refused(RequestRefusal(error.code == .resourceExhausted ? .tooLarge : .malformed,
+                                            signal: signal, reason: error.message))
                 throw error
             }
             let batch = convert(request.message)
@@ -68,6 +69,35 @@ struct ExplainingDeserializer<Message: SwiftProtobuf.Message>: MessageDeserializ
             return try OTLPDecoder.message(protobuf: data)
         } catch {
             throw RPCError(code: .invalidArgument, message: error.description)
+        }
+    }
+}
+
+/// Refuses calls without the bearer token with UNAUTHENTICATED before their message is decoded.
+struct BearerTokenInterceptor: ServerInterceptor {
+    let token: BearerToken
+    let sink: any TelemetrySink
+
+    func intercept<Input: Sendable, Output: Sendable>(
+        request: StreamingServerRequest<Input>,
+        context: ServerContext,
+        next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
+    ) async throws -> StreamingServerResponse<Output> {
+        let authorization = request.metadata[stringValues: "authorization"].first(where: { _ in true })
+        guard token.accepts(authorization: authorization) else {
+            sink.refused(RequestRefusal(.unauthenticated, signal: Self.signal(of: context.descriptor.service),
+                                        reason: BearerToken.refusalMessage))
+            throw RPCError(code: .unauthenticated, message: BearerToken.refusalMessage)
+        }
+        return try await next(request, context)
+    }
+
+    private static func signal(of service: ServiceDescriptor) -> Signal? {
+        switch service {
+        case TraceService.descriptor: .traces
+        case MetricsService.descriptor: .metrics
+        case LogsService.descriptor: .logs
+        default: nil
         }
     }
 }

@@ -25,12 +25,14 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let sink: any TelemetrySink
     private let maxRequestBytes: Int
+    private let token: BearerToken?
     private var state = State.idle
     private var body: ByteBuffer
 
-    init(sink: any TelemetrySink, maxRequestBytes: Int) {
+    init(sink: any TelemetrySink, maxRequestBytes: Int, token: BearerToken?) {
         self.sink = sink
         self.maxRequestBytes = maxRequestBytes
+        self.token = token
         self.body = ByteBuffer()
     }
 
@@ -46,6 +48,16 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let keepAlive = head.isKeepAlive
         body.clear()
         let route = HTTPRoute(head: head)
+        if let token, !token.accepts(authorization: head.headers.first(name: "Authorization")) {
+            // Checked first, so an unauthenticated client learns nothing about paths or limits.
+            let refusal = HTTPRefusal.unauthenticated(signal: HTTPRoute.paths[route.path])
+            if let length = head.contentLength, length > maxRequestBytes {
+                refuseEarly(refusal, context: context)
+            } else {
+                state = .discarding(refusal, keepAlive: keepAlive)
+            }
+            return
+        }
         switch route.check(maxRequestBytes: maxRequestBytes) {
         case .success(let accepted):
             if let length = head.contentLength, length > maxRequestBytes {
@@ -120,11 +132,7 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func report(_ refusal: HTTPRefusal) {
-        if let signal = refusal.signal {
-            sink.rejectedRequest(signal: signal, reason: refusal.message)
-        } else {
-            sink.rejectedRequestOfUnknownSignal(reason: refusal.message)
-        }
+        sink.refused(RequestRefusal(refusal.kind, signal: refusal.signal, reason: refusal.message))
     }
 
     private func respond(_ answer: HTTPAnswer, keepAlive: Bool, closeAfterwards: Bool = true,
@@ -197,6 +205,7 @@ struct HTTPRoute {
 
 /// A request refused with an HTTP error status and a message saying why.
 struct HTTPRefusal: Error {
+    var kind: RefusalKind
     var status: HTTPResponseStatus
     var grpcCode: Int
     var signal: Signal?
@@ -206,26 +215,32 @@ struct HTTPRefusal: Error {
     var extraHeaders: [(String, String)] = []
 
     static func notFound(path: String) -> Self {
-        Self(status: .notFound, grpcCode: 12, signal: nil,
+        Self(kind: .unsupported, status: .notFound, grpcCode: 12, signal: nil,
              message: "no OTLP endpoint at \(path) (use /v1/traces, /v1/metrics or /v1/logs)", format: nil)
     }
 
     static func methodNotAllowed(signal: Signal, method: String, path: String) -> Self {
-        Self(status: .methodNotAllowed, grpcCode: 12, signal: signal,
+        Self(kind: .unsupported, status: .methodNotAllowed, grpcCode: 12, signal: signal,
              message: "\(method) is not allowed on \(path); OTLP export uses POST", format: nil,
              extraHeaders: [("Allow", "POST")])
     }
 
     static func unsupportedMediaType(signal: Signal, _ message: String) -> Self {
-        Self(status: .unsupportedMediaType, grpcCode: 3, signal: signal, message: message, format: nil)
+        Self(kind: .unsupported, status: .unsupportedMediaType, grpcCode: 3, signal: signal, message: message, format: nil)
     }
 
     static func tooLarge(signal: Signal, _ message: String, format: ContentType) -> Self {
-        Self(status: .payloadTooLarge, grpcCode: 8, signal: signal, message: message, format: format)
+        Self(kind: .tooLarge, status: .payloadTooLarge, grpcCode: 8, signal: signal, message: message, format: format)
     }
 
     static func malformed(signal: Signal, _ message: String, format: ContentType) -> Self {
-        Self(status: .badRequest, grpcCode: 3, signal: signal, message: message, format: format)
+        Self(kind: .malformed, status: .badRequest, grpcCode: 3, signal: signal, message: message, format: format)
+    }
+
+    static func unauthenticated(signal: Signal?) -> Self {
+        Self(kind: .unauthenticated, status: .unauthorized, grpcCode: 16, signal: signal,
+             message: BearerToken.refusalMessage, format: nil,
+             extraHeaders: [("WWW-Authenticate", "Bearer realm=\"tokentop\"")])
     }
 
     var response: HTTPAnswer {

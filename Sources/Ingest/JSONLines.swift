@@ -99,12 +99,7 @@ struct JSONLineFeed {
     }
 
     private func refuse(_ reason: String, signal: Signal?) -> String {
-        let located = "\(source):\(lineNumber): \(reason)"
-        if let signal {
-            sink.rejectedRequest(signal: signal, reason: located)
-        } else {
-            sink.rejectedRequestOfUnknownSignal(reason: located)
-        }
+        sink.refused(RequestRefusal(.malformed, signal: signal, reason: "\(source):\(lineNumber): \(reason)"))
         return reason
     }
 }

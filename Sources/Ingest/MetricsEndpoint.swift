@@ -14,14 +14,15 @@ public final class MetricsEndpoint: Sendable {
         self.channel = channel
     }
 
-    public static func start(host: String, port: Int, render: @escaping @Sendable () -> String)
+    /// With `token`, a scrape must carry `Authorization: Bearer <token>` (Prometheus: `authorization` in the scrape config).
+    public static func start(host: String, port: Int, token: BearerToken? = nil, render: @escaping @Sendable () -> String)
         async throws(ListenError) -> MetricsEndpoint {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(ScrapeHandler(render: render))
+                    try channel.pipeline.syncOperations.addHandler(ScrapeHandler(token: token, render: render))
                 }
             }
         do {
@@ -42,10 +43,12 @@ private final class ScrapeHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
+    private let token: BearerToken?
     private let render: @Sendable () -> String
     private var head: HTTPRequestHead?
 
-    init(render: @escaping @Sendable () -> String) {
+    init(token: BearerToken?, render: @escaping @Sendable () -> String) {
+        self.token = token
         self.render = render
     }
 
@@ -57,13 +60,16 @@ private final class ScrapeHandler: ChannelInboundHandler {
             guard let request = head else { return }
             head = nil
             let path = request.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.uri
+            let authorized = token?.accepts(authorization: request.headers.first(name: "Authorization")) ?? true
             let (status, type, body): (HTTPResponseStatus, String, String) =
-                path != "/metrics" ? (.notFound, "text/plain; charset=utf-8", "scrape /metrics\n")
+                !authorized ? (.unauthorized, "text/plain; charset=utf-8", BearerToken.refusalMessage + "\n")
+                : path != "/metrics" ? (.notFound, "text/plain; charset=utf-8", "scrape /metrics\n")
                 : request.method != .GET && request.method != .HEAD ? (.methodNotAllowed, "text/plain; charset=utf-8", "use GET\n")
                 : (.ok, "text/plain; version=0.0.4; charset=utf-8", render())
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: type)
             headers.add(name: "Content-Length", value: String(body.utf8.count))
+            if !authorized { headers.add(name: "WWW-Authenticate", value: "Bearer realm=\"tokentop\"") }
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))),
                           promise: nil)
             if request.method != .HEAD {

@@ -15,13 +15,17 @@ public final class OTLPServers: Sendable {
         /// Largest request body, as received and after gzip inflation.
         public var maxRequestBytes: Int
         public var sink: any TelemetrySink
+        /// When set, every request must carry `Authorization: Bearer <token>`.
+        public var token: BearerToken?
 
         public init(host: String = "127.0.0.1", grpcPort: Int = 4317, httpPort: Int = 4318,
-                    maxRequestBytes: Int = OTLPDecoder.defaultMaxBytes, sink: any TelemetrySink) {
+                    maxRequestBytes: Int = OTLPDecoder.defaultMaxBytes, token: BearerToken? = nil,
+                    sink: any TelemetrySink) {
             self.host = host
             self.grpcPort = grpcPort
             self.httpPort = httpPort
             self.maxRequestBytes = maxRequestBytes
+            self.token = token
             self.sink = sink
         }
     }
@@ -59,9 +63,10 @@ public final class OTLPServers: Sendable {
                 // RESOURCE_EXHAUSTED with a message; only inflation beyond the headroom is cut off.
                 config.rpc.maxRequestPayloadSize = Self.grpcTransportLimit(for: configuration.maxRequestBytes)
             })
-        let server = GRPCServer(transport: transport, services: [
-            OTLPGRPCServices(sink: configuration.sink, maxRequestBytes: configuration.maxRequestBytes),
-        ])
+        let server = GRPCServer(
+            transport: transport,
+            services: [OTLPGRPCServices(sink: configuration.sink, maxRequestBytes: configuration.maxRequestBytes)],
+            interceptors: configuration.token.map { [BearerTokenInterceptor(token: $0, sink: configuration.sink)] } ?? [])
         let task = Task { try await server.serve() }
         let grpcPort: Int
         do {
@@ -89,6 +94,7 @@ public final class OTLPServers: Sendable {
     private static func startHTTP(host: String, configuration: Configuration) async throws(ListenError) -> any Channel {
         let sink = configuration.sink
         let limit = configuration.maxRequestBytes
+        let token = configuration.token
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -96,7 +102,7 @@ public final class OTLPServers: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(OTLPHTTPHandler(sink: sink, maxRequestBytes: limit))
+                    try channel.pipeline.syncOperations.addHandler(OTLPHTTPHandler(sink: sink, maxRequestBytes: limit, token: token))
                 }
             }
         do {

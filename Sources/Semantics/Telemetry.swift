@@ -349,6 +349,22 @@ public struct RawMetricPoint: Sendable {
 }
 
 /// What one export request (or one line of a collector file) decoded to.
+/// Why a whole request was refused; each kind has its own counter.
+public enum RefusalKind: String, Sendable, CaseIterable, Comparable {
+    /// Not OTLP: undecodable bytes, wrong JSON types, invalid UTF-8, nesting too deep.
+    case malformed
+    /// Over a size limit, as sent or once inflated.
+    case tooLarge = "too_large"
+    /// Wrong path, method, content type or content encoding.
+    case unsupported
+    /// Missing or wrong bearer token.
+    case unauthenticated
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
 public struct TelemetryBatch: Sendable {
     public var spans: [RawSpan]
     public var logs: [RawLogRecord]

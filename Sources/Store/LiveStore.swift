@@ -25,8 +25,8 @@ public final class LiveStore: Sendable {
         state.withLock { $0.apply(batch, nowNanos: now) }
     }
 
-    public func recordRejectedRequest() {
-        state.withLock { $0.recordRejectedRequest() }
+    public func recordRefusedRequest(_ kind: RefusalKind) {
+        state.withLock { $0.recordRefusedRequest(kind) }
     }
 
     public var version: UInt64 { state.withLock { $0.version } }

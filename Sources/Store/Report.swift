@@ -212,6 +212,7 @@ public struct Report: Sendable {
                 ("log_records", .int(Int64(counters.logRecords))),
                 ("metric_points", .int(Int64(counters.metricPoints))),
                 ("rejected_requests", .int(Int64(counters.rejectedRequests))),
+                ("refused_requests", .object(RefusalKind.allCases.map { ($0.rawValue, .int(Int64(counters.refusals[$0] ?? 0))) })),
             ])),
             ("traces", .int(Int64(traces))),
             ("spans", .int(Int64(spans))),

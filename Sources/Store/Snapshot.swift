@@ -10,8 +10,10 @@ public struct IngestCounters: Sendable, Equatable {
     public var rejectedLogRecords: Int = 0
     public var metricPoints: Int = 0
     public var rejectedMetricPoints: Int = 0
-    /// Whole requests refused (malformed, too large, wrong content type).
+    /// Whole requests refused (malformed, too large, wrong content type, unauthenticated).
     public var rejectedRequests: Int = 0
+    /// `rejectedRequests` by why they were refused.
+    public var refusals: [RefusalKind: Int] = [:]
     /// LLM calls reported twice (two instrumentations of one call), counted once.
     public var duplicateCalls: Int = 0
     public init() {}

@@ -131,8 +131,9 @@ public struct TraceStore: Sendable {
         if !batch.isEmpty || batch.rejectedSpans > 0 { version &+= 1 }
     }
 
-    public mutating func recordRejectedRequest() {
+    public mutating func recordRefusedRequest(_ kind: RefusalKind) {
         counters.rejectedRequests += 1
+        counters.refusals[kind, default: 0] += 1
         version &+= 1
     }
 

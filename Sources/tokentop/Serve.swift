@@ -57,6 +57,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var alertOptions: AlertOptions
 
+    @OptionGroup var exposure: ExposureOptions
+
     func validate() throws {
         if let prometheus { _ = try Self.hostAndPort(prometheus) }
         guard (0...65535).contains(grpcPort), (0...65535).contains(httpPort) else {
@@ -65,6 +67,9 @@ struct Serve: AsyncParsableCommand {
         guard maxSpans > 0, maxRequestBytes > 0 else { throw ValidationError("limits must be positive") }
         if json && !headless { throw ValidationError("--json goes with --headless") }
         if let budget, !(budget > 0 && budget.isFinite) { throw ValidationError("--budget must be a positive amount in USD") }
+        let token = try exposure.bearerToken()
+        try exposure.checkExposure(addresses: [("--listen", listen)] + (try prometheus.map { [("--prometheus", try Self.hostAndPort($0).0)] } ?? []),
+                                   hasToken: token != nil)
     }
 
     func run() async throws {
@@ -78,10 +83,11 @@ struct Serve: AsyncParsableCommand {
         let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans), pricing: try prices.pricing(),
                               utcOffsetSeconds: TimeZone.current.secondsFromGMT(), alertThresholds: alertOptions.thresholds)
         let sink = StoreSink(store: store)
+        let token = try exposure.bearerToken()
         let servers: OTLPServers
         do {
             servers = try await OTLPServers.start(.init(host: listen, grpcPort: grpcPort, httpPort: httpPort,
-                                                        maxRequestBytes: maxRequestBytes, sink: sink))
+                                                        maxRequestBytes: maxRequestBytes, token: token, sink: sink))
         } catch {
             let flag = error.receiver == .grpc ? "--grpc-port" : "--http-port"
             FileHandle.standardError.write(Data(
@@ -92,7 +98,7 @@ struct Serve: AsyncParsableCommand {
         if let prometheus {
             let (host, port) = try Self.hostAndPort(prometheus)
             do {
-                scrape = try await MetricsEndpoint.start(host: host, port: port) { store.prometheusExposition() }
+                scrape = try await MetricsEndpoint.start(host: host, port: port, token: token) { store.prometheusExposition() }
             } catch {
                 FileHandle.standardError.write(Data("tokentop: \(error) (choose another address with --prometheus)\n".utf8))
                 await servers.shutdown()
@@ -117,7 +123,8 @@ struct Serve: AsyncParsableCommand {
         }
         defer { follower?.stop() }
 
-        let demoTraffic = demo ? DemoTraffic(httpAddress: servers.httpAddress, grpcAddress: servers.grpcAddress) : nil
+        let demoTraffic = demo ? DemoTraffic(httpAddress: servers.httpAddress, grpcAddress: servers.grpcAddress,
+                                      authorization: token?.authorizationHeader) : nil
         if demoTraffic != nil {
             FileHandle.standardError.write(Data(
                 "tokentop demo: sending synthetic traffic (service.namespace=\(DemoTraffic.namespace))\n".utf8))

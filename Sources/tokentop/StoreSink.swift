@@ -7,6 +7,5 @@ struct StoreSink: TelemetrySink {
     let store: LiveStore
 
     func accept(_ batch: TelemetryBatch) { store.apply(batch) }
-    func rejectedRequest(signal: Signal, reason: String) { store.recordRejectedRequest() }
-    func rejectedRequestOfUnknownSignal(reason: String) { store.recordRejectedRequest() }
+    func refused(_ refusal: RequestRefusal) { store.recordRefusedRequest(refusal.kind) }
 }

@@ -13,6 +13,9 @@ final class CommandLineErrorTests: XCTestCase {
             (["report", "--retry-alert", "200"] + fixture, "--retry-alert is a percentage between 0 and 100"),
             (["--headless", "--budget", "0"], "--budget must be a positive amount in USD"),
             (["--headless", "--prometheus", "nonsense"], "--prometheus takes HOST:PORT"),
+            (["--headless", "--listen", "0.0.0.0"], "--listen 0.0.0.0 is reachable from other machines: add --token"),
+            (["--headless", "--prometheus", "0.0.0.0:9464"], "--prometheus 0.0.0.0 is reachable from other machines"),
+            (["--headless", "--listen", "0.0.0.0", "--token", "has space"], "--token must be printable ASCII"),
         ]
         for (arguments, message) in cases {
             let result = try TokentopProcess.run(arguments)

@@ -66,6 +66,28 @@ final class HeadlessHTTPTests: XCTestCase {
         XCTAssertEqual(ingest["received_spans"] as? Int, 6 * cases.count)
         XCTAssertEqual(ingest["rejected_spans"] as? Int, 6 * (cases.count - 1))
         XCTAssertEqual(ingest["rejected_requests"] as? Int, cases.count)
+        XCTAssertEqual(ingest["refused_requests"] as? [String: Int],
+                       ["malformed": 2, "too_large": 2, "unsupported": 3, "unauthenticated": 0])
+    }
+
+    func testWithATokenOnlyAuthorizedRequestsAreStoredAndTheTokenIsNeverPrinted() throws {
+        let secret = "e2e-secret-\(UUID().uuidString)"
+        let server = try TokentopProcess.headless(["--token", secret])
+        let good = try Scenario(name: "seed-manual").requests()[0].body
+        for headers in [[:], ["Authorization": "Bearer not-it"]] {
+            let (status, reply) = try HTTPPost.send(port: server.httpPort, path: "/v1/traces", body: good,
+                                                    contentType: "application/x-protobuf", headers: headers)
+            XCTAssertEqual(status, 401)
+            XCTAssertFalse(String(decoding: reply, as: UTF8.self).contains(secret))
+        }
+        XCTAssertEqual(try HTTPPost.send(port: server.httpPort, path: "/v1/traces", body: good, contentType: "application/x-protobuf",
+                                         headers: ["Authorization": "Bearer \(secret)"]).status, 200)
+        let output = try server.interruptAndCollect()
+        let ingest = (try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any])["ingest"] as! [String: Any]
+        XCTAssertEqual(ingest["stored_spans"] as? Int, 6)
+        XCTAssertEqual((ingest["refused_requests"] as? [String: Int])?["unauthenticated"], 2)
+        XCTAssertFalse(output.contains(secret))
+        XCTAssertFalse(server.errorOutput.contains(secret))
     }
 
     func testPortInUseNamesThePortAndTheFlag() throws {

@@ -7,10 +7,7 @@ import Synchronization
 
 /// Collects what receivers deliver.
 final class CollectingSink: TelemetrySink {
-    struct Refusal: Equatable {
-        var signal: Signal?
-        var reason: String
-    }
+    typealias Refusal = RequestRefusal
 
     private let state = Mutex<(batches: [TelemetryBatch], refusals: [Refusal])>(([], []))
 
@@ -24,12 +21,8 @@ final class CollectingSink: TelemetrySink {
         state.withLock { $0.batches.append(batch) }
     }
 
-    func rejectedRequest(signal: Signal, reason: String) {
-        state.withLock { $0.refusals.append(Refusal(signal: signal, reason: reason)) }
-    }
-
-    func rejectedRequestOfUnknownSignal(reason: String) {
-        state.withLock { $0.refusals.append(Refusal(signal: nil, reason: reason)) }
+    func refused(_ refusal: RequestRefusal) {
+        state.withLock { $0.refusals.append(refusal) }
     }
 
     /// Polls until `condition` holds or the timeout passes.

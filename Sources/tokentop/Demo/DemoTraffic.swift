@@ -19,10 +19,11 @@ final class DemoTraffic: Sendable {
 
     /// `httpAddress`/`grpcAddress` are the receivers' `host:port` as they listen.
     /// The default seed's first seconds have every kind of span, an error included (the end-to-end test relies on it).
-    init(httpAddress: String, grpcAddress: String, seed: UInt64 = 10) {
+    /// `authorization` is sent with every request when the receivers require a token.
+    init(httpAddress: String, grpcAddress: String, authorization: String? = nil, seed: UInt64 = 10) {
         let http = LoopbackTarget(listening: httpAddress)
         let grpc = LoopbackTarget(listening: grpcAddress)
-        task = Task { await DemoTraffic.play(http: http, grpc: grpc, seed: seed) }
+        task = Task { await DemoTraffic.play(http: http, grpc: grpc, authorization: authorization, seed: seed) }
     }
 
     /// Stops starting runs and abandons the ones in progress.
@@ -31,14 +32,14 @@ final class DemoTraffic: Sendable {
         await task.value
     }
 
-    private static func play(http: LoopbackTarget, grpc: LoopbackTarget, seed: UInt64) async {
+    private static func play(http: LoopbackTarget, grpc: LoopbackTarget, authorization: String?, seed: UInt64) async {
         guard let transport = try? HTTP2ClientTransport.Posix(target: grpc.resolvable, transportSecurity: .plaintext) else {
             // Without a gRPC client every app goes over OTLP/HTTP.
-            await schedule(exporter: DemoExporter(http: http, grpc: nil), seed: seed)
+            await schedule(exporter: DemoExporter(http: http, grpc: nil, authorization: authorization), seed: seed)
             return
         }
         try? await withGRPCClient(transport: transport) { client in
-            await schedule(exporter: DemoExporter(http: http, grpc: client), seed: seed)
+            await schedule(exporter: DemoExporter(http: http, grpc: client, authorization: authorization), seed: seed)
         }
     }
 
@@ -81,6 +82,7 @@ struct LoopbackTarget: Sendable {
 struct DemoExporter: Sendable {
     let http: LoopbackTarget
     let grpc: GRPCClient<HTTP2ClientTransport.Posix>?
+    let authorization: String?
 
     /// Spans ending within this window go out in one request, as a batch span processor would send them.
     static let batchWindowNanos: UInt64 = 60_000_000
@@ -108,7 +110,9 @@ struct DemoExporter: Sendable {
                       service: DemoService) async {
         if service == .batchSummarizer, let grpc {
             let client = Opentelemetry_Proto_Collector_Trace_V1_TraceService.Client(wrapping: grpc)
-            _ = try? await client.export(request)
+            var metadata = Metadata()
+            if let authorization { metadata.addString(authorization, forKey: "authorization") }
+            _ = try? await client.export(request, metadata: metadata)
             return
         }
         guard let body = try? request.serializedData() else { return }
@@ -117,6 +121,7 @@ struct DemoExporter: Sendable {
         post.httpBody = body
         post.timeoutInterval = 5
         post.setValue("application/x-protobuf", forHTTPHeaderField: "Content-Type")
+        if let authorization { post.setValue(authorization, forHTTPHeaderField: "Authorization") }
         // A refused or failed request shows in the header's counters; the demo carries on.
         _ = try? await URLSession.shared.data(for: post)
     }

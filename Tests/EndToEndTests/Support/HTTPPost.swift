@@ -6,11 +6,12 @@ import FoundationNetworking
 /// A blocking OTLP/HTTP POST to the server under test.
 enum HTTPPost {
     static func send(port: Int, path: String, body: Data, contentType: String, gzip: Bool = false,
-                     method: String = "POST") throws -> (status: Int, body: Data) {
+                     method: String = "POST", headers: [String: String] = [:]) throws -> (status: Int, body: Data) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.httpBody = body
         request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if gzip { request.setValue("gzip", forHTTPHeaderField: "Content-Encoding") }
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var result: Result<(Int, Data), Error> = .failure(URLError(.timedOut))
