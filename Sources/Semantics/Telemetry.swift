@@ -194,6 +194,19 @@ public struct SpanLink: Sendable, Equatable {
     }
 }
 
+/// Entries the ingest limits dropped from one span (its own attributes plus its events' and links').
+public struct DroppedCounts: Sendable, Equatable {
+    public var attributes = 0
+    public var events = 0
+    public var links = 0
+    public init(attributes: Int = 0, events: Int = 0, links: Int = 0) {
+        self.attributes = attributes
+        self.events = events
+        self.links = links
+    }
+    public var isZero: Bool { attributes == 0 && events == 0 && links == 0 }
+}
+
 /// One decoded OTLP span.
 public struct RawSpan: Sendable {
     public var traceID: TraceID
@@ -209,6 +222,8 @@ public struct RawSpan: Sendable {
     public var statusCode: StatusCode
     public var statusMessage: String
     public var origin: Origin
+    /// What the ingest limits cut from this span.
+    public var dropped = DroppedCounts()
 
     public init(traceID: TraceID, spanID: SpanID, parentSpanID: SpanID = .zero, name: String,
                 kind: SpanKind = .internal, startNanos: UInt64, endNanos: UInt64,
@@ -243,6 +258,8 @@ public struct RawLogRecord: Sendable {
     public var traceID: TraceID
     public var spanID: SpanID
     public var origin: Origin
+    /// Attributes the ingest limits dropped.
+    public var droppedAttributes = 0
 
     public init(timeNanos: UInt64, observedTimeNanos: UInt64 = 0, severityNumber: Int = 0,
                 severityText: String = "", eventName: String, body: AttributeValue = .empty,
@@ -365,6 +382,22 @@ public enum RefusalKind: String, Sendable, CaseIterable, Comparable {
     }
 }
 
+/// Totals of what the ingest limits cut: dropped entries and strings cut short.
+public struct LimitCounts: Sendable, Equatable {
+    public var droppedAttributes = 0
+    public var droppedEvents = 0
+    public var droppedLinks = 0
+    public var cutValues = 0
+    public init() {}
+
+    public static func += (lhs: inout Self, rhs: Self) {
+        lhs.droppedAttributes += rhs.droppedAttributes
+        lhs.droppedEvents += rhs.droppedEvents
+        lhs.droppedLinks += rhs.droppedLinks
+        lhs.cutValues += rhs.cutValues
+    }
+}
+
 public struct TelemetryBatch: Sendable {
     public var spans: [RawSpan]
     public var logs: [RawLogRecord]
@@ -374,6 +407,8 @@ public struct TelemetryBatch: Sendable {
     public var rejectedLogs: Int
     public var rejectedMetricPoints: Int
     public var rejectionReason: String?
+    /// What the ingest limits cut from the records of this batch.
+    public var limitCounts = LimitCounts()
 
     public init(spans: [RawSpan] = [], logs: [RawLogRecord] = [], metrics: [RawMetricPoint] = [],
                 rejectedSpans: Int = 0, rejectedLogs: Int = 0, rejectedMetricPoints: Int = 0,

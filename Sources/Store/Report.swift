@@ -213,6 +213,12 @@ public struct Report: Sendable {
                 ("metric_points", .int(Int64(counters.metricPoints))),
                 ("rejected_requests", .int(Int64(counters.rejectedRequests))),
                 ("refused_requests", .object(RefusalKind.allCases.map { ($0.rawValue, .int(Int64(counters.refusals[$0] ?? 0))) })),
+                ("limited", .object([
+                    ("dropped_attributes", .int(Int64(counters.limitCounts.droppedAttributes))),
+                    ("dropped_events", .int(Int64(counters.limitCounts.droppedEvents))),
+                    ("dropped_links", .int(Int64(counters.limitCounts.droppedLinks))),
+                    ("cut_values", .int(Int64(counters.limitCounts.cutValues))),
+                ])),
             ])),
             ("traces", .int(Int64(traces))),
             ("spans", .int(Int64(spans))),

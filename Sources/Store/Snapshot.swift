@@ -14,6 +14,8 @@ public struct IngestCounters: Sendable, Equatable {
     public var rejectedRequests: Int = 0
     /// `rejectedRequests` by why they were refused.
     public var refusals: [RefusalKind: Int] = [:]
+    /// What the ingest limits cut from stored records.
+    public var limitCounts = LimitCounts()
     /// LLM calls reported twice (two instrumentations of one call), counted once.
     public var duplicateCalls: Int = 0
     public init() {}

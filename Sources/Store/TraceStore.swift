@@ -113,6 +113,7 @@ public struct TraceStore: Sendable {
     public mutating func apply(_ batch: TelemetryBatch, nowNanos: UInt64) {
         counters.receivedSpans += batch.spans.count + batch.rejectedSpans
         counters.rejectedSpans += batch.rejectedSpans
+        counters.limitCounts += batch.limitCounts
         counters.rejectedLogRecords += batch.rejectedLogs
         counters.rejectedMetricPoints += batch.rejectedMetricPoints
         rate.add(batch.spans.count, atNanos: nowNanos)

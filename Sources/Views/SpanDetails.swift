@@ -149,14 +149,19 @@ struct SpanDetails {
     }
 
     private func attributes(_ d: inout Document) {
-        d.section("Attributes (\(span.raw.attributes.count))")
+        d.section("Attributes (\(span.raw.attributes.count)\(droppedNote(span.raw.dropped.attributes, "--max-attributes")))")
         d.attributes(span.raw.attributes)
+    }
+
+    /// ` · 99,744 more dropped (--max-attributes)` when the ingest limits cut some.
+    private func droppedNote(_ count: Int, _ option: String) -> String {
+        count == 0 ? "" : " · \(Format.grouped(count)) more dropped (\(option))"
     }
 
     private func events(_ d: inout Document) {
         let events = span.raw.events
         guard !events.isEmpty else { return }
-        d.section("Events (\(events.count))")
+        d.section("Events (\(events.count)\(droppedNote(span.raw.dropped.events, "--max-events")))")
         for event in events {
             d.line([Span(offset(event.timeNanos) + "  ", Style(.muted)), Span(event.name, Style(.accent, .bold))])
             d.attributes(event.attributes, indent: 2)
@@ -180,7 +185,7 @@ struct SpanDetails {
     private func links(_ d: inout Document) {
         let links = span.raw.links
         guard !links.isEmpty else { return }
-        d.section("Links (\(links.count))")
+        d.section("Links (\(links.count)\(droppedNote(span.raw.dropped.links, "--max-links")))")
         for link in links {
             d.line([Span("trace ", Style(.muted)), Span(link.traceID.hex), Span("  span ", Style(.muted)), Span(link.spanID.hex)])
             d.attributes(link.attributes, indent: 2)

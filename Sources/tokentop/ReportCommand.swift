@@ -19,6 +19,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var alertOptions: AlertOptions
 
+    @OptionGroup var limits: LimitOptions
+
     @Argument(help: "OTLP files to read (.binpb, .binpb.gz, .json, .jsonl; gzip allowed on any).")
     var files: [String]
 
@@ -29,7 +31,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans), pricing: try prices.pricing(),
                               alertThresholds: alertOptions.thresholds)
-        let sink = StoreSink(store: store)
+        let sink = LimitingSink(limits.recordLimits, next: StoreSink(store: store))
         for file in files {
             do {
                 for request in try TelemetryFile.decode(contentsOf: URL(fileURLWithPath: file)) {

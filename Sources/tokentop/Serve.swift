@@ -59,6 +59,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var exposure: ExposureOptions
 
+    @OptionGroup var limits: LimitOptions
+
     func validate() throws {
         if let prometheus { _ = try Self.hostAndPort(prometheus) }
         guard (0...65535).contains(grpcPort), (0...65535).contains(httpPort) else {
@@ -82,7 +84,7 @@ struct Serve: AsyncParsableCommand {
         }
         let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans), pricing: try prices.pricing(),
                               utcOffsetSeconds: TimeZone.current.secondsFromGMT(), alertThresholds: alertOptions.thresholds)
-        let sink = StoreSink(store: store)
+        let sink = LimitingSink(limits.recordLimits, next: StoreSink(store: store))
         let token = try exposure.bearerToken()
         let servers: OTLPServers
         do {

@@ -202,3 +202,24 @@ final class DrillTests: XCTestCase {
         }
     }
 }
+
+/// The span screen says how much the ingest limits dropped, and which option sets the bound.
+final class DroppedCountsTests: XCTestCase {
+    func testSectionTitlesCountWhatTheLimitsDropped() {
+        var span = DrillFixtures.span(.root, parent: nil, "crowded", from: 0, to: 1, [("k0", .int(0))],
+                                      events: [SpanEvent(timeNanos: DrillFixtures.at(0.5), name: "e", attributes: [])])
+        span.dropped = DroppedCounts(attributes: 99_744, events: 12)
+        var store = TraceStore()
+        store.apply(TelemetryBatch(spans: [span]), nowNanos: Fixtures.now)
+        let entry = store.trace(DrillFixtures.traceID)!
+        let snapshot = store.snapshot(nowNanos: Fixtures.now)
+        let size = Size(width: 120, height: 40)
+        let state = [Action.openTrace, .openSpan].reduce(ViewState()) {
+            reduce($0, $1, snapshot: snapshot, screen: size, openTrace: entry)
+        }
+        let text = Frame.render(snapshot, state: state, size: size, context: Fixtures.context, openTrace: entry)
+            .plainText().joined(separator: "\n")
+        XCTAssertTrue(text.contains("Attributes (1 · 99,744 more dropped (--max-attributes))"), text)
+        XCTAssertTrue(text.contains("Events (1 · 12 more dropped (--max-events))"), text)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Ingest
+import OTLPWire
+import Semantics
+import Testing
+
+/// `RecordLimits`: what is over a bound is dropped or cut and counted; what is within is left alone.
+@Suite struct RecordLimitsTests {
+    private let limits = RecordLimits(maxAttributes: 256, maxEvents: 4, maxLinks: 2, maxValueBytes: 1_000)
+
+    private func limited(_ spans: [WireSpan]) -> TelemetryBatch {
+        var batch = TelemetryBatch(Build.traceRequest(spans))
+        limits.apply(to: &batch)
+        return batch
+    }
+
+    @Test func aHundredThousandAttributesKeepTheFirstOnesAndCountTheRest() throws {
+        var span = Build.span(name: "crowded")
+        span.attributes = (0..<100_000).map { Build.keyValue("k\($0)", .intValue(Int64($0))) }
+        let batch = limited([span])
+        let kept = try #require(batch.spans.first)
+        #expect(kept.attributes.count == 256)
+        #expect(kept.attributes.first?.key == "k0" && kept.attributes.last?.key == "k255")
+        #expect(kept.dropped == DroppedCounts(attributes: 99_744))
+        #expect(batch.limitCounts.droppedAttributes == 99_744)
+    }
+
+    @Test func eventsLinksAndTheirAttributesAreBounded() throws {
+        var span = Build.span(name: "busy")
+        span.events = (0..<10).map { index in
+            var event = Opentelemetry_Proto_Trace_V1_Span.Event()
+            event.name = "e\(index)"
+            event.attributes = (0..<300).map { Build.keyValue("a\($0)", .boolValue(true)) }
+            return event
+        }
+        span.links = (0..<5).map { index in
+            var link = Opentelemetry_Proto_Trace_V1_Span.Link()
+            link.traceID = Data(repeating: UInt8(index + 1), count: 16)
+            link.spanID = Data(repeating: UInt8(index + 1), count: 8)
+            return link
+        }
+        let batch = limited([span])
+        let kept = try #require(batch.spans.first)
+        #expect(kept.events.map(\.name) == ["e0", "e1", "e2", "e3"])
+        #expect(kept.events.allSatisfy { $0.attributes.count == 256 })
+        #expect(kept.links.count == 2)
+        #expect(kept.dropped == DroppedCounts(attributes: 4 * 44, events: 6, links: 3))
+        #expect(batch.limitCounts.droppedEvents == 6 && batch.limitCounts.droppedLinks == 3)
+        #expect(batch.limitCounts.droppedAttributes == 4 * 44)
+    }
+
+    @Test func longStringsAreCutOnACharacterBoundaryWithAVisibleMark() throws {
+        // 999 ASCII bytes then a 4-byte emoji straddling the 1,000-byte bound.
+        let text = String(repeating: "a", count: 999) + "🦀" + String(repeating: "b", count: 5_000)
+        var span = Build.span(name: "long")
+        span.attributes = [Build.keyValue("gen_ai.prompt", .stringValue(text)),
+                           Build.keyValue("short", .stringValue("kept as is"))]
+        let batch = limited([span])
+        let kept = try #require(batch.spans.first)
+        let value = try #require(kept.attributes["gen_ai.prompt"]?.stringValue)
+        #expect(value == String(repeating: "a", count: 999) + "…[cut: 6,003 bytes]")
+        #expect(kept.attributes["short"]?.stringValue == "kept as is")
+        #expect(batch.limitCounts.cutValues == 1)
+    }
+
+    @Test func nestedArraysAndMapsAreBoundedToo() throws {
+        var array = Opentelemetry_Proto_Common_V1_ArrayValue()
+        array.values = (0..<1_000).map { index in
+            var value = WireAnyValue()
+            value.intValue = Int64(index)
+            return value
+        }
+        var map = Opentelemetry_Proto_Common_V1_KeyValueList()
+        map.values = [Build.keyValue("inner", .stringValue(String(repeating: "x", count: 2_000)))]
+        var span = Build.span(name: "nested")
+        span.attributes = [Build.keyValue("list", .arrayValue(array)), Build.keyValue("map", .kvlistValue(map))]
+        let batch = limited([span])
+        let kept = try #require(batch.spans.first)
+        guard case .array(let items)? = kept.attributes["list"] else { Issue.record("list lost"); return }
+        #expect(items.count == 256)
+        #expect(kept.attributes["map"]?["inner"]?.stringValue?.hasSuffix("…[cut: 2,000 bytes]") == true)
+        #expect(batch.limitCounts.droppedAttributes == 744)
+        #expect(batch.limitCounts.cutValues == 1)
+    }
+
+    @Test func recordsWithinTheBoundsAreUntouched() throws {
+        var span = Build.span(name: "ordinary")
+        span.attributes = (0..<20).map { Build.keyValue("k\($0)", .stringValue("value \($0)")) }
+        let before = TelemetryBatch(Build.traceRequest([span]))
+        let after = limited([span])
+        #expect(after.spans.first?.attributes == before.spans.first?.attributes)
+        #expect(after.spans.first?.dropped == DroppedCounts())
+        #expect(after.limitCounts == LimitCounts())
+    }
+
+    @Test func logBodiesAndAttributesAreBounded() throws {
+        let origin = Origin(resource: [], scopeName: "s", scopeVersion: "", schemaURL: "")
+        var batch = TelemetryBatch(logs: [RawLogRecord(timeNanos: 1, eventName: "gen_ai.choice",
+                                                       body: .string(String(repeating: "z", count: 3_000)),
+                                                       attributes: (0..<300).map { Attribute("a\($0)", .int(1)) },
+                                                       origin: origin)])
+        limits.apply(to: &batch)
+        #expect(batch.logs[0].attributes.count == 256)
+        #expect(batch.logs[0].droppedAttributes == 44)
+        #expect(batch.logs[0].body.stringValue?.hasSuffix("…[cut: 3,000 bytes]") == true)
+        #expect(batch.limitCounts.droppedAttributes == 44 && batch.limitCounts.cutValues == 1)
+    }
+}
