@@ -17,6 +17,12 @@ public final class OTLPServers: Sendable {
         public var sink: any TelemetrySink
         /// When set, every request must carry `Authorization: Bearer <token>`.
         public var token: BearerToken?
+        /// Open connections per receiver; past it new ones are refused.
+        public var maxConnections = 256
+        /// An OTLP/HTTP request must arrive whole within this time of its first byte.
+        public var requestTimeout = Duration.seconds(30)
+        /// A connection with no request in flight is closed after this long.
+        public var idleTimeout = Duration.seconds(120)
 
         public init(host: String = "127.0.0.1", grpcPort: Int = 4317, httpPort: Int = 4318,
                     maxRequestBytes: Int = OTLPDecoder.defaultMaxBytes, token: BearerToken? = nil,
@@ -52,6 +58,7 @@ public final class OTLPServers: Sendable {
         let httpChannel = try await startHTTP(host: host, configuration: configuration)
         let httpPort = httpChannel.localAddress?.port ?? configuration.httpPort
 
+        let grpcGate = ConnectionGate(limit: configuration.maxConnections)
         let transport = HTTP2ServerTransport.Posix(
             address: host.contains(":") ? .ipv6(host: host, port: configuration.grpcPort)
                                         : .ipv4(host: host, port: configuration.grpcPort),
@@ -62,6 +69,16 @@ public final class OTLPServers: Sendable {
                 // it gets headroom and the real limit is applied when decoding, which answers
                 // RESOURCE_EXHAUSTED with a message; only inflation beyond the headroom is cut off.
                 config.rpc.maxRequestPayloadSize = Self.grpcTransportLimit(for: configuration.maxRequestBytes)
+                config.connection.maxIdleTime = configuration.idleTimeout
+                config.http2.maxConcurrentStreams = 100
+                config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
+                    if !grpcGate.admit(channel) {
+                        configuration.sink.refused(RequestRefusal(.tooManyConnections, signal: nil,
+                                                                  reason: OverloadedHTTPHandler.message))
+                        channel.close(promise: nil)
+                    }
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                }
             })
         let server = GRPCServer(
             transport: transport,
@@ -95,12 +112,23 @@ public final class OTLPServers: Sendable {
         let sink = configuration.sink
         let limit = configuration.maxRequestBytes
         let token = configuration.token
+        let gate = ConnectionGate(limit: configuration.maxConnections)
+        let requestTimeout = TimeAmount(configuration.requestTimeout)
+        let idleTimeout = TimeAmount(configuration.idleTimeout)
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard gate.admit(channel) else {
+                        sink.refused(RequestRefusal(.tooManyConnections, signal: nil, reason: OverloadedHTTPHandler.message))
+                        try channel.pipeline.syncOperations.addHandler(OverloadedHTTPHandler())
+                        return
+                    }
+                    try channel.pipeline.syncOperations.addHandler(RequestDeadlineHandler(
+                        requestTimeout: requestTimeout, idleTimeout: idleTimeout,
+                        onTimeout: { sink.refused(RequestRefusal(.timedOut, signal: nil, reason: "request timed out")) }))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(OTLPHTTPHandler(sink: sink, maxRequestBytes: limit, token: token))
                 }

@@ -376,6 +376,10 @@ public enum RefusalKind: String, Sendable, CaseIterable, Comparable {
     case unsupported
     /// Missing or wrong bearer token.
     case unauthenticated
+    /// A connection past the receiver's limit of open connections.
+    case tooManyConnections = "too_many_connections"
+    /// A request that did not arrive whole in time (slow-loris).
+    case timedOut = "timed_out"
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

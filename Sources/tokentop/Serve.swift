@@ -61,6 +61,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var limits: LimitOptions
 
+    @OptionGroup var connections: ConnectionOptions
+
     func validate() throws {
         if let prometheus { _ = try Self.hostAndPort(prometheus) }
         guard (0...65535).contains(grpcPort), (0...65535).contains(httpPort) else {
@@ -86,10 +88,12 @@ struct Serve: AsyncParsableCommand {
                               utcOffsetSeconds: TimeZone.current.secondsFromGMT(), alertThresholds: alertOptions.thresholds)
         let sink = LimitingSink(limits.recordLimits, next: StoreSink(store: store))
         let token = try exposure.bearerToken()
+        var configuration = OTLPServers.Configuration(host: listen, grpcPort: grpcPort, httpPort: httpPort,
+                                                      maxRequestBytes: maxRequestBytes, token: token, sink: sink)
+        connections.apply(to: &configuration)
         let servers: OTLPServers
         do {
-            servers = try await OTLPServers.start(.init(host: listen, grpcPort: grpcPort, httpPort: httpPort,
-                                                        maxRequestBytes: maxRequestBytes, token: token, sink: sink))
+            servers = try await OTLPServers.start(configuration)
         } catch {
             let flag = error.receiver == .grpc ? "--grpc-port" : "--http-port"
             FileHandle.standardError.write(Data(

@@ -67,7 +67,8 @@ final class HeadlessHTTPTests: XCTestCase {
         XCTAssertEqual(ingest["rejected_spans"] as? Int, 6 * (cases.count - 1))
         XCTAssertEqual(ingest["rejected_requests"] as? Int, cases.count)
         XCTAssertEqual(ingest["refused_requests"] as? [String: Int],
-                       ["malformed": 2, "too_large": 2, "unsupported": 3, "unauthenticated": 0])
+                       ["malformed": 2, "too_large": 2, "unsupported": 3, "unauthenticated": 0,
+                        "too_many_connections": 0, "timed_out": 0])
     }
 
     func testWithATokenOnlyAuthorizedRequestsAreStoredAndTheTokenIsNeverPrinted() throws {

@@ -96,6 +96,12 @@ enum RawHTTP {
             buffer.append(contentsOf: chunk[..<count])
         }
 
+        /// True when the server has closed the connection (and sent nothing more).
+        func isClosedByPeer() -> Bool {
+            var byte: UInt8 = 0
+            return recv(fd, &byte, 1, 0) == 0
+        }
+
         func readReply() throws -> Reply {
             let separator = Data("\r\n\r\n".utf8)
             while buffer.range(of: separator) == nil { try fill() }
