@@ -16,6 +16,7 @@ struct OTLPGRPCServices: RegistrableRPCService {
     let sink: any TelemetrySink
     /// Largest request message, after gzip inflation.
     let maxRequestBytes: Int
+    let relay: (any RequestRelay)?
 
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
         register(TraceService.Method.Export.descriptor, signal: .traces, router: &router,
@@ -32,6 +33,7 @@ struct OTLPGRPCServices: RegistrableRPCService {
         respond: @escaping @Sendable (TelemetryBatch) -> Response
     ) {
         let sink = sink
+        let relay = relay
         router.registerHandler(
             forMethod: method,
             deserializer: ExplainingDeserializer<Request>(maxBytes: maxRequestBytes),
@@ -48,6 +50,9 @@ struct OTLPGRPCServices: RegistrableRPCService {
             }
             let batch = convert(request.message)
             sink.acceptIfNotEmpty(batch)
+            if let relay, let body = try? request.message.serializedData() {
+                relay.relay(ForwardedRequest(signal: signal, body: body, contentType: .protobuf))
+            }
             return StreamingServerResponse(single: ServerResponse(message: respond(batch)))
         }
     }

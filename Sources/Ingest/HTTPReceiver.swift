@@ -26,13 +26,15 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let sink: any TelemetrySink
     private let maxRequestBytes: Int
     private let token: BearerToken?
+    private let relay: (any RequestRelay)?
     private var state = State.idle
     private var body: ByteBuffer
 
-    init(sink: any TelemetrySink, maxRequestBytes: Int, token: BearerToken?) {
+    init(sink: any TelemetrySink, maxRequestBytes: Int, token: BearerToken?, relay: (any RequestRelay)? = nil) {
         self.sink = sink
         self.maxRequestBytes = maxRequestBytes
         self.token = token
+        self.relay = relay
         self.body = ByteBuffer()
     }
 
@@ -111,6 +113,7 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 let batch = try OTLPDecoder.decode(signal: signal, body: bytes, contentType: format,
                                                    contentEncoding: encoding, maxBytes: maxRequestBytes)
                 sink.acceptIfNotEmpty(batch)
+                relay?.relay(ForwardedRequest(signal: signal, body: bytes, contentType: format, contentEncoding: encoding))
                 respond(HTTPAnswer.success(signal: signal, batch: batch, format: format), keepAlive: keepAlive,
                         context: context)
             } catch {

@@ -23,6 +23,8 @@ public final class OTLPServers: Sendable {
         public var requestTimeout = Duration.seconds(30)
         /// A connection with no request in flight is closed after this long.
         public var idleTimeout = Duration.seconds(120)
+        /// Gets every accepted request (`--forward`).
+        public var relay: (any RequestRelay)?
 
         public init(host: String = "127.0.0.1", grpcPort: Int = 4317, httpPort: Int = 4318,
                     maxRequestBytes: Int = OTLPDecoder.defaultMaxBytes, token: BearerToken? = nil,
@@ -82,7 +84,8 @@ public final class OTLPServers: Sendable {
             })
         let server = GRPCServer(
             transport: transport,
-            services: [OTLPGRPCServices(sink: configuration.sink, maxRequestBytes: configuration.maxRequestBytes)],
+            services: [OTLPGRPCServices(sink: configuration.sink, maxRequestBytes: configuration.maxRequestBytes,
+                                        relay: configuration.relay)],
             interceptors: configuration.token.map { [BearerTokenInterceptor(token: $0, sink: configuration.sink)] } ?? [])
         let task = Task { try await server.serve() }
         let grpcPort: Int
@@ -112,6 +115,7 @@ public final class OTLPServers: Sendable {
         let sink = configuration.sink
         let limit = configuration.maxRequestBytes
         let token = configuration.token
+        let relay = configuration.relay
         let gate = ConnectionGate(limit: configuration.maxConnections)
         let requestTimeout = TimeAmount(configuration.requestTimeout)
         let idleTimeout = TimeAmount(configuration.idleTimeout)
@@ -130,7 +134,7 @@ public final class OTLPServers: Sendable {
                         requestTimeout: requestTimeout, idleTimeout: idleTimeout,
                         onTimeout: { sink.refused(RequestRefusal(.timedOut, signal: nil, reason: "request timed out")) }))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(OTLPHTTPHandler(sink: sink, maxRequestBytes: limit, token: token))
+                    try channel.pipeline.syncOperations.addHandler(OTLPHTTPHandler(sink: sink, maxRequestBytes: limit, token: token, relay: relay))
                 }
             }
         do {

@@ -25,6 +25,10 @@ public final class LiveStore: Sendable {
         state.withLock { $0.apply(batch, nowNanos: now) }
     }
 
+    public func updateForwarding(_ upstreams: [UpstreamCounters]) {
+        state.withLock { $0.updateForwarding(upstreams) }
+    }
+
     public func recordRefusedRequest(_ kind: RefusalKind) {
         state.withLock { $0.recordRefusedRequest(kind) }
     }

@@ -220,6 +220,13 @@ public struct Report: Sendable {
                     ("cut_values", .int(Int64(counters.limitCounts.cutValues))),
                 ])),
             ])),
+            ("forward", .array(counters.forwarding.map { upstream in
+                .object([("target", .string(upstream.target)), ("sent_requests", .int(Int64(upstream.sentRequests))),
+                         ("failed_requests", .int(Int64(upstream.failedRequests))),
+                         ("dropped_requests", .int(Int64(upstream.droppedRequests))),
+                         ("retries", .int(Int64(upstream.retries))), ("queued_requests", .int(Int64(upstream.queuedRequests))),
+                         ("last_error", upstream.lastError.map { .string($0) } ?? .null)])
+            })),
             ("traces", .int(Int64(traces))),
             ("spans", .int(Int64(spans))),
             ("agent_runs", .int(Int64(agentRuns))),

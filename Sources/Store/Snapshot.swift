@@ -16,9 +16,33 @@ public struct IngestCounters: Sendable, Equatable {
     public var refusals: [RefusalKind: Int] = [:]
     /// What the ingest limits cut from stored records.
     public var limitCounts = LimitCounts()
+    /// `--forward` upstreams, in the order given.
+    public var forwarding: [UpstreamCounters] = []
     /// LLM calls reported twice (two instrumentations of one call), counted once.
     public var duplicateCalls: Int = 0
     public init() {}
+}
+
+/// What relaying to one `--forward` upstream has done so far.
+public struct UpstreamCounters: Sendable, Equatable {
+    public var target: String
+    public var sentRequests = 0
+    public var failedRequests = 0
+    public var droppedRequests = 0
+    public var retries = 0
+    public var queuedRequests = 0
+    public var lastError: String?
+
+    public init(target: String, sentRequests: Int = 0, failedRequests: Int = 0, droppedRequests: Int = 0,
+                retries: Int = 0, queuedRequests: Int = 0, lastError: String? = nil) {
+        self.target = target
+        self.sentRequests = sentRequests
+        self.failedRequests = failedRequests
+        self.droppedRequests = droppedRequests
+        self.retries = retries
+        self.queuedRequests = queuedRequests
+        self.lastError = lastError
+    }
 }
 
 /// One row of the trace list.

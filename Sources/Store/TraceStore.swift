@@ -132,6 +132,13 @@ public struct TraceStore: Sendable {
         if !batch.isEmpty || batch.rejectedSpans > 0 { version &+= 1 }
     }
 
+    /// Takes the forwarder's latest counters; a change redraws the header.
+    public mutating func updateForwarding(_ upstreams: [UpstreamCounters]) {
+        guard counters.forwarding != upstreams else { return }
+        counters.forwarding = upstreams
+        version &+= 1
+    }
+
     public mutating func recordRefusedRequest(_ kind: RefusalKind) {
         counters.rejectedRequests += 1
         counters.refusals[kind, default: 0] += 1

@@ -35,6 +35,8 @@ public enum HeaderView {
         groups.append((1, [Span("rej ", label),
                            Span(Format.compact(counters.rejectedSpans), Style(counters.rejectedSpans > 0 ? .warning : .text))]))
 
+        if !counters.forwarding.isEmpty { groups.append((1, forwardSpans(counters.forwarding, label: label))) }
+
         let gap = 2, margin = 1
         var kept = groups
         func totalWidth() -> Int { kept.reduce(0) { $0 + $1.spans.displayWidth } + gap * max(0, kept.count - 1) + margin }
@@ -47,6 +49,19 @@ public enum HeaderView {
             x += canvas.put(group.spans, x: x, y: 0, limit: width - x) + gap
         }
         return canvas
+    }
+
+    /// `fwd ✓1.2k`, then `✗3 drop 12 queued 40` in warning colours when requests are failing, dropped or piling up.
+    static func forwardSpans(_ upstreams: [UpstreamCounters], label: Style) -> [Span] {
+        let sent = upstreams.reduce(0) { $0 + $1.sentRequests }
+        let failed = upstreams.reduce(0) { $0 + $1.failedRequests }
+        let dropped = upstreams.reduce(0) { $0 + $1.droppedRequests }
+        let queued = upstreams.reduce(0) { $0 + $1.queuedRequests }
+        var spans = [Span("fwd ", label), Span("✓" + Format.compact(sent))]
+        if failed > 0 { spans.append(Span(" ✗" + Format.compact(failed), Style(.error, .bold))) }
+        if dropped > 0 { spans.append(Span(" drop " + Format.compact(dropped), Style(.warning, .bold))) }
+        if queued > 100 { spans.append(Span(" queued " + Format.compact(queued), Style(.warning))) }
+        return spans
     }
 
     /// `▕████▍   ▏ 62% of $24/day`, and the alarm when the budget is spent or will be at this pace.

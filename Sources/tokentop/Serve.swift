@@ -63,6 +63,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var connections: ConnectionOptions
 
+    @OptionGroup var forwarding: ForwardOptions
+
     func validate() throws {
         if let prometheus { _ = try Self.hostAndPort(prometheus) }
         guard (0...65535).contains(grpcPort), (0...65535).contains(httpPort) else {
@@ -91,6 +93,8 @@ struct Serve: AsyncParsableCommand {
         var configuration = OTLPServers.Configuration(host: listen, grpcPort: grpcPort, httpPort: httpPort,
                                                       maxRequestBytes: maxRequestBytes, token: token, sink: sink)
         connections.apply(to: &configuration)
+        let forwarder = try forwarding.makeForwarder()
+        configuration.relay = forwarder
         let servers: OTLPServers
         do {
             servers = try await OTLPServers.start(configuration)
@@ -109,6 +113,14 @@ struct Serve: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("tokentop: \(error) (choose another address with --prometheus)\n".utf8))
                 await servers.shutdown()
                 throw ExitCode(2)
+            }
+        }
+        let forwardUpdates = forwarder.map { forwarder in
+            Task {
+                while !Task.isCancelled {
+                    store.updateForwarding(forwarder.stats.map(UpstreamCounters.init))
+                    try? await Task.sleep(for: .milliseconds(250))
+                }
             }
         }
         FileHandle.standardError.write(Data(("tokentop listening grpc=\(servers.grpcAddress) http=\(servers.httpAddress)"
@@ -136,7 +148,7 @@ struct Serve: AsyncParsableCommand {
                 "tokentop demo: sending synthetic traffic (service.namespace=\(DemoTraffic.namespace))\n".utf8))
         }
         if headless {
-            await runHeadless(store: store, demo: demoTraffic)
+            await runHeadless(store: store, demo: demoTraffic, forwarder: forwarder)
         } else {
             var context = FrameContext(endpoints: ListenEndpoints(grpc: servers.grpcAddress, http: servers.httpAddress),
                                        utcOffsetSeconds: TimeZone.current.secondsFromGMT(), dailyBudgetUSD: budget)
@@ -150,6 +162,8 @@ struct Serve: AsyncParsableCommand {
         }
         await scrape?.shutdown()
         await servers.shutdown()
+        forwardUpdates?.cancel()
+        await forwarder?.shutdown()
     }
 
     /// `127.0.0.1:9464`, `[::1]:9464` or `:9464` (loopback).
@@ -164,7 +178,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// One status line a second on stderr until SIGINT/SIGTERM, then the summary on stdout.
-    private func runHeadless(store: LiveStore, demo: DemoTraffic?) async {
+    private func runHeadless(store: LiveStore, demo: DemoTraffic?, forwarder: Forwarder?) async {
         let stop = AsyncStream<Void>.makeStream()
         let watcher = SignalWatcher { _ in stop.continuation.yield() }
         let ticker = Task {
@@ -182,6 +196,11 @@ struct Serve: AsyncParsableCommand {
         withExtendedLifetime(watcher) {}
         // Stopped before the summary, so the summary's counts do not move while it is taken.
         await demo?.stop()
+        // What was accepted goes out before the summary, so its forward counts are final.
+        if let forwarder {
+            await forwarder.shutdown()
+            store.updateForwarding(forwarder.stats.map(UpstreamCounters.init))
+        }
         let report = store.read { Report(store: $0) }
         print(json ? report.json.rendered() : ReportTable.render(report))
     }

@@ -31,3 +31,22 @@ final class BudgetHeaderTests: XCTestCase {
         XCTAssertTrue(canvas.plainText()[0].contains("⚠ budget spent"), canvas.plainText()[0])
     }
 }
+
+/// The header's forwarding group: quiet while all is well, loud when requests fail or are dropped.
+final class ForwardHeaderTests: XCTestCase {
+    private func header(_ upstreams: [UpstreamCounters]) -> String {
+        var snapshot = StoreSnapshot()
+        snapshot.counters.forwarding = upstreams
+        return HeaderView.render(snapshot, context: FrameContext(endpoints: ListenEndpoints()), width: 200)
+            .plainText().joined()
+    }
+
+    func testForwardingShowsSentAndWarnsAboutFailuresAndDrops() {
+        XCTAssertFalse(header([]).contains("fwd"))
+        let healthy = header([UpstreamCounters(target: "a", sentRequests: 1_200), UpstreamCounters(target: "b", sentRequests: 34)])
+        XCTAssertTrue(healthy.contains("fwd ✓1.2k"), healthy)
+        XCTAssertFalse(healthy.contains("✗"))
+        let failing = header([UpstreamCounters(target: "a", sentRequests: 5, failedRequests: 3, droppedRequests: 12)])
+        XCTAssertTrue(failing.contains("fwd ✓5 ✗3 drop 12"), failing)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// Where `--forward` relays accepted requests: an OTLP/HTTP base URL (`http://collector:4318`,
+/// `https://api.honeycomb.io`; `/v1/traces` etc. are appended as OTEL_EXPORTER_OTLP_ENDPOINT does)
+/// or an OTLP/gRPC endpoint (`grpc://collector:4317`, `grpcs://…` for TLS).
+public struct ForwardTarget: Sendable, Equatable, CustomStringConvertible {
+    public enum Transport: Sendable, Equatable {
+        case http(base: URL)
+        case grpc(host: String, port: Int, tls: Bool)
+    }
+
+    public let transport: Transport
+
+    public init(parsing text: String) throws(ForwardTargetError) {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              let host = components.host, !host.isEmpty else {
+            throw ForwardTargetError(text: text, problem: "is not a URL such as http://host:4318 or grpc://host:4317")
+        }
+        guard components.user == nil, components.password == nil else {
+            throw ForwardTargetError(text: "(redacted)", problem: "must not carry credentials; use --forward-header")
+        }
+        switch scheme {
+        case "http", "https":
+            var base = components
+            base.query = nil
+            base.fragment = nil
+            if base.path.hasSuffix("/") { base.path.removeLast() }
+            guard let url = base.url else { throw ForwardTargetError(text: text, problem: "is not a valid URL") }
+            transport = .http(base: url)
+        case "grpc", "grpcs":
+            guard components.path.isEmpty || components.path == "/" else {
+                throw ForwardTargetError(text: text, problem: "a gRPC endpoint has no path")
+            }
+            let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+            transport = .grpc(host: bare, port: components.port ?? 4317, tls: scheme == "grpcs")
+        default:
+            throw ForwardTargetError(text: text, problem: "needs the scheme http, https, grpc or grpcs")
+        }
+    }
+
+    /// The URL a signal is posted to over OTLP/HTTP: `/v1/traces` appended to the base path.
+    func url(for signal: Signal) -> URL? {
+        guard case .http(let base) = transport else { return nil }
+        return URL(string: base.absoluteString + "/v1/\(signal.rawValue)")
+    }
+
+    public var description: String {
+        switch transport {
+        case .http(let base): base.absoluteString
+        case .grpc(let host, let port, let tls): "\(tls ? "grpcs" : "grpc")://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        }
+    }
+}
+
+public struct ForwardTargetError: Error, Sendable, CustomStringConvertible {
+    public var text: String
+    public var problem: String
+    public var description: String { "--forward \(text) \(problem)" }
+}
+
+/// Headers sent with every forwarded request, from `--forward-header NAME=VALUE` and
+/// `OTEL_EXPORTER_OTLP_HEADERS` (`k1=v1,k2=v2`, values percent-decoded, as the OpenTelemetry SDKs read it).
+public enum ForwardHeaders {
+    public static func parse(option: String) throws(ForwardHeaderError) -> (String, String) {
+        guard let equals = option.firstIndex(of: "=") else { throw ForwardHeaderError(text: option) }
+        let name = option[..<equals].trimmingWhitespace()
+        let value = option[option.index(after: equals)...].trimmingWhitespace()
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) }),
+              !value.contains(where: { $0.isNewline }) else { throw ForwardHeaderError(text: option) }
+        return (String(name), String(value))
+    }
+
+    /// Entries that do not parse are skipped, as the SDKs do.
+    public static func parse(environment value: String) -> [(String, String)] {
+        value.split(separator: ",").compactMap { entry in
+            let decoded = String(entry).removingPercentEncoding ?? String(entry)
+            return try? parse(option: decoded)
+        }
+    }
+}
+
+public struct ForwardHeaderError: Error, Sendable, CustomStringConvertible {
+    public var text: String
+    // The value may be a secret: only the name is repeated back.
+    public var description: String {
+        let name = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+        return "--forward-header takes NAME=VALUE (got a malformed header\(name.isEmpty || name == text ? "" : " named \(name)"))"
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import Synchronization
+
+/// One accepted request as it will be relayed: the body as received over OTLP/HTTP (still gzip'ed or
+/// JSON if it was), or the protobuf message received over OTLP/gRPC.
+public struct ForwardedRequest: Sendable {
+    public var signal: Signal
+    public var body: Data
+    public var contentType: ContentType
+    public var contentEncoding: ContentEncoding
+
+    public init(signal: Signal, body: Data, contentType: ContentType, contentEncoding: ContentEncoding = .identity) {
+        self.signal = signal
+        self.body = body
+        self.contentType = contentType
+        self.contentEncoding = contentEncoding
+    }
+}
+
+/// Receives every request the receivers accepted. Must not block: ingest never waits on an upstream.
+public protocol RequestRelay: Sendable {
+    func relay(_ request: ForwardedRequest)
+}
+
+/// What one upstream has done so far.
+public struct ForwardStats: Sendable, Equatable {
+    public var target: String
+    public var sentRequests = 0
+    /// Given up: refused by the upstream (4xx other than 429), or still failing after every retry.
+    public var failedRequests = 0
+    /// Not queued because the queue was full.
+    public var droppedRequests = 0
+    public var retries = 0
+    public var queuedRequests = 0
+    public var queuedBytes = 0
+    /// Taken from the queue, not yet sent or given up (retries included).
+    public var inFlightRequests = 0
+    public var lastError: String?
+
+    public init(target: String) { self.target = target }
+}
+
+/// `--forward`: relays every accepted request to each upstream through a bounded queue of its own,
+/// with retries and backoff on 429/502/503/504 and connection errors (honouring `Retry-After`).
+/// A full queue drops the new request and counts it; nothing waits on a slow upstream.
+public final class Forwarder: RequestRelay, Sendable {
+    public struct Policy: Sendable {
+        /// Bytes queued per upstream before new requests are dropped.
+        public var queueBytes = 64 << 20
+        /// Requests in flight per upstream.
+        public var concurrency = 4
+        public var maxAttempts = 8
+        public var firstBackoff = Duration.milliseconds(250)
+        public var maxBackoff = Duration.seconds(30)
+        public var requestTimeout = Duration.seconds(10)
+        public init() {}
+    }
+
+    private let upstreams: [Upstream]
+
+    public init(targets: [ForwardTarget], headers: [(String, String)], policy: Policy = Policy()) {
+        upstreams = targets.map { target in
+            let sender: any UpstreamSender = switch target.transport {
+            case .http: HTTPUpstreamSender(target: target, headers: headers, timeout: policy.requestTimeout)
+            case .grpc(let host, let port, let tls):
+                GRPCUpstreamSender(host: host, port: port, tls: tls, headers: headers, timeout: policy.requestTimeout)
+            }
+            return Upstream(target: target, sender: sender, policy: policy)
+        }
+    }
+
+    public func relay(_ request: ForwardedRequest) {
+        for upstream in upstreams { upstream.enqueue(request) }
+    }
+
+    public var stats: [ForwardStats] { upstreams.map(\.stats) }
+
+    /// Waits up to `drainTimeout` for queued requests to go out, then stops.
+    public func shutdown(drainTimeout: Duration = .seconds(5)) async {
+        await withDiscardingTaskGroup { group in
+            for upstream in upstreams { group.addTask { await upstream.shutdown(drainTimeout: drainTimeout) } }
+        }
+    }
+}
+
+/// How one attempt went.
+enum DeliveryOutcome: Sendable, Equatable {
+    case delivered
+    case retry(after: Duration?, reason: String)
+    case failed(reason: String)
+}
+
+protocol UpstreamSender: Sendable {
+    func send(_ request: ForwardedRequest) async -> DeliveryOutcome
+    func close() async
+}
+
+/// One upstream: its queue, its workers and its counters.
+final class Upstream: Sendable {
+    private struct State {
+        var queue: [ForwardedRequest] = []
+        var head = 0
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        var closing = false
+        var stats: ForwardStats
+
+        var pending: Int { queue.count - head }
+
+        mutating func pop() -> ForwardedRequest? {
+            guard head < queue.count else { return nil }
+            let item = queue[head]
+            head += 1
+            if head > 1024 && head * 2 > queue.count {
+                queue.removeFirst(head)
+                head = 0
+            }
+            stats.queuedRequests -= 1
+            stats.queuedBytes -= item.body.count
+            stats.inFlightRequests += 1
+            return item
+        }
+    }
+
+    private let sender: any UpstreamSender
+    private let policy: Forwarder.Policy
+    private let state: Mutex<State>
+    private let workers: Mutex<[Task<Void, Never>]> = Mutex([])
+
+    init(target: ForwardTarget, sender: any UpstreamSender, policy: Forwarder.Policy) {
+        self.sender = sender
+        self.policy = policy
+        state = Mutex(State(stats: ForwardStats(target: target.description)))
+        let tasks = (0..<max(1, policy.concurrency)).map { _ in Task { [self] in await work() } }
+        workers.withLock { $0 = tasks }
+    }
+
+    var stats: ForwardStats { state.withLock { $0.stats } }
+
+    func enqueue(_ request: ForwardedRequest) {
+        let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
+            guard !state.closing, state.stats.queuedBytes + request.body.count <= policy.queueBytes else {
+                state.stats.droppedRequests += 1
+                return nil
+            }
+            state.queue.append(request)
+            state.stats.queuedRequests += 1
+            state.stats.queuedBytes += request.body.count
+            return state.waiters.isEmpty ? nil : state.waiters.removeFirst()
+        }
+        waiter?.resume()
+    }
+
+    private func next() async -> ForwardedRequest? {
+        while true {
+            let taken: ForwardedRequest?? = state.withLock { state in
+                if state.closing { return .some(nil) }
+                if let item = state.pop() { return .some(item) }
+                return nil
+            }
+            if let taken { return taken }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state in
+                    if state.pending > 0 || state.closing { return true }
+                    state.waiters.append(continuation)
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        }
+    }
+
+    private func work() async {
+        while let request = await next() {
+            await deliver(request)
+        }
+    }
+
+    private func deliver(_ request: ForwardedRequest) async {
+        var attempt = 1
+        var backoff = policy.firstBackoff
+        while true {
+            switch await sender.send(request) {
+            case .delivered:
+                state.withLock { $0.stats.sentRequests += 1; $0.stats.inFlightRequests -= 1 }
+                return
+            case .failed(let reason):
+                state.withLock { $0.stats.failedRequests += 1; $0.stats.inFlightRequests -= 1; $0.stats.lastError = reason }
+                return
+            case .retry(let after, let reason):
+                let stopping = state.withLock { $0.closing }
+                guard attempt < policy.maxAttempts, !stopping else {
+                    state.withLock { $0.stats.failedRequests += 1; $0.stats.inFlightRequests -= 1; $0.stats.lastError = reason }
+                    return
+                }
+                state.withLock { $0.stats.retries += 1; $0.stats.lastError = reason }
+                let wait = min(after ?? backoff, policy.maxBackoff)
+                try? await Task.sleep(for: wait)
+                backoff = min(backoff * 2, policy.maxBackoff)
+                attempt += 1
+            }
+        }
+    }
+
+    func shutdown(drainTimeout: Duration) async {
+        let deadline = ContinuousClock.now + drainTimeout
+        while ContinuousClock.now < deadline,
+              state.withLock({ $0.pending > 0 || $0.stats.inFlightRequests > 0 }) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let waiters = state.withLock { state in
+            state.closing = true
+            // Still queued when tokentop stops: never sent, so counted as dropped.
+            state.stats.droppedRequests += state.pending
+            state.stats.queuedRequests = 0
+            state.stats.queuedBytes = 0
+            state.queue = []
+            state.head = 0
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+        for task in workers.withLock({ $0 }) { task.cancel() }
+        for task in workers.withLock({ $0 }) { await task.value }
+        await sender.close()
+    }
+}

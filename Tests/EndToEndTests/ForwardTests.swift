@@ -1,0 +1,69 @@
+import Foundation
+import XCTest
+
+/// `--forward`: one tokentop in front of two others (one over OTLP/HTTP, one over OTLP/gRPC); each
+/// upstream ends up with the same numbers as the one in front, and the front counts what it relayed.
+final class ForwardTests: XCTestCase {
+    func testEveryScenarioPassesThroughToHTTPAndGRPCUpstreams() throws {
+        for name in ["seed-agent", "openai-v2", "anthropic-native", "openinference-openai"] {
+            let scenario = Scenario(name: name)
+            let overHTTP = try TokentopProcess.headless()
+            let overGRPC = try TokentopProcess.headless()
+            let front = try TokentopProcess.headless([
+                "--forward", "http://127.0.0.1:\(overHTTP.httpPort)",
+                "--forward", "grpc://127.0.0.1:\(overGRPC.grpcPort)",
+                "--forward-header", "x-tenant=tests",
+            ])
+            let requests = try scenario.requests()
+            for request in requests {
+                let (status, _) = try HTTPPost.send(port: front.httpPort, path: "/v1/\(request.signal)", body: request.body,
+                                                    contentType: request.contentType, gzip: request.gzip)
+                XCTAssertEqual(status, 200, "\(name) \(request.file.lastPathComponent)")
+            }
+            let frontReport = try front.interruptAndCollect()
+            ReportCheck.assertMatches(frontReport, scenario, transport: "front")
+            ReportCheck.assertMatches(try overHTTP.interruptAndCollect(), scenario, transport: "forwarded over http")
+            ReportCheck.assertMatches(try overGRPC.interruptAndCollect(), scenario, transport: "forwarded over grpc")
+
+            let forward = (try JSONSerialization.jsonObject(with: Data(frontReport.utf8)) as! [String: Any])["forward"] as! [[String: Any]]
+            XCTAssertEqual(forward.map { $0["target"] as? String },
+                           ["http://127.0.0.1:\(overHTTP.httpPort)", "grpc://127.0.0.1:\(overGRPC.grpcPort)"])
+            for upstream in forward {
+                XCTAssertEqual(upstream["sent_requests"] as? Int, requests.count, "\(name) \(upstream)")
+                XCTAssertEqual(upstream["failed_requests"] as? Int, 0, "\(name) \(upstream)")
+                XCTAssertEqual(upstream["dropped_requests"] as? Int, 0, "\(name) \(upstream)")
+            }
+        }
+    }
+
+    func testAnUnreachableUpstreamNeverSlowsIngestAndIsCountedAsFailing() throws {
+        // A port nothing listens on: connections are refused, retried, then given up.
+        let closedPort = try TokentopProcess.headless()
+        let deadPort = closedPort.httpPort
+        _ = try closedPort.interruptAndCollect()
+        let front = try TokentopProcess.headless(["--forward", "http://127.0.0.1:\(deadPort)"])
+        let scenario = Scenario(name: "seed-manual")
+        let started = Date()
+        for request in try scenario.requests() {
+            XCTAssertEqual(try HTTPPost.send(port: front.httpPort, path: "/v1/\(request.signal)", body: request.body,
+                                             contentType: request.contentType, gzip: request.gzip).status, 200)
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5, "ingest does not wait on the upstream")
+        let report = try JSONSerialization.jsonObject(with: Data(try front.interruptAndCollect().utf8)) as! [String: Any]
+        XCTAssertEqual((report["ingest"] as! [String: Any])["stored_spans"] as? Int, 6)
+        let upstream = (report["forward"] as! [[String: Any]])[0]
+        XCTAssertEqual(upstream["sent_requests"] as? Int, 0)
+        XCTAssertEqual((upstream["failed_requests"] as! Int) + (upstream["dropped_requests"] as! Int), try scenario.requests().count)
+        XCTAssertNotNil(upstream["last_error"] as? String)
+    }
+
+    func testBadForwardOptionsAreClearErrors() throws {
+        for (arguments, message) in [(["--forward", "collector:4318"], "--forward collector:4318 is not a URL"),
+                                     (["--forward", "ftp://x"], "needs the scheme http, https, grpc or grpcs"),
+                                     (["--forward", "http://x", "--forward-header", "nonsense"], "--forward-header takes NAME=VALUE")] {
+            let result = try TokentopProcess.run(["--headless"] + arguments)
+            XCTAssertNotEqual(result.status, 0)
+            XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+}
