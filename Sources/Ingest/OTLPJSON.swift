@@ -38,10 +38,23 @@ enum OTLPJSON {
         }
     }
 
-    private static func rewriteIDs(in object: inout [String: Any], shape: ObjectShape, path: String) throws(DecodeError) {
+    /// OTLP/JSON (ids in hex) from proto3 JSON as swift-protobuf writes it.
+    static func otlpJSON(fromProtoJSON body: Data, signal: Signal) throws(DecodeError) -> Data {
+        var object = try parseObject(body)
+        try rewriteIDs(in: &object, shape: signal.requestShape, path: "", toHex: true)
+        do {
+            return try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])
+        } catch {
+            throw .malformed("cannot write OTLP/JSON: \(error)")
+        }
+    }
+
+    private static func rewriteIDs(in object: inout [String: Any], shape: ObjectShape, path: String,
+                                   toHex: Bool = false) throws(DecodeError) {
         for field in shape.ids {
             guard let key = field.keys.first(where: { object[$0] != nil }) else { continue }
-            object[key] = try base64(fromHex: object[key]!, byteCount: field.byteCount, path: path + key)
+            object[key] = toHex ? hex(fromBase64: object[key]!)
+                                : try base64(fromHex: object[key]!, byteCount: field.byteCount, path: path + key)
         }
         for child in shape.children {
             guard let key = child.keys.first(where: { object[$0] != nil }) else { continue }
@@ -55,12 +68,12 @@ enum OTLPJSON {
                     guard var element = elements[index] as? [String: Any] else {
                         throw .malformed("\(childPath)[\(index)]: expected an object, found \(jsonType(elements[index]))")
                     }
-                    try rewriteIDs(in: &element, shape: child.shape, path: "\(childPath)[\(index)].")
+                    try rewriteIDs(in: &element, shape: child.shape, path: "\(childPath)[\(index)].", toHex: toHex)
                     elements[index] = element
                 }
                 object[key] = elements
             } else if var element = object[key] as? [String: Any] {
-                try rewriteIDs(in: &element, shape: child.shape, path: childPath + ".")
+                try rewriteIDs(in: &element, shape: child.shape, path: childPath + ".", toHex: toHex)
                 object[key] = element
             } else if !(object[key] is NSNull) {
                 throw .malformed("\(childPath): expected an object, found \(jsonType(object[key]!))")
@@ -91,6 +104,18 @@ enum OTLPJSON {
         }
         // A well-formed id of the wrong length reaches the record conversion, which rejects just that record.
         return Data(bytes).base64EncodedString()
+    }
+
+    private static func hex(fromBase64 value: Any) -> Any {
+        guard let text = value as? String, let bytes = Data(base64Encoded: text) else { return value }
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func bytes(fromHex hex: String) -> [UInt8]? {

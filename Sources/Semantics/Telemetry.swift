@@ -428,3 +428,38 @@ public struct TelemetryBatch: Sendable {
 
     public var isEmpty: Bool { spans.isEmpty && logs.isEmpty && metrics.isEmpty }
 }
+
+extension TelemetryBatch {
+    /// The latest time a record in the batch carries (span ends, log and metric point times), 0 if none.
+    public var latestTimeNanos: UInt64 {
+        var latest: UInt64 = 0
+        for span in spans { latest = max(latest, span.endNanos, span.startNanos) }
+        for log in logs { latest = max(latest, log.timeNanos, log.observedTimeNanos) }
+        for point in metrics { latest = max(latest, point.timeNanos) }
+        return latest
+    }
+
+    /// Every timestamp moved by `offset` nanoseconds (unset zeros stay zero), durations unchanged.
+    public mutating func shiftTimes(byNanos offset: Int64) {
+        func moved(_ time: UInt64) -> UInt64 {
+            guard time != 0 else { return 0 }
+            let result = Int64(clamping: time) &+ offset
+            return result > 0 ? UInt64(result) : 1
+        }
+        for index in spans.indices {
+            spans[index].startNanos = moved(spans[index].startNanos)
+            spans[index].endNanos = moved(spans[index].endNanos)
+            for event in spans[index].events.indices {
+                spans[index].events[event].timeNanos = moved(spans[index].events[event].timeNanos)
+            }
+        }
+        for index in logs.indices {
+            logs[index].timeNanos = moved(logs[index].timeNanos)
+            logs[index].observedTimeNanos = moved(logs[index].observedTimeNanos)
+        }
+        for index in metrics.indices {
+            metrics[index].startNanos = moved(metrics[index].startNanos)
+            metrics[index].timeNanos = moved(metrics[index].timeNanos)
+        }
+    }
+}

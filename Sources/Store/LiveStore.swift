@@ -25,6 +25,10 @@ public final class LiveStore: Sendable {
         state.withLock { $0.apply(batch, nowNanos: now) }
     }
 
+    public func noteSourceEnded(_ note: String) {
+        state.withLock { $0.noteSourceEnded(note) }
+    }
+
     public func updateForwarding(_ upstreams: [UpstreamCounters]) {
         state.withLock { $0.updateForwarding(upstreams) }
     }

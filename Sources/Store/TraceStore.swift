@@ -132,6 +132,12 @@ public struct TraceStore: Sendable {
         if !batch.isEmpty || batch.rejectedSpans > 0 { version &+= 1 }
     }
 
+    /// A source has ended (standard input closed, a replay finished); the header says so.
+    public mutating func noteSourceEnded(_ note: String) {
+        counters.endedSources.append(note)
+        version &+= 1
+    }
+
     /// Takes the forwarder's latest counters; a change redraws the header.
     public mutating func updateForwarding(_ upstreams: [UpstreamCounters]) {
         guard counters.forwarding != upstreams else { return }

@@ -16,6 +16,7 @@ public enum HeaderView {
             groups.append((0, [Span("⏸ paused", Style(.warning, .bold)),
                                Span(waiting > 0 ? " +\(Format.compact(waiting)) spans" : "", Style(.warning))]))
         }
+        for note in counters.endedSources { groups.append((0, [Span("⏹ " + note, Style(.warning))])) }
         let live = snapshot.spansPerSecond > 0
         groups.append((1, [Span("●", Style(live ? .ok : .muted)), Span(" " + Format.rate(snapshot.spansPerSecond)),
                            Span(" spans/s", label)]))

@@ -65,6 +65,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var forwarding: ForwardOptions
 
+    @OptionGroup var recordReplay: RecordReplayOptions
+
     func validate() throws {
         if let prometheus { _ = try Self.hostAndPort(prometheus) }
         guard (0...65535).contains(grpcPort), (0...65535).contains(httpPort) else {
@@ -94,7 +96,20 @@ struct Serve: AsyncParsableCommand {
                                                       maxRequestBytes: maxRequestBytes, token: token, sink: sink)
         connections.apply(to: &configuration)
         let forwarder = try forwarding.makeForwarder()
-        configuration.relay = forwarder
+        var recorder: Recorder?
+        if let path = recordReplay.record {
+            do { recorder = try Recorder(path: path) } catch { throw ValidationError(error.description) }
+        }
+        var relays: [any RequestRelay] = []
+        if let forwarder { relays.append(forwarder) }
+        if let recorder { relays.append(recorder) }
+        configuration.relay = relays.isEmpty ? nil : RelayFanOut(relays)
+        let replay: ReplaySource?
+        do {
+            replay = try recordReplay.replay.map { try ReplaySource(path: $0, speed: recordReplay.speed, sink: sink) }
+        } catch {
+            throw ValidationError("--replay \(error)")
+        }
         let servers: OTLPServers
         do {
             servers = try await OTLPServers.start(configuration)
@@ -133,13 +148,17 @@ struct Serve: AsyncParsableCommand {
                 case .badLine(let line, let reason):
                     FileHandle.standardError.write(Data("tokentop: \(follow):\(line): \(reason)\n".utf8))
                 case .endOfInput:
-                    break
+                    store.noteSourceEnded("stdin ended")
                 }
             }
             source.start()
             follower = source
         }
         defer { follower?.stop() }
+        if let replay {
+            replay.start(clock: LiveStore.wallClockNanos) { count in store.noteSourceEnded("replay done (\(count) requests)") }
+        }
+        defer { replay?.stop() }
 
         let demoTraffic = demo ? DemoTraffic(httpAddress: servers.httpAddress, grpcAddress: servers.grpcAddress,
                                       authorization: token?.authorizationHeader) : nil
@@ -164,6 +183,13 @@ struct Serve: AsyncParsableCommand {
         await servers.shutdown()
         forwardUpdates?.cancel()
         await forwarder?.shutdown()
+        if let recorder {
+            recorder.close()
+            let stats = recorder.stats
+            FileHandle.standardError.write(Data(("tokentop: recorded \(stats.recordedRequests) requests to \(recorder.path)"
+                + (stats.droppedRequests > 0 ? " (\(stats.droppedRequests) not recorded: \(stats.lastError ?? "the disk fell behind"))" : "")
+                + "\n").utf8))
+        }
     }
 
     /// `127.0.0.1:9464`, `[::1]:9464` or `:9464` (loopback).

@@ -50,3 +50,12 @@ final class ForwardHeaderTests: XCTestCase {
         XCTAssertTrue(failing.contains("fwd ✓5 ✗3 drop 12"), failing)
     }
 }
+
+extension ForwardHeaderTests {
+    func testEndedSourcesAreMarked() {
+        var snapshot = StoreSnapshot()
+        snapshot.counters.endedSources = ["stdin ended"]
+        let text = HeaderView.render(snapshot, context: FrameContext(endpoints: ListenEndpoints()), width: 80).plainText().joined()
+        XCTAssertTrue(text.contains("⏹ stdin ended"), text)
+    }
+}
