@@ -122,7 +122,13 @@ extension Key {
         for prefix in ["ctrl-", "ctrl+", "c-", "^"] where lower.hasPrefix(prefix) {
             let rest = lower.dropFirst(prefix.count)
             guard rest.count == 1, let letter = rest.first, letter.isASCII, letter.isLetter else { return nil }
-            self = .control(letter)
+            // Terminals send these four as the keys they stand for.
+            switch letter {
+            case "h": self = .backspace
+            case "i": self = .tab
+            case "j", "m": self = .enter
+            default: self = .control(letter)
+            }
             return
         }
         if lower.hasPrefix("f"), let number = Int(lower.dropFirst()), (1...63).contains(number) {

@@ -15,6 +15,7 @@ final class KeyOverrideTests: XCTestCase {
         XCTAssertEqual(Key(name: "Ctrl-D"), .control("d"))
         XCTAssertEqual(Key(name: "^n"), .control("n"))
         XCTAssertEqual(Key(name: "space"), .character(" "))
+        XCTAssertEqual(Key(name: "ctrl-i"), .tab, "what the terminal sends for it")
         for bad in ["", "jj", "ctrl-", "ctrl-12", "hyper-x", "f99", "\u{1b}"] { XCTAssertNil(Key(name: bad), bad) }
     }
 
