@@ -66,11 +66,13 @@ public enum TraceScreenView {
 /// of the tree; narrower screens keep it as the tree's last column.
 struct TimelineSplit {
     static let minWidth = 120
+    /// The tree box with every column at its widest (a 48-column span name, a 22-column role).
+    static let widestTree = 105
     let timelineWidth: Int
     var isSplit: Bool { timelineWidth > 0 }
 
     init(width: Int) {
-        timelineWidth = width >= Self.minWidth ? width * 2 / 5 : 0
+        timelineWidth = width >= Self.minWidth ? width - min(Self.widestTree, width * 3 / 5) : 0
     }
 }
 
