@@ -171,10 +171,9 @@ extension DrillState {
         return next
     }
 
-    /// The value `expandedValue` (or, with `atCursor`, the cursor) points at, for showing or copying.
-    func value(in trace: TraceEntry?, screen: Size, nowNanos: UInt64, atCursor: Bool = false) -> ExpandedValue? {
-        guard let spanID = openSpanID, let span = trace?.span(spanID), let index = atCursor ? detailCursor : expandedValue
-        else { return nil }
+    /// The value `expandedValue` points at, for showing or copying.
+    func value(in trace: TraceEntry?, screen: Size, nowNanos: UInt64) -> ExpandedValue? {
+        guard let spanID = openSpanID, let span = trace?.span(spanID), let index = expandedValue else { return nil }
         let entries = SpanDetails(span: span, nowNanos: nowNanos).document(width: DrillLayout(size: screen).detailTextWidth).entries
         guard entries.indices.contains(index) else { return nil }
         return ExpandedValue(label: entries[index].label, text: entries[index].text)

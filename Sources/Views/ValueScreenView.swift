@@ -5,15 +5,21 @@ import Store
 /// One value of the span screen on the whole screen: wrapped, scrolled by `DrillState.valueScroll`, and
 /// pretty-printed when it is a JSON object or array.
 struct ExpandedValue {
-    var label: String
-    var text: String
+    let label: String
+    let text: String
+    /// The text indented, when it is a JSON object or array.
+    let prettyJSON: String?
 
-    /// The value as shown: indented JSON when it parses as JSON, else the text as it came.
-    var shownText: String { PrettyJSON.format(text) ?? text }
-    var isJSON: Bool { PrettyJSON.format(text) != nil }
+    init(label: String, text: String) {
+        self.label = label
+        self.text = text
+        prettyJSON = PrettyJSON.format(text)
+    }
+
+    var isJSON: Bool { prettyJSON != nil }
 
     func lines(width: Int) -> [[Span]] {
-        guard isJSON, let pretty = PrettyJSON.format(text) else {
+        guard let pretty = prettyJSON else {
             return TextWrap.wrapParagraphs(text, style: .text, width: width)
         }
         // Continuation lines of a long JSON string hang under its own indentation.
