@@ -20,6 +20,7 @@ public struct Rect: Sendable, Hashable {
     }
     public var maxX: Int { x + width }
     public var maxY: Int { y + height }
+    public func contains(x: Int, y: Int) -> Bool { x >= self.x && x < maxX && y >= self.y && y < maxY }
     /// The area inside a one-cell border.
     public var inset: Rect { Rect(x: x + 1, y: y + 1, width: width - 2, height: height - 2) }
 }
@@ -148,8 +149,9 @@ public struct Canvas: Sendable, Hashable {
 
     /// Changes the style of existing cells without touching their text.
     public mutating func restyle(_ rect: Rect, style: Style) {
-        for y in max(0, rect.y)..<min(height, rect.maxY) {
-            for x in max(0, rect.x)..<min(width, max(rect.x, rect.maxX)) {
+        let columns = max(0, rect.x)..<max(max(0, rect.x), min(width, rect.maxX))
+        for y in max(0, rect.y)..<max(max(0, rect.y), min(height, rect.maxY)) {
+            for x in columns {
                 cells[y * width + x].style = style
             }
         }

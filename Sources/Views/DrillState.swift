@@ -13,13 +13,18 @@ public struct DrillState: Sendable, Equatable {
     public var openSpanID: SpanID?
     /// First detail line shown.
     public var detailScroll = 0
+    /// The value under the span screen's cursor, counted among the values the span shows.
+    public var detailCursor = 0
+    /// The value shown on the whole screen (an index like `detailCursor`), and its first line shown.
+    public var expandedValue: Int?
+    public var valueScroll = 0
 
     public init(traceID: TraceID) { self.traceID = traceID }
 
     /// Actions that move within the drill-down rather than act on the whole app.
     static func handles(_ action: Action) -> Bool {
         switch action {
-        case .moveUp, .moveDown, .moveTop, .moveBottom, .pageUp, .pageDown, .openSpan, .back: true
+        case .moveUp, .moveDown, .moveTop, .moveBottom, .pageUp, .pageDown, .openSpan, .back, .expandValue: true
         default: false
         }
     }
@@ -29,25 +34,15 @@ public struct DrillState: Sendable, Equatable {
         let layout = DrillLayout(size: screen)
         var next = reconciled(with: trace, screen: screen, nowNanos: nowNanos)
         if let spanID = openSpanID {
-            let page = max(1, layout.detailRows)
-            let lines = trace?.span(spanID).map {
-                SpanDetails(span: $0, nowNanos: nowNanos).lines(width: layout.detailTextWidth).count
-            } ?? 0
-            switch action {
-            case .moveDown: next.detailScroll += 1
-            case .moveUp: next.detailScroll -= 1
-            case .moveTop: next.detailScroll = 0
-            case .moveBottom: next.detailScroll = lines
-            case .pageDown: next.detailScroll += page
-            case .pageUp: next.detailScroll -= page
-            case .back:
-                next.openSpanID = nil
-                next.detailScroll = 0
-                return next
-            default: break
+            let document = trace?.span(spanID).map {
+                SpanDetails(span: $0, nowNanos: nowNanos).document(width: layout.detailTextWidth)
+            } ?? SpanDocument(lines: [], entries: [])
+            if let expanded = expandedValue {
+                return next.reducedInValue(action, value: document.entries.indices.contains(expanded)
+                                           ? ExpandedValue(label: document.entries[expanded].label, text: document.entries[expanded].text)
+                                           : nil, layout: layout)
             }
-            next.detailScroll = max(0, min(next.detailScroll, lines - page))
-            return next
+            return next.reducedInDetails(action, document: document, page: max(1, layout.detailRows))
         }
         let rows = trace.map { TraceTree($0, nowNanos: nowNanos).rows } ?? []
         let page = max(1, layout.treeRows)
@@ -72,6 +67,7 @@ public struct DrillState: Sendable, Equatable {
             select(next.selectedRow)
             next.openSpanID = next.selectedSpanID
             next.detailScroll = 0
+            next.detailCursor = 0
         case .back: return nil
         default: break
         }
@@ -97,6 +93,93 @@ public struct DrillState: Sendable, Equatable {
     }
 }
 
+extension DrillState {
+    /// The span screen: the cursor moves from value to value and the lines scroll to keep it in view.
+    fileprivate func reducedInDetails(_ action: Action, document: SpanDocument, page: Int) -> DrillState? {
+        var next = self
+        let entries = document.entries
+        let largest = max(0, document.lines.count - page)
+        func show(_ entry: SpanDocument.Entry) {
+            if entry.firstLine < next.detailScroll {
+                next.detailScroll = entry.firstLine
+            } else if entry.firstLine + min(entry.lineCount, page) > next.detailScroll + page {
+                next.detailScroll = entry.firstLine + min(entry.lineCount, page) - page
+            }
+        }
+        /// After a page turn, a cursor left outside the page moves to the first value on it.
+        func cursorOntoPage() {
+            let inView = { (entry: SpanDocument.Entry) in
+                entry.firstLine >= next.detailScroll && entry.firstLine < next.detailScroll + page
+            }
+            guard entries.indices.contains(next.detailCursor), !inView(entries[next.detailCursor]) else { return }
+            if let first = entries.firstIndex(where: inView) { next.detailCursor = first }
+        }
+        next.detailCursor = max(0, min(next.detailCursor, entries.count - 1))
+        switch action {
+        case .moveDown:
+            next.detailCursor = min(next.detailCursor + 1, max(0, entries.count - 1))
+            if entries.indices.contains(next.detailCursor) { show(entries[next.detailCursor]) }
+        case .moveUp:
+            next.detailCursor = max(next.detailCursor - 1, 0)
+            if entries.indices.contains(next.detailCursor) { show(entries[next.detailCursor]) }
+        case .moveTop:
+            next.detailCursor = 0
+            next.detailScroll = 0
+        case .moveBottom:
+            next.detailCursor = max(0, entries.count - 1)
+            next.detailScroll = largest
+        case .pageDown:
+            next.detailScroll = min(next.detailScroll + page, largest)
+            cursorOntoPage()
+        case .pageUp:
+            next.detailScroll = max(0, next.detailScroll - page)
+            cursorOntoPage()
+        case .expandValue:
+            guard entries.indices.contains(next.detailCursor) else { break }
+            next.expandedValue = next.detailCursor
+            next.valueScroll = 0
+        case .back:
+            next.openSpanID = nil
+            next.detailScroll = 0
+            next.detailCursor = 0
+            return next
+        default: break
+        }
+        next.detailScroll = max(0, min(next.detailScroll, largest))
+        return next
+    }
+
+    /// The expanded value: moves scroll it, `back` returns to the span screen with the cursor where it was.
+    fileprivate func reducedInValue(_ action: Action, value: ExpandedValue?, layout: DrillLayout) -> DrillState? {
+        var next = self
+        let page = max(1, layout.detailRows)
+        let lines = value?.lines(width: layout.detailTextWidth).count ?? 0
+        switch action {
+        case .moveDown: next.valueScroll += 1
+        case .moveUp: next.valueScroll -= 1
+        case .moveTop: next.valueScroll = 0
+        case .moveBottom: next.valueScroll = lines
+        case .pageDown: next.valueScroll += page
+        case .pageUp: next.valueScroll -= page
+        case .back:
+            next.expandedValue = nil
+            next.valueScroll = 0
+            return next
+        default: break
+        }
+        next.valueScroll = max(0, min(next.valueScroll, lines - page))
+        return next
+    }
+
+    /// The value `expandedValue` points at, for showing or copying.
+    func value(in trace: TraceEntry?, screen: Size, nowNanos: UInt64) -> ExpandedValue? {
+        guard let spanID = openSpanID, let span = trace?.span(spanID), let index = expandedValue else { return nil }
+        let entries = SpanDetails(span: span, nowNanos: nowNanos).document(width: DrillLayout(size: screen).detailTextWidth).entries
+        guard entries.indices.contains(index) else { return nil }
+        return ExpandedValue(label: entries[index].label, text: entries[index].text)
+    }
+}
+
 /// Where the trace and span screens' parts go: a breadcrumb line, one box, the hint bar.
 public struct DrillLayout: Sendable, Equatable {
     public var size: Size
@@ -117,6 +200,11 @@ enum DrillScreen {
         guard let drill = state.drill else { return Canvas(size: size) }
         let summary = snapshot.traces.first { $0.traceID == drill.traceID }
         let focused = !state.helpVisible
+        if drill.expandedValue != nil {
+            return ValueScreenView.render(drill.value(in: openTrace, screen: size, nowNanos: snapshot.takenAtNanos),
+                                          span: drill.openSpanID.flatMap { openTrace?.span($0) }, summary: summary,
+                                          drill: drill, size: size, nowNanos: snapshot.takenAtNanos, focused: focused)
+        }
         return drill.openSpanID == nil
             ? TraceScreenView.render(openTrace, summary: summary, drill: drill, size: size, nowNanos: snapshot.takenAtNanos,
                                      focused: focused)

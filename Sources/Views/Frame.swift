@@ -15,11 +15,20 @@ public enum Frame {
         } else {
             canvas.draw(HeaderView.render(snapshot, context: context, width: size.width), x: 0, y: layout.header.y)
         }
+        let offset = context.utcOffsetSeconds
+        func pane(_ pane: Pane, in rect: Rect) -> Canvas {
+            PaneViewport.render(pane, snapshot, size: Size(width: rect.width, height: rect.height),
+                                scroll: state.paneScroll[pane] ?? 0,
+                                focused: state.focusedPane == pane && !state.helpVisible, utcOffsetSeconds: offset)
+        }
         if layout.traceList.height > 0, state.drill == nil, state.showsSessions {
             let sessions = SessionsView.render(snapshot, state: state,
                                                size: Size(width: layout.traceList.width, height: layout.traceList.height),
                                                context: context)
             canvas.draw(sessions, x: layout.traceList.x, y: layout.traceList.y)
+        } else if layout.traceList.height > 0, state.drill == nil, !layout.hasSidePanes, state.focusedPane != .traceList {
+            // Too narrow for the side panes: the focused one takes the list's place.
+            canvas.draw(pane(state.focusedPane, in: layout.traceList), x: layout.traceList.x, y: layout.traceList.y)
         } else if layout.traceList.height > 0, state.drill == nil {
             let list = TraceListView.render(state.listed(snapshot), state: state, size: Size(width: layout.traceList.width, height: layout.traceList.height),
                                             focused: state.focusedPane == .traceList && !state.helpVisible, context: context)
@@ -28,14 +37,9 @@ public enum Frame {
         if state.drill != nil {
             // The drill-down screens use the whole body.
         } else if layout.hasSidePanes {
-            let offset = context.utcOffsetSeconds
-            let panes: [(Rect, (StoreSnapshot, Size) -> Canvas)] = [
-                (layout.burnPane, { BurnPaneView.render($0, size: $1) }),
-                (layout.costPane, { CostPaneView.render($0, size: $1) }),
-                (layout.qualityPane, { QualityPaneView.render($0, size: $1, utcOffsetSeconds: offset) }),
-            ]
-            for (rect, render) in panes where rect.height > 0 {
-                canvas.draw(render(snapshot, Size(width: rect.width, height: rect.height)), x: rect.x, y: rect.y)
+            for side in [Pane.burn, .cost, .quality] where layout.rect(of: side).height > 0 {
+                let rect = layout.rect(of: side)
+                canvas.draw(pane(side, in: rect), x: rect.x, y: rect.y)
             }
         } else if layout.strip.height > 0 {
             canvas.draw(SummaryStripView.render(snapshot, width: size.width), x: 0, y: layout.strip.y)

@@ -52,6 +52,10 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
     case traceView
     case spanView
     case sessionList
+    /// A side pane (token burn, cost, quality) has the focus.
+    case pane
+    /// One value of the span screen, expanded to the whole screen.
+    case value
     case filter
     case help
 
@@ -61,6 +65,8 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
         case .traceView: "Trace"
         case .spanView: "Span"
         case .sessionList: "Sessions"
+        case .pane: "Side pane"
+        case .value: "Value"
         case .filter: "Filter"
         case .help: "Help"
         }
@@ -70,6 +76,8 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
 public enum Action: String, CaseIterable, Sendable, Hashable {
     case moveUp, moveDown, moveTop, moveBottom, pageUp, pageDown
     case openTrace, openSpan, back
+    case nextPane, previousPane
+    case expandValue, copyValue
     case startFilter, applyFilter, cancelFilter, eraseFilterCharacter, clearFilter
     case cycleSort, togglePause
     case toggleSessions, openSession
@@ -116,6 +124,8 @@ public struct KeyTable: Sendable {
         KeyBinding([.pageUp, .control("b")], .traceList, .pageUp, "page up"),
         KeyBinding([.pageDown, .control("f")], .traceList, .pageDown, "page down"),
         KeyBinding([.enter], .traceList, .openTrace, "open trace", onHintBar: true),
+        KeyBinding([.tab], .traceList, .nextPane, "next pane", onHintBar: true),
+        KeyBinding([.backTab], .traceList, .previousPane, "previous pane"),
         KeyBinding([.character("/")], .traceList, .startFilter, "filter", onHintBar: true),
         KeyBinding([.escape], .traceList, .clearFilter, "clear filter"),
         KeyBinding([.character("s")], .traceList, .cycleSort, "sort", onHintBar: true),
@@ -132,6 +142,19 @@ public struct KeyTable: Sendable {
         KeyBinding([.character("t")], .traceList, .cycleTheme, "next theme", onHintBar: true),
         KeyBinding([.character("?")], .traceList, .showHelp, "help", onHintBar: true),
         KeyBinding([.character("q")], .traceList, .quit, "quit", onHintBar: true),
+        KeyBinding([.character("j"), .down], .pane, .moveDown, "scroll down", onHintBar: true),
+        KeyBinding([.character("k"), .up], .pane, .moveUp, "scroll up", onHintBar: true),
+        KeyBinding([.character("g"), .home], .pane, .moveTop, "top"),
+        KeyBinding([.character("G"), .end], .pane, .moveBottom, "bottom"),
+        KeyBinding([.pageUp, .control("b")], .pane, .pageUp, "page up"),
+        KeyBinding([.pageDown, .control("f")], .pane, .pageDown, "page down"),
+        KeyBinding([.tab], .pane, .nextPane, "next pane", onHintBar: true),
+        KeyBinding([.backTab], .pane, .previousPane, "previous pane"),
+        KeyBinding([.escape], .pane, .back, "back to traces", onHintBar: true),
+        KeyBinding([.character("p")], .pane, .togglePause, "pause"),
+        KeyBinding([.character("t")], .pane, .cycleTheme, "next theme"),
+        KeyBinding([.character("?")], .pane, .showHelp, "help", onHintBar: true),
+        KeyBinding([.character("q")], .pane, .quit, "quit", onHintBar: true),
         KeyBinding([.character("j"), .down], .traceView, .moveDown, "down", onHintBar: true),
         KeyBinding([.character("k"), .up], .traceView, .moveUp, "up", onHintBar: true),
         KeyBinding([.character("g"), .home], .traceView, .moveTop, "first span"),
@@ -144,17 +167,29 @@ public struct KeyTable: Sendable {
         KeyBinding([.character("t")], .traceView, .cycleTheme, "next theme"),
         KeyBinding([.character("?")], .traceView, .showHelp, "help", onHintBar: true),
         KeyBinding([.character("q")], .traceView, .quit, "quit"),
-        KeyBinding([.character("j"), .down], .spanView, .moveDown, "down", onHintBar: true),
-        KeyBinding([.character("k"), .up], .spanView, .moveUp, "up", onHintBar: true),
+        KeyBinding([.character("j"), .down], .spanView, .moveDown, "next value", onHintBar: true),
+        KeyBinding([.character("k"), .up], .spanView, .moveUp, "previous value", onHintBar: true),
         KeyBinding([.character("g"), .home], .spanView, .moveTop, "top"),
         KeyBinding([.character("G"), .end], .spanView, .moveBottom, "bottom"),
         KeyBinding([.pageUp, .control("b")], .spanView, .pageUp, "page up"),
-        KeyBinding([.pageDown, .control("f")], .spanView, .pageDown, "page down", onHintBar: true),
+        KeyBinding([.enter], .spanView, .expandValue, "expand value", onHintBar: true),
         KeyBinding([.escape, .character("h"), .left], .spanView, .back, "back", onHintBar: true),
+        KeyBinding([.pageDown, .control("f")], .spanView, .pageDown, "page down", onHintBar: true),
         KeyBinding([.character("y")], .spanView, .copySpan, "copy span as OTLP JSON", onHintBar: true),
         KeyBinding([.character("t")], .spanView, .cycleTheme, "next theme"),
         KeyBinding([.character("?")], .spanView, .showHelp, "help", onHintBar: true),
         KeyBinding([.character("q")], .spanView, .quit, "quit"),
+        KeyBinding([.character("j"), .down], .value, .moveDown, "scroll down", onHintBar: true),
+        KeyBinding([.character("k"), .up], .value, .moveUp, "scroll up", onHintBar: true),
+        KeyBinding([.character("g"), .home], .value, .moveTop, "top"),
+        KeyBinding([.character("G"), .end], .value, .moveBottom, "bottom"),
+        KeyBinding([.pageUp, .control("b")], .value, .pageUp, "page up"),
+        KeyBinding([.pageDown, .control("f")], .value, .pageDown, "page down"),
+        KeyBinding([.character("y")], .value, .copyValue, "copy value", onHintBar: true),
+        KeyBinding([.escape, .character("h"), .left], .value, .back, "back", onHintBar: true),
+        KeyBinding([.character("t")], .value, .cycleTheme, "next theme"),
+        KeyBinding([.character("?")], .value, .showHelp, "help", onHintBar: true),
+        KeyBinding([.character("q")], .value, .quit, "quit"),
         KeyBinding([.enter], .filter, .applyFilter, "apply", onHintBar: true),
         KeyBinding([.escape], .filter, .cancelFilter, "cancel", onHintBar: true),
         KeyBinding([.backspace, .delete], .filter, .eraseFilterCharacter, "erase"),

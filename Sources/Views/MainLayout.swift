@@ -43,6 +43,21 @@ public struct MainLayout: Sendable, Equatable {
                     height: Self.qualityHeight)
     }
 
+    /// Where a pane is drawn: beside the list when the side panes fit, else full screen in the list's place.
+    public func area(of pane: Pane) -> Rect {
+        hasSidePanes ? rect(of: pane) : traceList
+    }
+
+    /// The pane's place on the main screen; empty for side panes that do not fit.
+    public func rect(of pane: Pane) -> Rect {
+        switch pane {
+        case .traceList: traceList
+        case .burn: burnPane
+        case .cost: costPane
+        case .quality: qualityPane
+        }
+    }
+
     /// Trace rows that fit below the list's border and column titles.
     public var visibleTraceRows: Int { max(0, traceList.height - 3) }
 }

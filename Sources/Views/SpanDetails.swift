@@ -10,7 +10,9 @@ struct SpanDetails {
     /// Longest run of lines one value may take; the rest is counted, not drawn.
     static let maxLinesPerValue = 400
 
-    func lines(width: Int) -> [[Span]] {
+    func lines(width: Int) -> [[Span]] { document(width: width).lines }
+
+    func document(width: Int) -> SpanDocument {
         var document = Document(width: width)
         switch span.role {
         case .llm(let call): callSummary(call, &document)
@@ -29,7 +31,7 @@ struct SpanDetails {
         logEvents(&document)
         links(&document)
         origin(&document)
-        return document.lines
+        return SpanDocument(lines: document.lines, entries: document.entries)
     }
 
     // MARK: Sections
@@ -143,7 +145,7 @@ struct SpanDetails {
             if let message = a["exception.message"] { d.field("message", Normalizer.displayString(message)) }
             if let trace = a["exception.stacktrace"] {
                 d.line([Span(Document.label("stacktrace"), Style(.muted))])
-                d.block(Normalizer.displayString(trace), indent: 2, style: Style(.muted))
+                d.block(Normalizer.displayString(trace), indent: 2, style: Style(.muted), label: "stacktrace")
             }
         }
     }
@@ -209,10 +211,26 @@ struct SpanDetails {
     }
 }
 
+/// The span screen's lines and the values among them that the cursor visits and `Enter` expands.
+struct SpanDocument {
+    struct Entry: Equatable {
+        /// The attribute key or field name.
+        var label: String
+        /// The value as received, before wrapping or sanitizing.
+        var text: String
+        var firstLine: Int
+        var lineCount: Int
+    }
+
+    var lines: [[Span]]
+    var entries: [Entry]
+}
+
 /// Lines under construction, wrapped to one width.
 private struct Document {
     let width: Int
     var lines: [[Span]] = []
+    var entries: [SpanDocument.Entry] = []
 
     static let labelWidth = 12
 
@@ -240,12 +258,12 @@ private struct Document {
         let pad = String(repeating: " ", count: indent)
         let prefix = [Span(pad + Self.label(label), keyStyle)]
         append(TextWrap.wrapParagraphs(value, style: style, width: width, indent: indent + Self.labelWidth,
-                                       firstPrefix: prefix))
+                                       firstPrefix: prefix), entry: (label, value))
     }
 
-    mutating func block(_ text: String, indent: Int, style: Style) {
+    mutating func block(_ text: String, indent: Int, style: Style, label: String) {
         append(TextWrap.wrapParagraphs(text, style: style, width: width, indent: indent,
-                                       firstPrefix: [Span(String(repeating: " ", count: indent))]))
+                                       firstPrefix: [Span(String(repeating: " ", count: indent))]), entry: (label, text))
     }
 
     /// `key = value`, sorted by key, values aligned and wrapped under themselves.
@@ -261,17 +279,21 @@ private struct Document {
             let pad = String(repeating: " ", count: indent)
             let prefix = [Span(pad), Span(key, Style(.accent)),
                           Span(String(repeating: " ", count: keyWidth - DisplayWidth.of(key)) + " = ", Style(.muted))]
-            append(TextWrap.wrapParagraphs(Normalizer.displayString(attribute.value), style: .text, width: width,
-                                           indent: indent + keyWidth + 3, firstPrefix: prefix))
+            let value = Normalizer.displayString(attribute.value)
+            append(TextWrap.wrapParagraphs(value, style: .text, width: width, indent: indent + keyWidth + 3,
+                                           firstPrefix: prefix), entry: (attribute.key, value))
         }
     }
 
-    private mutating func append(_ wrapped: [[Span]]) {
-        guard wrapped.count > SpanDetails.maxLinesPerValue else {
+    private mutating func append(_ wrapped: [[Span]], entry: (label: String, text: String)) {
+        let first = lines.count
+        if wrapped.count > SpanDetails.maxLinesPerValue {
+            lines += wrapped.prefix(SpanDetails.maxLinesPerValue)
+            lines.append([Span("… \(Format.grouped(wrapped.count - SpanDetails.maxLinesPerValue)) more lines — ⏎ shows all",
+                               Style(.muted))])
+        } else {
             lines += wrapped
-            return
         }
-        lines += wrapped.prefix(SpanDetails.maxLinesPerValue)
-        lines.append([Span("… \(Format.grouped(wrapped.count - SpanDetails.maxLinesPerValue)) more lines", Style(.muted))])
+        entries.append(SpanDocument.Entry(label: entry.label, text: entry.text, firstLine: first, lineCount: lines.count - first))
     }
 }

@@ -21,11 +21,16 @@ public enum SpanScreenView {
             return canvas
         }
         body.box(body.bounds, title: span.raw.name, border: border)
-        let lines = SpanDetails(span: span, nowNanos: nowNanos).lines(width: layout.detailTextWidth)
+        let document = SpanDetails(span: span, nowNanos: nowNanos).document(width: layout.detailTextWidth)
+        let lines = document.lines
         let rows = layout.detailRows
         let first = max(0, min(drill.detailScroll, lines.count - rows))
+        let cursorLine = document.entries.indices.contains(drill.detailCursor) ? document.entries[drill.detailCursor].firstLine : nil
         for (offset, line) in lines.dropFirst(first).prefix(rows).enumerated() {
             body.put(line, x: 2, y: 1 + offset, limit: layout.detailTextWidth)
+            if first + offset == cursorLine {
+                body.restyle(Rect(x: 1, y: 1 + offset, width: body.width - 2, height: 1), style: Style(.selected, .bold))
+            }
         }
         let below = lines.count - first - rows
         if below > 0 { body.putBorderNote(" ↓ \(Format.grouped(below)) more ", y: body.height - 1) }

@@ -20,29 +20,59 @@ public enum TraceScreenView {
             return canvas
         }
         let tree = TraceTree(trace, nowNanos: nowNanos)
-        body.box(body.bounds, title: "Spans (\(Format.grouped(tree.rows.count)))", border: border)
-        let inner = body.bounds.inset
+        let split = TimelineSplit(width: body.width)
+        let treeBox = Rect(x: 0, y: 0, width: body.width - split.timelineWidth, height: body.height)
+        body.box(treeBox, title: (split.isSplit ? "Tree" : "Spans") + " (\(Format.grouped(tree.rows.count)))", border: border)
+        let inner = treeBox.inset
         guard inner.width > 2, inner.height > 0 else {
             canvas.draw(body, x: 0, y: layout.body.y)
             return canvas
         }
         let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
-        let columns = SpanColumns(width: content.width)
-        let waterfall = Waterfall(startNanos: tree.startNanos, endNanos: tree.endNanos, width: columns.width(of: .bar))
+        let columns = SpanColumns(width: content.width, withTimeline: !split.isSplit)
+        var timeline = Canvas(size: Size(width: split.timelineWidth, height: body.height))
+        let barWidth = split.isSplit ? max(0, split.timelineWidth - 4) : columns.width(of: .bar)
+        let waterfall = Waterfall(startNanos: tree.startNanos, endNanos: tree.endNanos, width: barWidth)
         columns.drawTitles(into: &body, x: content.x, y: content.y, axis: waterfall.axisLabel())
+        if split.isSplit {
+            timeline.box(timeline.bounds, title: "Timeline", border: border)
+            timeline.put(waterfall.axisLabel(), x: 2, y: 1, style: Style(.muted, .bold), limit: barWidth)
+        }
         let rows = content.height - 1
         for (offset, row) in tree.rows.dropFirst(drill.scrollOffset).prefix(rows).enumerated() {
             let y = content.y + 1 + offset
             columns.drawRow(row, into: &body, x: content.x, y: y, nowNanos: nowNanos, waterfall: waterfall)
+            if split.isSplit {
+                waterfall.draw(into: &timeline, x: 2, y: y, start: row.span.raw.startNanos, end: row.span.raw.endNanos,
+                               isOpen: row.span.isOpen, style: Style(SpanColumns.barRole(row.span)))
+            }
             if drill.scrollOffset + offset == drill.selectedRow {
                 body.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: Style(.selected, .bold))
+                if split.isSplit {
+                    timeline.restyle(Rect(x: 1, y: y, width: timeline.width - 2, height: 1), style: Style(.selected, .bold))
+                }
             }
         }
         let below = tree.rows.count - drill.scrollOffset - rows
+        if split.isSplit { body.draw(timeline, x: treeBox.width, y: 0) }
         if below > 0 { body.putBorderNote(" ↓ \(Format.grouped(below)) more ", y: body.height - 1) }
         if drill.scrollOffset > 0 { body.putBorderNote(" ↑ \(Format.grouped(drill.scrollOffset)) more ", y: 0) }
         canvas.draw(body, x: 0, y: layout.body.y)
         return canvas
+    }
+}
+
+/// How the trace screen divides its width: from `minWidth` columns the timeline gets a box of its own right
+/// of the tree; narrower screens keep it as the tree's last column.
+struct TimelineSplit {
+    static let minWidth = 120
+    /// The tree box with every column at its widest (a 48-column span name, a 22-column role).
+    static let widestTree = 105
+    let timelineWidth: Int
+    var isSplit: Bool { timelineWidth > 0 }
+
+    init(width: Int) {
+        timelineWidth = width >= Self.minWidth ? width - min(Self.widestTree, width * 3 / 5) : 0
     }
 }
 
@@ -143,11 +173,14 @@ struct SpanColumns {
 
     private(set) var layout: [(column: Column, x: Int, width: Int)] = []
 
-    init(width: Int) {
+    init(width: Int, withTimeline: Bool = true) {
         // Spare room lets the tree show typical names, then gives the timeline a third of the width,
         // then widens the role and the tree; what is left goes to the timeline.
-        layout = ColumnLayout.fit(width: width, keepOrder: Column.keepOrder, flexible: .tree,
-                                  growth: [(Column.tree, 28), (.bar, width / 3), (.badge, 22), (.tree, 48), (.bar, Int.max)])
+        layout = withTimeline
+            ? ColumnLayout.fit(width: width, keepOrder: Column.keepOrder, flexible: .tree,
+                               growth: [(Column.tree, 28), (.bar, width / 3), (.badge, 22), (.tree, 48), (.bar, Int.max)])
+            : ColumnLayout.fit(width: width, keepOrder: Column.keepOrder.filter { $0 != .bar }, flexible: .tree,
+                               growth: [(Column.tree, 28), (.badge, 22), (.tree, Int.max)])
     }
 
     func width(of column: Column) -> Int { layout.first { $0.column == column }?.width ?? 0 }
@@ -167,7 +200,7 @@ struct SpanColumns {
             switch entry.column {
             case .bar:
                 waterfall.draw(into: &canvas, x: cellX, y: y, start: span.raw.startNanos, end: span.raw.endNanos,
-                               isOpen: span.isOpen, style: Style(barRole(span)))
+                               isOpen: span.isOpen, style: Style(Self.barRole(span)))
             case .tree:
                 canvas.put(treeSpans(row, width: entry.width), x: cellX, y: y, limit: entry.width)
             default:
@@ -178,7 +211,7 @@ struct SpanColumns {
         }
     }
 
-    private func barRole(_ span: StoredSpan) -> StyleRole {
+    static func barRole(_ span: StoredSpan) -> StyleRole {
         if span.isError { return .error }
         if span.isOpen { return .running }
         switch span.role {

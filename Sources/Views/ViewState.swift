@@ -1,10 +1,6 @@
 import Semantics
 import Store
 
-public enum Pane: String, Sendable, Hashable {
-    case traceList
-}
-
 /// Everything the screen remembers between frames. Changed only by `reduce`.
 public struct ViewState: Sendable, Equatable {
     /// Row of the selected trace in `snapshot.traces`.
@@ -15,7 +11,10 @@ public struct ViewState: Sendable, Equatable {
     /// First trace row shown.
     public var scrollOffset = 0
     public var helpVisible = false
+    /// `Tab`: the pane keys go to. Side panes are shown full screen where they do not fit beside the list.
     public var focusedPane = Pane.traceList
+    /// First row shown of each side pane that has scrolled.
+    public var paneScroll: [Pane: Int] = [:]
     /// Index into the executable's theme list; `cycleTheme` advances it.
     public var themeIndex = 0
     public var quitRequested = false
@@ -30,6 +29,8 @@ public struct ViewState: Sendable, Equatable {
     public var paused = false
     /// `y`: the span the executable should copy (OSC 52), taken and cleared by it.
     public var copyRequest: SpanID?
+    /// `y` on an expanded value: the text the executable should copy (OSC 52), taken and cleared by it.
+    public var valueCopyRequest: String?
     /// A short message for the hint bar (e.g. what was copied); the executable clears it.
     public var notice: String?
     /// `S`: the list shows sessions instead of traces.
@@ -42,11 +43,12 @@ public struct ViewState: Sendable, Equatable {
     public var keyContext: KeyContext {
         if helpVisible { return .help }
         if filterDraft != nil { return .filter }
-        if let drill { return drill.openSpanID == nil ? .traceView : .spanView }
-        if showsSessions { return .sessionList }
-        switch focusedPane {
-        case .traceList: return .traceList
+        if let drill {
+            if drill.expandedValue != nil { return .value }
+            return drill.openSpanID == nil ? .traceView : .spanView
         }
+        if showsSessions { return .sessionList }
+        return focusedPane == .traceList ? .traceList : .pane
     }
 
     /// Brings selection and scrolling in line with a new snapshot or screen size.
@@ -108,6 +110,9 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
         }
         return state.reconciled(with: snapshot, screen: screen)
     }
+    if state.focusedPane != .traceList {
+        return state.reducedInPane(action, snapshot: snapshot, screen: screen)
+    }
     let traces = state.listed(snapshot).traces
     let page = max(1, MainLayout(size: screen).visibleTraceRows)
 
@@ -135,7 +140,11 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
         // Pinned, so the list comes back with this trace selected.
         select(state.selectedIndex)
         state.drill = DrillState(traceID: traces[state.selectedIndex].traceID)
-    case .openSpan, .back: break
+    case .openSpan, .back, .expandValue: break
+    case .copyValue:
+        state.valueCopyRequest = state.drill?.value(in: openTrace, screen: screen, nowNanos: snapshot.takenAtNanos)?.text
+    case .nextPane: state.focusedPane = state.focusedPane.next
+    case .previousPane: state.focusedPane = state.focusedPane.previous
     case .startFilter: state.filterDraft = state.filter.text
     case .applyFilter:
         state.filter = TraceFilter(state.filterDraft ?? "")
@@ -180,10 +189,18 @@ public func reduce(_ state: ViewState, key: Key, snapshot: StoreSnapshot, screen
         switch event {
         case .wheelUp: return reduce(state, key: .up, snapshot: snapshot, screen: screen, keys: keys, openTrace: openTrace)
         case .wheelDown: return reduce(state, key: .down, snapshot: snapshot, screen: screen, keys: keys, openTrace: openTrace)
-        case .click(_, let y):
+        case .click(let x, let y):
             var state = state.reconciled(with: snapshot, screen: screen)
-            guard state.keyContext == .traceList else { return state }
-            let list = MainLayout(size: screen).traceList
+            guard state.keyContext == .traceList || state.keyContext == .pane else { return state }
+            let layout = MainLayout(size: screen)
+            // A click on a side pane focuses it; one on the list focuses the list and selects a trace.
+            if layout.hasSidePanes {
+                for pane in Pane.allCases where layout.rect(of: pane).contains(x: x, y: y) {
+                    state.focusedPane = pane
+                }
+            }
+            guard state.focusedPane == .traceList else { return state }
+            let list = layout.traceList
             let row = y - (list.y + 2) + state.scrollOffset
             let traces = state.listed(snapshot).traces
             guard y >= list.y + 2, y < list.y + list.height - 1, traces.indices.contains(row) else { return state }
@@ -202,4 +219,36 @@ public func reduce(_ state: ViewState, key: Key, snapshot: StoreSnapshot, screen
         return state.reconciled(with: snapshot, screen: screen)
     }
     return reduce(state, action, snapshot: snapshot, screen: screen, openTrace: openTrace)
+}
+
+extension ViewState {
+    /// Moves within a focused side pane: scrolling, leaving it, or the app-wide actions.
+    func reducedInPane(_ action: Action, snapshot: StoreSnapshot, screen: Size) -> ViewState {
+        var state = self
+        let pane = focusedPane
+        let layout = MainLayout(size: screen)
+        let area = layout.area(of: pane)
+        let visible = max(1, area.height - 2)
+        let rows = PaneViewport.contentRows(pane, snapshot, width: area.width)
+        let largest = max(0, rows - visible)
+        let scroll = min(paneScroll[pane] ?? 0, largest)
+        func scrolled(to row: Int) { state.paneScroll[pane] = max(0, min(row, largest)) }
+        switch action {
+        case .moveDown: scrolled(to: scroll + 1)
+        case .moveUp: scrolled(to: scroll - 1)
+        case .moveTop: scrolled(to: 0)
+        case .moveBottom: scrolled(to: largest)
+        case .pageDown: scrolled(to: scroll + visible)
+        case .pageUp: scrolled(to: scroll - visible)
+        case .nextPane: state.focusedPane = pane.next
+        case .previousPane: state.focusedPane = pane.previous
+        case .back: state.focusedPane = .traceList
+        case .togglePause: state.paused.toggle()
+        case .cycleTheme: state.themeIndex += 1
+        case .showHelp: state.helpVisible = true
+        case .quit: state.quitRequested = true
+        default: break
+        }
+        return state.reconciled(with: snapshot, screen: screen)
+    }
 }

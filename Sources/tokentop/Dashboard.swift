@@ -81,6 +81,12 @@ final class Dashboard: @unchecked Sendable {
                     noticeUntil = LiveStore.wallClockNanos() + 3_000_000_000
                 }
             }
+            if let text = state.valueCopyRequest {
+                state.valueCopyRequest = nil
+                terminal.copyToClipboard(text)
+                state.notice = "copied the value (\(Format.grouped(text.utf8.count)) bytes) to the clipboard"
+                noticeUntil = LiveStore.wallClockNanos() + 3_000_000_000
+            }
             if state.themeIndex % themes.count != themeIndex {
                 themeIndex = state.themeIndex % themes.count
                 terminal.apply(theme: themes[themeIndex])

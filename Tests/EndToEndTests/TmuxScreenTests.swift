@@ -61,6 +61,11 @@ final class TmuxScreenTests: XCTestCase {
         text = try waitFor("recv 21 ")
         XCTAssertTrue(text.contains("orchestrator-agent"), text)
         XCTAssertTrue(text.contains("recv 21"), text)
+        // Tab focuses the side panes in turn; Esc gives the focus back to the list.
+        _ = try tmux(["send-keys", "-t", "tt", "Tab"])
+        _ = try waitFor("Esc back to traces")
+        _ = try tmux(["send-keys", "-t", "tt", "Escape"])
+        _ = try waitFor("⏎ open trace")
         // Into the newest trace: its span tree with tool spans and token counts.
         _ = try tmux(["send-keys", "-t", "tt", "G", "Enter"])
         text = try waitFor("tool.web-search")
@@ -73,6 +78,12 @@ final class TmuxScreenTests: XCTestCase {
         text = try waitFor("Conversation")
         XCTAssertTrue(text.contains("provider    openai"), text)
         XCTAssertTrue(text.contains("user"), text)
+        // The value under the cursor on the whole screen, and back.
+        _ = try tmux(["send-keys", "-t", "tt", "Enter"])
+        text = try waitFor("y copy value")
+        XCTAssertTrue(text.contains(" bytes "), text)
+        _ = try tmux(["send-keys", "-t", "tt", "Escape"])
+        _ = try waitFor("⏎ expand value")
         // Back out to the list, then quit.
         _ = try tmux(["send-keys", "-t", "tt", "Escape"])
         _ = try waitFor("tool.web-search")
