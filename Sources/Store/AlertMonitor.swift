@@ -29,7 +29,10 @@ public struct AlertMonitor: Sendable {
     public static let seedRules = rules(AlertThresholds())
 
     public static func rules(_ thresholds: AlertThresholds) -> [Rule] {
-        [Rule(name: "truncation", threshold: thresholds.truncation), Rule(name: "retries", threshold: thresholds.retries)]
+        let named = [("truncation", thresholds.truncation), ("retries", thresholds.retries)]
+            + (thresholds.errors.map { [("errors", $0)] } ?? [])
+        return named.map { Rule(name: $0.0, threshold: $0.1, clearFraction: thresholds.clearFraction,
+                                minimumCalls: thresholds.minimumCalls) }
     }
 
     public func threshold(_ name: String) -> Double? { rules.first { $0.name == name }?.threshold }
@@ -58,13 +61,23 @@ public struct AlertMonitor: Sendable {
     }
 }
 
-/// Where the quality alerts fire: the article's 5 % truncation and 10 % retries unless set otherwise.
+/// Where the quality alerts fire: the article's 5 % truncation and 10 % retries unless set otherwise;
+/// an error-rate alert only when one is set.
 public struct AlertThresholds: Sendable, Equatable {
     public var truncation: Double
     public var retries: Double
+    public var errors: Double?
+    /// Fewer calls than this say nothing yet.
+    public var minimumCalls: Int
+    /// A firing alert clears below `threshold × clearFraction`.
+    public var clearFraction: Double
 
-    public init(truncation: Double = 0.05, retries: Double = 0.10) {
+    public init(truncation: Double = 0.05, retries: Double = 0.10, errors: Double? = nil, minimumCalls: Int = 20,
+                clearFraction: Double = 0.8) {
         self.truncation = truncation
         self.retries = retries
+        self.errors = errors
+        self.minimumCalls = minimumCalls
+        self.clearFraction = clearFraction
     }
 }

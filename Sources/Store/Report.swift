@@ -186,6 +186,9 @@ public struct Report: Sendable {
             alerts.append(Alert(name: "retries", value: retryRate, threshold: retryThreshold,
                                 sinceNanos: since["retries"]))
         }
+        if let errorThreshold = store.alerts.threshold("errors"), errorRate > errorThreshold, llmCalls >= minimum {
+            alerts.append(Alert(name: "errors", value: errorRate, threshold: errorThreshold, sinceNanos: since["errors"]))
+        }
     }
 
     /// Costs are sums of many small products; rounded to the nano-dollar they print the same whatever

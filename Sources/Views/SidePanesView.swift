@@ -122,7 +122,7 @@ public enum CostPaneView {
 public enum QualityPaneView {
     public static func render(_ snapshot: StoreSnapshot, size: Size, utcOffsetSeconds: Int = 0) -> Canvas {
         var canvas = Canvas(size: size)
-        canvas.box(canvas.bounds, title: "Quality  since start")
+        canvas.box(canvas.bounds, title: "Quality  " + (snapshot.quality.window.map { "last " + $0.label } ?? "since start"))
         let inner = canvas.bounds.inset
         guard inner.width > 4, inner.height > 0 else { return canvas }
         let q = snapshot.quality
@@ -158,7 +158,7 @@ public enum QualityPaneView {
         }
         line("truncated", q.truncationRate, threshold: q.truncationThreshold, alertName: "truncation")
         line("retries", q.retryRate, threshold: q.retryThreshold, alertName: "retries")
-        line("errors", q.errorRate, threshold: nil)
+        line("errors", q.errorRate, threshold: q.errorThreshold, alertName: "errors")
         for (label, p) in [("latency", q.latency), ("TTFT", q.timeToFirstToken)] where y < inner.y + inner.height {
             var column = x
             column += canvas.put(Canvas.fit(label, width: 11).padding(toLength: 11, withPad: " ", startingAt: 0),
@@ -222,8 +222,9 @@ public enum SummaryStripView {
             put(QualityPaneView.percent(retries) + (alarming ? " ⚠" : ""), Style(alarming ? .warning : .text))
         }
         if let errors = q.errorRate {
+            let alarming = q.errorThreshold.map { errors > $0 } ?? false
             put(" · err ", Style(.muted))
-            put(QualityPaneView.percent(errors), Style(errors > 0 ? .error : .text))
+            put(QualityPaneView.percent(errors) + (alarming ? " ⚠" : ""), Style(errors > 0 ? .error : .text))
         }
         return canvas
     }
