@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -57,11 +58,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Views", dependencies: ["Store", "Semantics"], swiftSettings: strict),
+        .target(name: "Config", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strict),
         .target(name: "Terminal", dependencies: ["CNcurses", "Views"], swiftSettings: strict),
         .executableTarget(
             name: "tokentop",
             dependencies: [
-                "Ingest", "OTLPWire", "Semantics", "Store", "Views", "Terminal",
+                "Ingest", "OTLPWire", "Semantics", "Store", "Views", "Terminal", "Config",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -70,6 +72,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "Ingest"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Semantics"], swiftSettings: strict),
         .testTarget(
             name: "IngestTests",
