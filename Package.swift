@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -39,7 +40,8 @@ let package = Package(
         .target(name: "Semantics", exclude: ["Pricing/LICENSE.genai-prices"], swiftSettings: strict),
         .target(
             name: "Store",
-            dependencies: ["Semantics", .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: ["Semantics", .product(name: "DequeModule", package: "swift-collections"),
+                           .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: strict
         ),
         .target(
