@@ -187,7 +187,8 @@ struct Serve: AsyncParsableCommand {
         withExtendedLifetime(watcher) {}
         // Stopped before the summary, so the summary's counts do not move while it is taken.
         await demo?.stop()
-        let report = store.read { Report(store: $0) }
+        let now = LiveStore.wallClockNanos()
+        let report = store.read { Report(store: $0, nowNanos: now) }
         print(json ? report.json.rendered() : ReportTable.render(report))
     }
 

@@ -104,3 +104,38 @@ final class WindowSettingsTests: XCTestCase {
         XCTAssertEqual(monitor.active, [])
     }
 }
+
+/// The headless summary reports the burn over each configured window; a report of files has none.
+final class ReportBurnTests: XCTestCase {
+    func testBurnPerWindowInTheLiveSummary() throws {
+        let second: UInt64 = 1_000_000_000
+        let now: UInt64 = 1_700_000_040 * second
+        let pricing = CallPricing { call, _ in PricedCost(usd: Double(call.usage.input) / 1000, rule: "test") }
+        var store = TraceStore(pricing: pricing, windowSettings: WindowSettings(windows: [UsageWindows.Window(seconds: 30), .oneHour]))
+        func chat(_ id: UInt64, input: Int64, output: Int64) -> RawSpan {
+            RawSpan(traceID: TraceID(high: 2, low: id), spanID: SpanID(id), parentSpanID: SpanID(0), name: "chat",
+                    startNanos: 1, endNanos: 2,
+                    attributes: [Attribute("gen_ai.operation.name", .string("chat")),
+                                 Attribute("gen_ai.provider.name", .string("openai")),
+                                 Attribute("gen_ai.request.model", .string("m")),
+                                 Attribute("gen_ai.usage.input_tokens", .int(input)),
+                                 Attribute("gen_ai.usage.output_tokens", .int(output))],
+                    origin: Origin(resource: [Attribute("service.name", .string("svc"))], scopeName: "s"))
+        }
+        // 20 minutes ago 1,800 in ($1.80); 5 s ago 300 in / 60 out ($0.30).
+        store.apply(TelemetryBatch(spans: [chat(1, input: 1800, output: 0)]), nowNanos: now - 1200 * second)
+        store.apply(TelemetryBatch(spans: [chat(2, input: 300, output: 60)]), nowNanos: now - 5 * second)
+        XCTAssertEqual(Report(store: store).burn, [])
+        let report = Report(store: store, nowNanos: now)
+        XCTAssertEqual(report.burn.map(\.window.label), ["30s", "1h"])
+        XCTAssertEqual(report.burn.map(\.calls), [1, 2])
+        XCTAssertEqual(report.burn[0].rates.inputPerSecond, 10, accuracy: 1e-9)
+        XCTAssertEqual(report.burn[0].rates.outputPerSecond, 2, accuracy: 1e-9)
+        XCTAssertEqual(report.burn[0].rates.dollarsPerHour, 36, accuracy: 1e-9)   // $0.30 per 30 s
+        XCTAssertEqual(report.burn[1].rates.dollarsPerHour, 2.1, accuracy: 1e-9)
+        let json = report.json.rendered()
+        XCTAssertTrue(json.contains(#""window": "30s""#) || json.contains(#""window":"30s""#), json)
+        XCTAssertTrue(ReportTable.render(report).contains("last 30s: 1 calls, 10.0 in + 2.00 out tok/s, $36.0000/h"),
+                      ReportTable.render(report))
+    }
+}
