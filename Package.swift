@@ -37,7 +37,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Semantics", exclude: ["Pricing/LICENSE.genai-prices"], swiftSettings: strict),
+        .target(name: "Semantics", dependencies: ["TOMLReading", .product(name: "TOMLKit", package: "TOMLKit")],
+                exclude: ["Pricing/LICENSE.genai-prices"], swiftSettings: strict),
         .target(
             name: "Store",
             dependencies: ["Semantics", .product(name: "DequeModule", package: "swift-collections"),
@@ -60,7 +61,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Views", dependencies: ["Store", "Semantics"], swiftSettings: strict),
-        .target(name: "Config", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strict),
+        .target(name: "TOMLReading", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strict),
+        .target(name: "Config", dependencies: ["TOMLReading", .product(name: "TOMLKit", package: "TOMLKit")],
+                swiftSettings: strict),
         .target(name: "Terminal", dependencies: ["CNcurses", "Views"], swiftSettings: strict),
         .executableTarget(
             name: "tokentop",
@@ -74,7 +77,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "Ingest"], swiftSettings: strict),
-        .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "TOMLReading"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Semantics"], swiftSettings: strict),
         .testTarget(
             name: "IngestTests",

@@ -1,5 +1,9 @@
 import Foundation
 import TOMLKit
+import TOMLReading
+
+/// A problem in the configuration file, with its file and line.
+public typealias ConfigFileError = TOMLFileError
 
 /// The configuration file, `$XDG_CONFIG_HOME/tokentop/config.toml` or `--config FILE`. Every setting is
 /// optional; command-line flags win over it. Values are checked here, so a bad one is reported with
@@ -80,14 +84,7 @@ public struct TokentopConfig: Sendable, Equatable {
 
     /// Parses and checks the file's text.
     public static func parse(_ text: String, file: String, environment: [String: String] = [:]) throws(ConfigFileError) -> TokentopConfig {
-        let document: TOMLTable
-        do {
-            document = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigFileError(file: file, line: error.source.begin.line, problem: error.description)
-        } catch {
-            throw ConfigFileError(file: file, line: nil, problem: "\(error)")
-        }
+        let document = try TOMLTable.parse(text, file: file)
         let folder = (file as NSString).deletingLastPathComponent
         var top = TableReader(table: document, path: [], file: file, lines: KeyLines(text))
         var config = TokentopConfig()

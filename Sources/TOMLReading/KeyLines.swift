@@ -3,11 +3,11 @@ import Foundation
 /// Finds the line a key was written on, since TOMLKit gives positions only for syntax errors. Reads
 /// table headers (`[alerts]`, `[models."x"]`) and `key =` lines; dotted keys and inline tables are
 /// not followed, and then no line is named.
-struct KeyLines: Sendable {
+public struct KeyLines: Sendable {
     private var lines: [[String]: [String: Int]] = [:]
     private var tables: [[String]: Int] = [:]
 
-    init(_ text: String) {
+    public init(_ text: String) {
         var table: [String] = []
         for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.drop { $0 == " " || $0 == "\t" }
@@ -19,15 +19,22 @@ struct KeyLines: Sendable {
                 if tables[table] == nil { tables[table] = index + 1 }
             } else if let equals = line.firstIndex(of: "=") {
                 let key = Self.path(line[..<equals])
-                if key.count == 1, lines[table, default: [:]][key[0]] == nil { lines[table, default: [:]][key[0]] = index + 1 }
+                // `a.b = 1` defines `a` on this line too.
+                if let first = key.first, lines[table, default: [:]][first] == nil { lines[table, default: [:]][first] = index + 1 }
             }
         }
     }
 
     /// The line of `key` in the table at `table` (`[]` for the top level); without a key, the table's header.
-    func line(table: [String], key: String? = nil) -> Int? {
+    public func line(table: [String], key: String? = nil) -> Int? {
         guard let key else { return tables[table] }
         return lines[table]?[key]
+    }
+
+    /// Explicit table headers under `prefix` (`[models."x"]` under `["models"]`), in file order.
+    public func tables(under prefix: [String]) -> [(path: [String], line: Int)] {
+        tables.filter { $0.key.starts(with: prefix) && $0.key.count > prefix.count }
+            .map { (path: $0.key, line: $0.value) }.sorted { $0.line < $1.line }
     }
 
     /// `models . "gpt-4o"` → ["models", "gpt-4o"]; quotes are taken off, escapes are not read.
