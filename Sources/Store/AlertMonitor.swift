@@ -45,9 +45,15 @@ public struct AlertMonitor: Sendable {
     }
 
     /// `rates` by rule name, with how many calls each rate is over.
-    mutating func evaluate(_ rates: [String: (rate: Double, calls: Int)], nowNanos: UInt64) {
+    /// `clearWhenTooFewCalls`: over a sliding window, too few calls clear a firing alert (the calls
+    /// that raised it have left the window); since start, they only mean nothing is known yet.
+    mutating func evaluate(_ rates: [String: (rate: Double, calls: Int)], nowNanos: UInt64,
+                           clearWhenTooFewCalls: Bool = false) {
         for rule in rules {
-            guard let (rate, calls) = rates[rule.name], calls >= rule.minimumCalls else { continue }
+            guard let (rate, calls) = rates[rule.name], calls >= rule.minimumCalls else {
+                if clearWhenTooFewCalls { active.removeAll { $0.name == rule.name } }
+                continue
+            }
             if let index = active.firstIndex(where: { $0.name == rule.name }) {
                 if rate < rule.threshold * rule.clearFraction {
                     active.remove(at: index)

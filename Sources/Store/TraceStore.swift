@@ -299,7 +299,13 @@ public struct TraceStore: Sendable {
             rates["retries"] = (Double(counts.retried) / Double(counts.calls), counts.calls)
             rates["errors"] = (Double(counts.errors) / Double(counts.calls), counts.calls)
         }
-        alerts.evaluate(rates, nowNanos: nowNanos)
+        alerts.evaluate(rates, nowNanos: nowNanos, clearWhenTooFewCalls: windowSettings.quality != nil)
+    }
+
+    /// With a quality window, the alerts follow the window as it slides, also when nothing arrives.
+    public mutating func refreshWindowedAlerts(nowNanos: UInt64) {
+        guard windowSettings.quality != nil else { return }
+        evaluateAlerts(nowNanos: nowNanos)
     }
 
     /// Calls, responses, truncations, retries and errors over the quality window, or since start.

@@ -1,3 +1,4 @@
+import Foundation
 import Semantics
 import XCTest
 @testable import Store
@@ -79,6 +80,26 @@ final class WindowSettingsTests: XCTestCase {
         XCTAssertEqual(store.alerts.active, [])
     }
 
+    func testAWindowedAlertClearsOnceItsCallsLeaveTheWindow() {
+        let settings = WindowSettings(windows: [.oneMinute], quality: .oneMinute)
+        let clock = ManualClock(start - 120 * second)
+        let live = LiveStore(pricing: pricing, alertThresholds: AlertThresholds(minimumCalls: 4), windowSettings: settings,
+                             clock: { clock.now })
+        live.apply(TelemetryBatch(spans: (1...4).map { chat($0, input: 10, finish: "length") }))
+        XCTAssertEqual(live.snapshot().quality.alerts.map(\.name), ["truncation"])
+        // Nothing arrives; a minute later the window is empty and the alert is gone.
+        clock.now = start - 30 * second
+        XCTAssertEqual(live.snapshot().quality.alerts, [])
+        XCTAssertEqual(live.snapshot().quality.calls, 0)
+    }
+
+    func testSinceStartAlertsStayWithoutNewCalls() {
+        var store = TraceStore(pricing: pricing, alertThresholds: AlertThresholds(minimumCalls: 4))
+        store.apply(TelemetryBatch(spans: (1...4).map { chat($0, input: 10, finish: "length") }), nowNanos: start)
+        store.refreshWindowedAlerts(nowNanos: start + 7200 * second)
+        XCTAssertEqual(store.alerts.active.map(\.name), ["truncation"])
+    }
+
     func testSinceStartQualityCountsEveryCall() {
         var store = TraceStore(pricing: pricing, alertThresholds: AlertThresholds(errors: 0.2, minimumCalls: 4))
         store.apply(TelemetryBatch(spans: (1...4).map { chat($0, input: 10, finish: "length", error: $0 <= 2) }),
@@ -137,5 +158,16 @@ final class ReportBurnTests: XCTestCase {
         XCTAssertTrue(json.contains(#""window": "30s""#) || json.contains(#""window":"30s""#), json)
         XCTAssertTrue(ReportTable.render(report).contains("last 30s: 1 calls, 10.0 in + 2.00 out tok/s, $36.0000/h"),
                       ReportTable.render(report))
+    }
+}
+
+/// A clock a test moves by hand.
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: UInt64
+    init(_ value: UInt64) { self.value = value }
+    var now: UInt64 {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
     }
 }
