@@ -29,7 +29,9 @@ public enum BurnPaneView {
     public static func render(_ snapshot: StoreSnapshot, size: Size) -> Canvas {
         var canvas = Canvas(size: size)
         let minutes = ModelSummary.sparklinePoints * ModelSummary.sparklineStepSeconds / 60
-        canvas.box(canvas.bounds, title: "Token burn  tok/s, last \(minutes) min")
+        // The rates' window is named when it is not the standard minute.
+        let window = snapshot.windows.burn == WindowSettings.standard.burn ? "" : " over \(snapshot.windows.burn.label)"
+        canvas.box(canvas.bounds, title: "Token burn  tok/s\(window), last \(minutes) min")
         let inner = canvas.bounds.inset
         guard inner.width > 4, inner.height > 0 else { return canvas }
         let models = snapshot.models
@@ -73,7 +75,9 @@ public enum BurnPaneView {
 public enum CostPaneView {
     public static func render(_ snapshot: StoreSnapshot, size: Size) -> Canvas {
         var canvas = Canvas(size: size)
-        canvas.box(canvas.bounds, title: "Cost by model  since start")
+        // The $/h window is named when it is not the standard five minutes.
+        let window = snapshot.windows.cost == WindowSettings.standard.cost ? "" : ", $/h over \(snapshot.windows.cost.label)"
+        canvas.box(canvas.bounds, title: "Cost by model  since start\(window)")
         let inner = canvas.bounds.inset
         guard inner.width > 4, inner.height > 0 else { return canvas }
         let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
