@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -35,10 +37,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Semantics", exclude: ["Pricing/LICENSE.genai-prices"], swiftSettings: strict),
+        .target(name: "Semantics", dependencies: ["TOMLReading", .product(name: "TOMLKit", package: "TOMLKit")],
+                exclude: ["Pricing/LICENSE.genai-prices"], swiftSettings: strict),
         .target(
             name: "Store",
-            dependencies: ["Semantics", .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: ["Semantics", .product(name: "DequeModule", package: "swift-collections"),
+                           .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: strict
         ),
         .target(
@@ -57,11 +61,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Views", dependencies: ["Store", "Semantics"], swiftSettings: strict),
+        .target(name: "TOMLReading", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strict),
+        .target(name: "Config", dependencies: ["TOMLReading", .product(name: "TOMLKit", package: "TOMLKit")],
+                swiftSettings: strict),
         .target(name: "Terminal", dependencies: ["CNcurses", "Views"], swiftSettings: strict),
         .executableTarget(
             name: "tokentop",
             dependencies: [
-                "Ingest", "OTLPWire", "Semantics", "Store", "Views", "Terminal",
+                "Ingest", "OTLPWire", "Semantics", "Store", "Views", "Terminal", "Config",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -70,6 +77,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "Ingest"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "TOMLReading"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Semantics"], swiftSettings: strict),
         .testTarget(
             name: "IngestTests",

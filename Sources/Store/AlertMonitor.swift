@@ -29,7 +29,10 @@ public struct AlertMonitor: Sendable {
     public static let seedRules = rules(AlertThresholds())
 
     public static func rules(_ thresholds: AlertThresholds) -> [Rule] {
-        [Rule(name: "truncation", threshold: thresholds.truncation), Rule(name: "retries", threshold: thresholds.retries)]
+        let named = [("truncation", thresholds.truncation), ("retries", thresholds.retries)]
+            + (thresholds.errors.map { [("errors", $0)] } ?? [])
+        return named.map { Rule(name: $0.0, threshold: $0.1, clearFraction: thresholds.clearFraction,
+                                minimumCalls: thresholds.minimumCalls) }
     }
 
     public func threshold(_ name: String) -> Double? { rules.first { $0.name == name }?.threshold }
@@ -42,9 +45,15 @@ public struct AlertMonitor: Sendable {
     }
 
     /// `rates` by rule name, with how many calls each rate is over.
-    mutating func evaluate(_ rates: [String: (rate: Double, calls: Int)], nowNanos: UInt64) {
+    /// `clearWhenTooFewCalls`: over a sliding window, too few calls clear a firing alert (the calls
+    /// that raised it have left the window); since start, they only mean nothing is known yet.
+    mutating func evaluate(_ rates: [String: (rate: Double, calls: Int)], nowNanos: UInt64,
+                           clearWhenTooFewCalls: Bool = false) {
         for rule in rules {
-            guard let (rate, calls) = rates[rule.name], calls >= rule.minimumCalls else { continue }
+            guard let (rate, calls) = rates[rule.name], calls >= rule.minimumCalls else {
+                if clearWhenTooFewCalls { active.removeAll { $0.name == rule.name } }
+                continue
+            }
             if let index = active.firstIndex(where: { $0.name == rule.name }) {
                 if rate < rule.threshold * rule.clearFraction {
                     active.remove(at: index)
@@ -58,13 +67,23 @@ public struct AlertMonitor: Sendable {
     }
 }
 
-/// Where the quality alerts fire: the article's 5 % truncation and 10 % retries unless set otherwise.
+/// Where the quality alerts fire: the article's 5 % truncation and 10 % retries unless set otherwise;
+/// an error-rate alert only when one is set.
 public struct AlertThresholds: Sendable, Equatable {
     public var truncation: Double
     public var retries: Double
+    public var errors: Double?
+    /// Fewer calls than this say nothing yet.
+    public var minimumCalls: Int
+    /// A firing alert clears below `threshold × clearFraction`.
+    public var clearFraction: Double
 
-    public init(truncation: Double = 0.05, retries: Double = 0.10) {
+    public init(truncation: Double = 0.05, retries: Double = 0.10, errors: Double? = nil, minimumCalls: Int = 20,
+                clearFraction: Double = 0.8) {
         self.truncation = truncation
         self.retries = retries
+        self.errors = errors
+        self.minimumCalls = minimumCalls
+        self.clearFraction = clearFraction
     }
 }

@@ -13,10 +13,10 @@ public final class LiveStore: Sendable {
     private let clock: @Sendable () -> UInt64
 
     public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0,
-                alertThresholds: AlertThresholds = AlertThresholds(),
+                alertThresholds: AlertThresholds = AlertThresholds(), windowSettings: WindowSettings = .standard,
                 clock: @escaping @Sendable () -> UInt64 = LiveStore.wallClockNanos) {
         state = Mutex(TraceStore(limits: limits, pricing: pricing, utcOffsetSeconds: utcOffsetSeconds,
-                                 alertThresholds: alertThresholds))
+                                 alertThresholds: alertThresholds, windowSettings: windowSettings))
         self.clock = clock
     }
 
@@ -42,7 +42,10 @@ public final class LiveStore: Sendable {
 
     public func snapshot() -> StoreSnapshot {
         let now = clock()
-        return state.withLock { $0.snapshot(nowNanos: now) }
+        return state.withLock {
+            $0.refreshWindowedAlerts(nowNanos: now)
+            return $0.snapshot(nowNanos: now)
+        }
     }
 
     public func trace(_ id: TraceID) -> TraceEntry? { state.withLock { $0.trace(id) } }

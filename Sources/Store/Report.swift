@@ -62,6 +62,13 @@ public struct Feedback: Sendable, Equatable {
     }
 }
 
+/// Calls, tokens/s and $/h over one sliding window.
+public struct WindowBurn: Sendable, Equatable {
+    public var window: UsageWindows.Window
+    public var calls: Int
+    public var rates: UsageWindows.Rates
+}
+
 /// The summary printed by `tokentop report` and by the headless server on exit.
 public struct Report: Sendable {
     public var counters: IngestCounters
@@ -86,9 +93,12 @@ public struct Report: Sendable {
     public var services: [CostGroup] = []
     public var sessions: [CostGroup] = []
     public var agents: [CostGroup] = []
+    /// Burn over each configured window when the summary was taken live (the headless server); empty
+    /// for files, whose calls all arrive at once.
+    public var burn: [WindowBurn] = []
 
-
-    public init(store: borrowing TraceStore) {
+    /// `nowNanos`: the moment a live summary is taken, for the windowed burn.
+    public init(store: borrowing TraceStore, nowNanos: UInt64? = nil) {
         counters = store.counters
         traces = store.traces.count
         var byModel: [String: ModelTotals] = [:]
@@ -186,6 +196,15 @@ public struct Report: Sendable {
             alerts.append(Alert(name: "retries", value: retryRate, threshold: retryThreshold,
                                 sinceNanos: since["retries"]))
         }
+        if let errorThreshold = store.alerts.threshold("errors"), errorRate > errorThreshold, llmCalls >= minimum {
+            alerts.append(Alert(name: "errors", value: errorRate, threshold: errorThreshold, sinceNanos: since["errors"]))
+        }
+        if let nowNanos {
+            burn = store.windowSettings.windows.map { window in
+                WindowBurn(window: window, calls: store.windows.usage(window: window, nowNanos: nowNanos).calls,
+                           rates: store.windows.rates(window: window, nowNanos: nowNanos))
+            }
+        }
     }
 
     /// Costs are sums of many small products; rounded to the nano-dollar they print the same whatever
@@ -267,6 +286,14 @@ public struct Report: Sendable {
             ("services", groups(services, key: "service", countKey: "traces")),
             ("sessions", groups(sessions, key: "session", countKey: "traces")),
             ("agents", groups(agents, key: "agent", countKey: "runs")),
+            ("burn", .array(burn.map { b in
+                .object([("window", .string(b.window.label)), ("seconds", .int(Int64(b.window.seconds))),
+                         ("calls", .int(Int64(b.calls))),
+                         ("input_tokens_per_s", .double(b.rates.inputPerSecond)),
+                         ("output_tokens_per_s", .double(b.rates.outputPerSecond)),
+                         ("usd_per_hour", .double(Self.nanoDollars(b.rates.dollarsPerHour))),
+                         ("unpriced_calls", .int(Int64(b.rates.unpricedCalls)))])
+            })),
             ("alerts", .array(alerts.map {
                 .object([("name", .string($0.name)), ("value", .double($0.value)), ("threshold", .double($0.threshold)),
                          ("since_unix_nano", $0.sinceNanos.map { .int(Int64($0)) } ?? .null)])

@@ -46,6 +46,13 @@ public enum ReportTable {
             if groups.count > 10 { rows.append(["… \(groups.count - 10) more", "", "", "", "", ""]) }
             lines += table(rows, rightAligned: Set(1...5))
         }
+        if !r.burn.isEmpty {
+            lines.append("")
+            lines.append("burn     " + r.burn.map { b in
+                "last \(b.window.label): \(b.calls) calls, \(rate(b.rates.inputPerSecond)) in + \(rate(b.rates.outputPerSecond)) out tok/s, "
+                    + dollars(b.rates.dollarsPerHour) + "/h" + (b.rates.unpricedCalls > 0 ? " +?" : "")
+            }.joined(separator: "  ·  "))
+        }
         lines.append("")
         if !r.finishReasons.isEmpty {
             lines.append("finish   " + r.finishReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
@@ -87,6 +94,7 @@ public enum ReportTable {
         return "$" + fixed(v, v < 0.01 ? 6 : 4)
     }
     static func percent(_ v: Double) -> String { fixed(v * 100, 1) + "%" }
+    static func rate(_ v: Double) -> String { fixed(v, v < 10 ? 2 : 1) }
 
     static func percentiles(_ p: Percentiles) -> String {
         guard let p50 = p.p50, let p95 = p.p95, let p99 = p.p99 else { return "—" }

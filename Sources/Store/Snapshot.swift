@@ -117,13 +117,16 @@ public struct StoreSnapshot: Sendable {
     public var burn: BurnSummary
     /// Per model, most expensive first: totals since start, burn rates and a sparkline.
     public var models: [ModelSummary]
-    /// The quality signals over every call since start.
+    /// The quality signals over every call since start, or over the quality window.
     public var quality: QualitySummary
+    /// The windows the rates are averaged over.
+    public var windows: WindowSettings
 
     public init(counters: IngestCounters = IngestCounters(), traces: [TraceSummary] = [],
                 spansPerSecond: Double = 0, takenAtNanos: UInt64 = 0, version: UInt64 = 0,
                 burn: BurnSummary = BurnSummary(), models: [ModelSummary] = [],
-                quality: QualitySummary = QualitySummary()) {
+                quality: QualitySummary = QualitySummary(), windows: WindowSettings = .standard) {
+        self.windows = windows
         self.counters = counters
         self.traces = traces
         self.spansPerSecond = spansPerSecond
@@ -146,9 +149,9 @@ public enum BudgetStatus: Sendable, Equatable {
 /// One model on the main screen.
 public struct ModelSummary: Sendable, Equatable {
     public var totals: ModelLedger.Entry
-    /// Token rates over the last minute.
+    /// Token rates over the burn window (the last minute unless configured).
     public var minute: UsageWindows.Rates
-    /// Spend rate over the last five minutes.
+    /// Spend rate over the cost window (the last five minutes unless configured).
     public var dollarsPerHour: Double
     /// Input + output tokens per `sparklineStepSeconds`, oldest first, ending now.
     public var sparkline: [Int64]
@@ -179,6 +182,10 @@ public struct QualitySummary: Sendable, Equatable {
     /// The alert thresholds in force.
     public var truncationThreshold = AlertThresholds().truncation
     public var retryThreshold = AlertThresholds().retries
+    /// Off unless configured.
+    public var errorThreshold: Double?
+    /// The window the rates cover; nil: since start.
+    public var window: UsageWindows.Window?
 
     public init() {}
 
@@ -191,9 +198,9 @@ public struct QualitySummary: Sendable, Equatable {
 
 /// The burn figures the header shows, taken from `UsageWindows` when a snapshot is made.
 public struct BurnSummary: Sendable, Equatable {
-    /// Input + output tokens per second over the last minute.
+    /// Input + output tokens per second over the burn window (the last minute unless configured).
     public var tokensPerSecond: Double
-    /// Spend rate over the last five minutes, in USD per hour.
+    /// Spend rate over the cost window (the last five minutes unless configured), in USD per hour.
     public var dollarsPerHour: Double
     /// Computed cost of the calls that arrived in the last hour.
     public var spentLastHourUSD: Double
@@ -225,11 +232,11 @@ public struct BurnSummary: Sendable, Equatable {
         return .projectedOver(secondsLeft: (budget - spentTodayUSD) / hourlyPaceUSD * 3600)
     }
 
-    init(_ windows: UsageWindows, nowNanos: UInt64) {
-        let minute = windows.rates(window: .oneMinute, nowNanos: nowNanos)
+    init(_ windows: UsageWindows, settings: WindowSettings, nowNanos: UInt64) {
+        let tokens = windows.rates(window: settings.burn, nowNanos: nowNanos)
         let hour = windows.usage(window: .oneHour, nowNanos: nowNanos)
-        self.init(tokensPerSecond: minute.inputPerSecond + minute.outputPerSecond,
-                  dollarsPerHour: windows.rates(window: .fiveMinutes, nowNanos: nowNanos).dollarsPerHour,
+        self.init(tokensPerSecond: tokens.inputPerSecond + tokens.outputPerSecond,
+                  dollarsPerHour: windows.rates(window: settings.cost, nowNanos: nowNanos).dollarsPerHour,
                   spentLastHourUSD: hour.costUSD, unpricedCalls: hour.unpricedCalls)
     }
 }

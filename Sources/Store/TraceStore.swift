@@ -75,7 +75,8 @@ public struct TraceStore: Sendable {
     public private(set) var version: UInt64 = 0
     private var rate = RateMeter()
     private var duplicates = DuplicateCallIndex()
-    public private(set) var windows = UsageWindows()
+    public private(set) var windows: UsageWindows
+    public let windowSettings: WindowSettings
     public private(set) var ledger = ModelLedger()
     public private(set) var alerts: AlertMonitor
     public private(set) var prometheus = PrometheusSeries()
@@ -95,8 +96,10 @@ public struct TraceStore: Sendable {
     private var summaries: [TraceID: TraceSummary] = [:]
 
     public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0,
-                alertThresholds: AlertThresholds = AlertThresholds()) {
+                alertThresholds: AlertThresholds = AlertThresholds(), windowSettings: WindowSettings = .standard) {
         self.alerts = AlertMonitor(rules: AlertMonitor.rules(alertThresholds))
+        self.windowSettings = windowSettings
+        self.windows = UsageWindows(longest: windowSettings.longest)
         self.limits = limits
         self.pricing = pricing
         self.utcOffsetSeconds = utcOffsetSeconds
@@ -173,7 +176,8 @@ public struct TraceStore: Sendable {
             if let earlier = duplicates.register(key, call: call, span: raw) {
                 markDuplicate(new: &span, key: key, earlier: earlier)
             } else {
-                windows.add(model: call.model, usage: call.usage, costUSD: span.cost?.usd, atNanos: nowNanos)
+                windows.add(model: call.model, usage: call.usage, costUSD: span.cost?.usd, atNanos: nowNanos,
+                            quality: .quality(of: call, span: span))
                 ledger.record(call, span: span)
                 prometheus.record(call, span: span)
                 if let usd = span.cost?.usd {
@@ -296,27 +300,45 @@ public struct TraceStore: Sendable {
         }.sorted { ($0.startNanos, $0.traceID) > ($1.startNanos, $1.traceID) }
         return StoreSnapshot(counters: counters, traces: rows, spansPerSecond: rate.perSecond(atNanos: nowNanos),
                              takenAtNanos: nowNanos, version: version, burn: burnSummary(nowNanos: nowNanos),
-                             models: modelSummaries(nowNanos: nowNanos), quality: qualitySummary())
+                             models: modelSummaries(nowNanos: nowNanos), quality: qualitySummary(nowNanos: nowNanos),
+                             windows: windowSettings)
     }
 
     public func trace(_ id: TraceID) -> TraceEntry? { traces[id] }
 
     private mutating func evaluateAlerts(nowNanos: UInt64) {
-        var calls = 0, responses = 0, truncated = 0, retried = 0
-        for entry in ledger.entries.values {
-            calls += entry.calls
-            responses += entry.responses
-            truncated += entry.truncated
-            retried += entry.retried
-        }
+        let counts = qualityCounts(nowNanos: nowNanos)
         var rates: [String: (rate: Double, calls: Int)] = [:]
-        if responses > 0 { rates["truncation"] = (Double(truncated) / Double(responses), responses) }
-        if calls > 0 { rates["retries"] = (Double(retried) / Double(calls), calls) }
-        alerts.evaluate(rates, nowNanos: nowNanos)
+        if counts.responses > 0 { rates["truncation"] = (Double(counts.truncated) / Double(counts.responses), counts.responses) }
+        if counts.calls > 0 {
+            rates["retries"] = (Double(counts.retried) / Double(counts.calls), counts.calls)
+            rates["errors"] = (Double(counts.errors) / Double(counts.calls), counts.calls)
+        }
+        alerts.evaluate(rates, nowNanos: nowNanos, clearWhenTooFewCalls: windowSettings.quality != nil)
+    }
+
+    /// With a quality window, the alerts follow the window as it slides, also when nothing arrives.
+    public mutating func refreshWindowedAlerts(nowNanos: UInt64) {
+        guard windowSettings.quality != nil else { return }
+        evaluateAlerts(nowNanos: nowNanos)
+    }
+
+    /// Calls, responses, truncations, retries and errors over the quality window, or since start.
+    private func qualityCounts(nowNanos: UInt64) -> UsageWindows.Usage {
+        if let window = windowSettings.quality { return windows.usage(window: window, nowNanos: nowNanos) }
+        var counts = UsageWindows.Usage()
+        for entry in ledger.entries.values {
+            counts.calls += entry.calls
+            counts.responses += entry.responses
+            counts.truncated += entry.truncated
+            counts.retried += entry.retried
+            counts.errors += entry.errors
+        }
+        return counts
     }
 
     private func burnSummary(nowNanos: UInt64) -> BurnSummary {
-        var burn = BurnSummary(windows, nowNanos: nowNanos)
+        var burn = BurnSummary(windows, settings: windowSettings, nowNanos: nowNanos)
         let day = localDay(atNanos: nowNanos)
         burn.spentTodayUSD = spendByDay[day] ?? 0
         // What is left of the day at the last hour's pace.
@@ -334,31 +356,46 @@ public struct TraceStore: Sendable {
                 let key = entry.model == "(none)" ? "" : entry.model
                 return ModelSummary(
                     totals: entry,
-                    minute: windows.rates(model: key, window: .oneMinute, nowNanos: nowNanos),
-                    dollarsPerHour: windows.rates(model: key, window: .fiveMinutes, nowNanos: nowNanos).dollarsPerHour,
+                    minute: windows.rates(model: key, window: windowSettings.burn, nowNanos: nowNanos),
+                    dollarsPerHour: windows.rates(model: key, window: windowSettings.cost, nowNanos: nowNanos).dollarsPerHour,
                     sparkline: windows.tokenSeries(model: key, points: ModelSummary.sparklinePoints,
                                                    step: ModelSummary.sparklineStepSeconds, nowNanos: nowNanos))
             }
     }
 
-    private func qualitySummary() -> QualitySummary {
+    private func qualitySummary(nowNanos: UInt64) -> QualitySummary {
         var quality = QualitySummary()
         var durations = RecentSamples(), ttfts = RecentSamples()
         for entry in ledger.entries.values {
-            quality.calls += entry.calls
-            quality.responses += entry.responses
-            quality.truncated += entry.truncated
-            quality.retried += entry.retried
-            quality.errors += entry.errors
             durations.merge(entry.durations)
             ttfts.merge(entry.timesToFirstToken)
         }
+        let counts = qualityCounts(nowNanos: nowNanos)
+        quality.calls = counts.calls
+        quality.responses = counts.responses
+        quality.truncated = counts.truncated
+        quality.retried = counts.retried
+        quality.errors = counts.errors
+        quality.window = windowSettings.quality
         quality.alerts = alerts.active
         quality.truncationThreshold = alerts.threshold("truncation") ?? quality.truncationThreshold
         quality.retryThreshold = alerts.threshold("retries") ?? quality.retryThreshold
+        quality.errorThreshold = alerts.threshold("errors")
         quality.latency = durations.percentiles
         quality.timeToFirstToken = ttfts.percentiles
         return quality
+    }
+}
+
+extension UsageWindows.Usage {
+    /// One call's quality counts, as `ModelLedger.record` counts them.
+    static func quality(of call: LLMCall, span: StoredSpan) -> Self {
+        var usage = Self()
+        usage.responses = call.finishReasons.isEmpty ? 0 : 1
+        usage.truncated = call.isTruncated ? 1 : 0
+        usage.retried = call.retries > 0 ? 1 : 0
+        usage.errors = span.isError ? 1 : 0
+        return usage
     }
 }
 

@@ -29,7 +29,9 @@ public enum BurnPaneView {
     public static func render(_ snapshot: StoreSnapshot, size: Size) -> Canvas {
         var canvas = Canvas(size: size)
         let minutes = ModelSummary.sparklinePoints * ModelSummary.sparklineStepSeconds / 60
-        canvas.box(canvas.bounds, title: "Token burn  tok/s, last \(minutes) min")
+        // The rates' window is named when it is not the standard minute.
+        let window = snapshot.windows.burn == WindowSettings.standard.burn ? "" : " over \(snapshot.windows.burn.label)"
+        canvas.box(canvas.bounds, title: "Token burn  tok/s\(window), last \(minutes) min")
         let inner = canvas.bounds.inset
         guard inner.width > 4, inner.height > 0 else { return canvas }
         let models = snapshot.models
@@ -73,7 +75,9 @@ public enum BurnPaneView {
 public enum CostPaneView {
     public static func render(_ snapshot: StoreSnapshot, size: Size) -> Canvas {
         var canvas = Canvas(size: size)
-        canvas.box(canvas.bounds, title: "Cost by model  since start")
+        // The $/h window is named when it is not the standard five minutes.
+        let window = snapshot.windows.cost == WindowSettings.standard.cost ? "" : ", $/h over \(snapshot.windows.cost.label)"
+        canvas.box(canvas.bounds, title: "Cost by model  since start\(window)")
         let inner = canvas.bounds.inset
         guard inner.width > 4, inner.height > 0 else { return canvas }
         let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
@@ -122,7 +126,7 @@ public enum CostPaneView {
 public enum QualityPaneView {
     public static func render(_ snapshot: StoreSnapshot, size: Size, utcOffsetSeconds: Int = 0) -> Canvas {
         var canvas = Canvas(size: size)
-        canvas.box(canvas.bounds, title: "Quality  since start")
+        canvas.box(canvas.bounds, title: "Quality  " + (snapshot.quality.window.map { "last " + $0.label } ?? "since start"))
         let inner = canvas.bounds.inset
         guard inner.width > 4, inner.height > 0 else { return canvas }
         let q = snapshot.quality
@@ -158,7 +162,7 @@ public enum QualityPaneView {
         }
         line("truncated", q.truncationRate, threshold: q.truncationThreshold, alertName: "truncation")
         line("retries", q.retryRate, threshold: q.retryThreshold, alertName: "retries")
-        line("errors", q.errorRate, threshold: nil)
+        line("errors", q.errorRate, threshold: q.errorThreshold, alertName: "errors")
         for (label, p) in [("latency", q.latency), ("TTFT", q.timeToFirstToken)] where y < inner.y + inner.height {
             var column = x
             column += canvas.put(Canvas.fit(label, width: 11).padding(toLength: 11, withPad: " ", startingAt: 0),
@@ -222,8 +226,9 @@ public enum SummaryStripView {
             put(QualityPaneView.percent(retries) + (alarming ? " ⚠" : ""), Style(alarming ? .warning : .text))
         }
         if let errors = q.errorRate {
+            let alarming = q.errorThreshold.map { errors > $0 } ?? false
             put(" · err ", Style(.muted))
-            put(QualityPaneView.percent(errors), Style(errors > 0 ? .error : .text))
+            put(QualityPaneView.percent(errors) + (alarming ? " ⚠" : ""), Style(errors > 0 ? .error : .text))
         }
         return canvas
     }

@@ -1,22 +1,36 @@
 import ArgumentParser
+import Config
 import Store
 
-/// `--truncation-alert` and `--retry-alert`, in percent.
+/// `--truncation-alert`, `--retry-alert` and `--error-alert`, in percent; unset flags fall back to the
+/// config file's `[alerts]`, then to 5 % and 10 % (and no error alert).
 struct AlertOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Alert when more than this percentage of responses are truncated.",
+    @Option(name: .long, help: ArgumentHelp("Alert when more than this percentage of responses are truncated (default 5).",
                                             valueName: "percent"))
-    var truncationAlert: Double = 5
+    var truncationAlert: Double?
 
-    @Option(name: .long, help: ArgumentHelp("Alert when more than this percentage of LLM calls are retried.",
+    @Option(name: .long, help: ArgumentHelp("Alert when more than this percentage of LLM calls are retried (default 10).",
                                             valueName: "percent"))
-    var retryAlert: Double = 10
+    var retryAlert: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Alert when more than this percentage of LLM calls fail (default: no alert).",
+                                            valueName: "percent"))
+    var errorAlert: Double?
 
     func validate() throws {
-        for (flag, value) in [("--truncation-alert", truncationAlert), ("--retry-alert", retryAlert)]
-        where !(0...100).contains(value) {
+        for (flag, value) in [("--truncation-alert", truncationAlert), ("--retry-alert", retryAlert), ("--error-alert", errorAlert)]
+        where value.map({ !(0...100).contains($0) }) ?? false {
             throw ValidationError("\(flag) is a percentage between 0 and 100")
         }
     }
 
-    var thresholds: AlertThresholds { AlertThresholds(truncation: truncationAlert / 100, retries: retryAlert / 100) }
+    func thresholds(_ config: TokentopConfig.Alerts) -> AlertThresholds {
+        let standard = AlertThresholds()
+        return AlertThresholds(
+            truncation: (truncationAlert ?? config.truncationPercent).map { $0 / 100 } ?? standard.truncation,
+            retries: (retryAlert ?? config.retriesPercent).map { $0 / 100 } ?? standard.retries,
+            errors: (errorAlert ?? config.errorsPercent).map { $0 / 100 },
+            minimumCalls: config.minimumCalls ?? standard.minimumCalls,
+            clearFraction: config.clearPercent.map { $0 / 100 } ?? standard.clearFraction)
+    }
 }

@@ -3,7 +3,8 @@ import Foundation
 import Semantics
 import Store
 
-/// `--prices FILE`, else `$XDG_CONFIG_HOME/tokentop/prices.toml` when it exists, over the bundled table.
+/// `--prices FILE`, else `prices` in the config file, else `$XDG_CONFIG_HOME/tokentop/prices.toml` when it
+/// exists, over the bundled table.
 struct PricesOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "A TOML file of model prices that add to or override the bundled ones.",
@@ -12,8 +13,8 @@ struct PricesOption: ParsableArguments {
     var prices: String?
 
     /// The user's file, if one is named or present at the default place.
-    var userFile: String? {
-        if let prices { return prices }
+    func userFile(configured: String?) -> String? {
+        if let file = prices ?? configured { return file }
         let environment = ProcessInfo.processInfo.environment
         let config = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["HOME"].map { $0 + "/.config" }
@@ -23,8 +24,8 @@ struct PricesOption: ParsableArguments {
     }
 
     /// The bundled table with the user's entries on top; a bad file is an error naming file, line and problem.
-    func pricing() throws -> CallPricing {
-        guard let file = userFile else { return CallPricing(table: .bundled) }
+    func pricing(configured: String? = nil) throws -> CallPricing {
+        guard let file = userFile(configured: configured) else { return CallPricing(table: .bundled) }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ConfigurationError(message: "cannot read the prices file \(file)")
         }
@@ -35,10 +36,4 @@ struct PricesOption: ParsableArguments {
             throw ConfigurationError(message: error.description)
         }
     }
-}
-
-/// A bad configuration file: reported as `Error: FILE:LINE: problem`, without the usage text.
-struct ConfigurationError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }

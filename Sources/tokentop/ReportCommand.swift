@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import Foundation
 import Ingest
 import Semantics
@@ -12,8 +13,10 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the report as JSON.")
     var json = false
 
-    @Option(name: .long, help: "Keep at most this many spans (whole oldest traces are evicted).")
-    var maxSpans: Int = StoreLimits.defaultMaxSpans
+    @Option(name: .long, help: "Keep at most this many spans (whole oldest traces are evicted; default \(StoreLimits.defaultMaxSpans)).")
+    var maxSpans: Int?
+
+    @OptionGroup var configOption: ConfigOption
 
     @OptionGroup var prices: PricesOption
 
@@ -26,11 +29,19 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one file to report on") }
+        if let maxSpans, maxSpans <= 0 { throw ValidationError("--max-spans must be positive") }
     }
 
     func run() throws {
-        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans), pricing: try prices.pricing(),
-                              alertThresholds: alertOptions.thresholds)
+        let config: TokentopConfig, pricing: CallPricing
+        do {
+            config = try configOption.load()
+            pricing = try prices.pricing(configured: config.prices)
+        } catch let error as ConfigurationError {
+            throw error.reported
+        }
+        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans ?? config.maxSpans ?? StoreLimits.defaultMaxSpans),
+                              pricing: pricing, alertThresholds: alertOptions.thresholds(config.alerts))
         let sink = LimitingSink(limits.recordLimits, next: StoreSink(store: store))
         for file in files {
             do {

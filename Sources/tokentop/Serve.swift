@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import Foundation
 import Ingest
 import Store
@@ -11,14 +12,14 @@ struct Serve: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Receive OTLP and show it live (the default command).")
 
-    @Option(name: .long, help: "Address to listen on (loopback by default).")
-    var listen = "127.0.0.1"
+    @Option(name: .long, help: "Address to listen on (default 127.0.0.1, loopback).")
+    var listen: String?
 
-    @Option(name: .long, help: "OTLP/gRPC port (0 picks a free port).")
-    var grpcPort = 4317
+    @Option(name: .long, help: "OTLP/gRPC port (default 4317; 0 picks a free port).")
+    var grpcPort: Int?
 
-    @Option(name: .long, help: "OTLP/HTTP port (0 picks a free port).")
-    var httpPort = 4318
+    @Option(name: .long, help: "OTLP/HTTP port (default 4318; 0 picks a free port).")
+    var httpPort: Int?
 
     @Flag(name: .long, help: "No screen: log a status line per second to stderr, print the summary on SIGINT/SIGTERM.")
     var headless = false
@@ -30,10 +31,10 @@ struct Serve: AsyncParsableCommand {
     var follow: String?
 
     @Option(name: .long, help: "Theme name (default, light, high-contrast, mono) or path to a .theme file.")
-    var theme = "default"
+    var theme: String?
 
-    @Option(name: .long, help: "Keep at most this many spans; whole oldest traces are evicted past it.")
-    var maxSpans = StoreLimits.defaultMaxSpans
+    @Option(name: .long, help: "Keep at most this many spans (default \(StoreLimits.defaultMaxSpans)); whole oldest traces are evicted past it.")
+    var maxSpans: Int?
 
     @Option(name: .long, help: "Largest accepted request body in bytes, before and after gzip.")
     var maxRequestBytes = OTLPDecoder.defaultMaxBytes
@@ -57,6 +58,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var alertOptions: AlertOptions
 
+    @OptionGroup var configOption: ConfigOption
+
     @OptionGroup var exposure: ExposureOptions
 
     @OptionGroup var limits: LimitOptions
@@ -69,29 +72,45 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         if let prometheus { _ = try Self.hostAndPort(prometheus) }
-        guard (0...65535).contains(grpcPort), (0...65535).contains(httpPort) else {
+        guard [grpcPort, httpPort].allSatisfy({ $0.map { (0...65535).contains($0) } ?? true }) else {
             throw ValidationError("ports must be between 0 and 65535")
         }
-        guard maxSpans > 0, maxRequestBytes > 0 else { throw ValidationError("limits must be positive") }
+        guard (maxSpans ?? 1) > 0, maxRequestBytes > 0 else { throw ValidationError("limits must be positive") }
         if json && !headless { throw ValidationError("--json goes with --headless") }
         if let budget, !(budget > 0 && budget.isFinite) { throw ValidationError("--budget must be a positive amount in USD") }
-        let token = try exposure.bearerToken()
-        try exposure.checkExposure(addresses: [("--listen", listen)] + (try prometheus.map { [("--prometheus", try Self.hostAndPort($0).0)] } ?? []),
-                                   hasToken: token != nil)
+        _ = try exposure.bearerToken()
     }
 
     func run() async throws {
+        let config: TokentopConfig, pricing: CallPricing
+        let keys: KeyTable
+        do {
+            config = try configOption.load()
+            pricing = try prices.pricing(configured: config.prices)
+            keys = try config.keyTable()
+        } catch let error as ConfigurationError {
+            throw error.reported
+        }
+        // Flags win over the config file, which wins over the defaults.
+        let listen = listen ?? config.listen ?? "127.0.0.1"
+        let grpcPort = grpcPort ?? config.grpcPort ?? 4317
+        let httpPort = httpPort ?? config.httpPort ?? 4318
+        let prometheus = prometheus ?? config.prometheus
+        let budget = budget ?? config.budgetUSD
         let themes: [Theme]
         do {
-            let chosen = try Theme.load(theme)
+            let chosen = try Theme.load(theme ?? config.theme ?? "default")
             themes = [chosen] + Theme.builtin.filter { $0.name != chosen.name }
         } catch {
             throw ValidationError("\(error)")
         }
-        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans), pricing: try prices.pricing(),
-                              utcOffsetSeconds: TimeZone.current.secondsFromGMT(), alertThresholds: alertOptions.thresholds)
+        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans ?? config.maxSpans ?? StoreLimits.defaultMaxSpans),
+                              pricing: pricing, utcOffsetSeconds: TimeZone.current.secondsFromGMT(),
+                              alertThresholds: alertOptions.thresholds(config.alerts), windowSettings: config.windowSettings)
         let sink = LimitingSink(limits.recordLimits, next: StoreSink(store: store))
         let token = try exposure.bearerToken()
+        try exposure.checkExposure(addresses: [("--listen", listen)] + (try prometheus.map { [("--prometheus", try Self.hostAndPort($0).0)] } ?? []),
+                                   hasToken: token != nil)
         var configuration = OTLPServers.Configuration(host: listen, grpcPort: grpcPort, httpPort: httpPort,
                                                       maxRequestBytes: maxRequestBytes, token: token, sink: sink)
         connections.apply(to: &configuration)
@@ -172,6 +191,7 @@ struct Serve: AsyncParsableCommand {
             var context = FrameContext(endpoints: ListenEndpoints(grpc: servers.grpcAddress, http: servers.httpAddress),
                                        utcOffsetSeconds: TimeZone.current.secondsFromGMT(), dailyBudgetUSD: budget)
             context.isDemo = demo
+            context.keys = keys
             let dashboard = Dashboard(store: store, context: context, themes: themes,
                                       capability: ColorCapability.detect(environment: ProcessInfo.processInfo.environment))
             let watcher = SignalWatcher { _ in dashboard.requestStop() }
@@ -227,7 +247,8 @@ struct Serve: AsyncParsableCommand {
             await forwarder.shutdown()
             store.updateForwarding(forwarder.stats.map(UpstreamCounters.init))
         }
-        let report = store.read { Report(store: $0) }
+        let now = LiveStore.wallClockNanos()
+        let report = store.read { Report(store: $0, nowNanos: now) }
         print(json ? report.json.rendered() : ReportTable.render(report))
     }
 

@@ -13,6 +13,20 @@ struct Tokentop: AsyncParsableCommand {
 
             The live screen's options (ports, --headless, --follow, --theme, limits):
               tokentop serve --help
+
+            Settings live in $XDG_CONFIG_HOME/tokentop/config.toml
+            (~/.config/tokentop/config.toml) or the file --config names;
+            flags win over them. For example:
+              budget = 25.0                  # USD per day
+              windows = ["1m", "5m", "1h"]   # 1 to 4 sliding windows, 10s to 24h
+              burn_window = "1m"             # tokens/s
+              cost_window = "5m"             # $/h
+              quality_window = "start"       # or one of the windows
+              [alerts]
+              truncation = 5                 # percent
+              retries = 10                   # also errors, min_calls, clear_at
+            Also: listen, grpc_port, http_port, prometheus, theme, max_spans,
+            prices, [keys]. The README lists every key.
             """,
         subcommands: [Serve.self, ReportCommand.self],
         defaultSubcommand: Serve.self

@@ -36,6 +36,18 @@ final class PrometheusSeriesTests: XCTestCase {
     }
 
     func testLabelValuesAreEscaped() {
-        XCTAssertEqual(PrometheusSeries.escaped("a\"b\\c\nd"), #"a\"b\\c\nd"#)
+        var store = TraceStore(pricing: CallPricing { _, _ in PricedCost(usd: 0.00001, rule: "t") })
+        store.apply(TelemetryBatch(spans: [chat(1, model: "a\"b\\c\nd", input: 1, output: 1, seconds: 0.1)]), nowNanos: 1)
+        XCTAssertTrue(store.prometheus.exposition().contains(#"gen_ai_client_cost_millicents_total{gen_ai_request_model="a\"b\\c\nd","#
+                                                             + #"gen_ai_system="openai",gen_ai_operation_name="chat"} 1"# + "\n"))
+    }
+
+    func testFractionalCostsAddUp() {
+        // $0.000015 and $0.00002: 1.5 and 2 millicents.
+        var store = TraceStore(pricing: CallPricing { call, _ in PricedCost(usd: Double(call.usage.input) / 1_000_000, rule: "t") })
+        store.apply(TelemetryBatch(spans: [chat(1, model: "m", input: 15, output: 0, seconds: 0.1),
+                                           chat(2, model: "m", input: 20, output: 0, seconds: 0.1)]), nowNanos: 1)
+        let line = store.prometheus.exposition().split(separator: "\n").first { $0.hasPrefix("gen_ai_client_cost_millicents_total{") }
+        XCTAssertEqual(line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0, 3.5, accuracy: 1e-9)
     }
 }

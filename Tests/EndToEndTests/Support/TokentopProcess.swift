@@ -24,9 +24,14 @@ final class TokentopProcess: @unchecked Sendable {
     private(set) var grpcPort = 0
     private(set) var httpPort = 0
 
-    init(_ arguments: [String], stdin: FileHandle? = nil) throws {
+    /// A config folder with nothing in it, so the user's own config.toml and prices.toml stay out of tests.
+    static let emptyConfigHome = FileManager.default.temporaryDirectory
+        .appendingPathComponent("tokentop-tests-no-config-\(ProcessInfo.processInfo.processIdentifier)").path
+
+    init(_ arguments: [String], stdin: FileHandle? = nil, configHome: String = TokentopProcess.emptyConfigHome) throws {
         process.executableURL = Self.binary
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CONFIG_HOME": configHome]) { $1 }
         process.standardOutput = stdout
         process.standardError = stderr
         if let stdin { process.standardInput = stdin }
@@ -116,8 +121,9 @@ final class TokentopProcess: @unchecked Sendable {
     }
 
     /// Runs the binary to completion (for `report`).
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = try TokentopProcess(arguments)
+    static func run(_ arguments: [String], configHome: String = TokentopProcess.emptyConfigHome)
+        throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = try TokentopProcess(arguments, configHome: configHome)
         let out = try p.collect(timeout: 60)
         return (p.process.terminationStatus, out, p.errorOutput)
     }

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Config
+import Foundation
+import Store
+import Views
+
+/// `--config FILE`, else `$XDG_CONFIG_HOME/tokentop/config.toml` when it exists. Flags win over the file.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "A TOML file of settings; command-line flags win over it.",
+        discussion: "Default: $XDG_CONFIG_HOME/tokentop/config.toml (~/.config/tokentop/config.toml) when it exists. See the README.",
+        valueName: "file"))
+    var config: String?
+
+    /// The file's settings; none when the default file is absent. A bad file is a `ConfigurationError`.
+    func load() throws -> TokentopConfig {
+        do {
+            return try TokentopConfig.load(explicitPath: config, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ConfigurationError(message: error.description)
+        }
+    }
+}
+
+extension TokentopConfig {
+    /// The windows the file chose, over the standard ones.
+    var windowSettings: WindowSettings {
+        let standard = WindowSettings.standard
+        return WindowSettings(windows: windows.seconds?.map(UsageWindows.Window.init(seconds:)) ?? standard.windows,
+                              burn: windows.burnSeconds.map(UsageWindows.Window.init(seconds:)),
+                              cost: windows.costSeconds.map(UsageWindows.Window.init(seconds:)),
+                              quality: windows.qualitySeconds.map(UsageWindows.Window.init(seconds:)))
+    }
+
+    /// The `[keys]` table applied to the standard key table; a bad binding is a configuration error.
+    func keyTable() throws(ConfigurationError) -> KeyTable {
+        guard !keyOverrides.isEmpty else { return .standard }
+        do {
+            return try KeyTable.standard.overriding(keyOverrides)
+        } catch {
+            throw ConfigurationError(message: "\(file ?? "config"): [keys]: \(error)")
+        }
+    }
+}
+
+/// A bad configuration: printed as `Error: FILE:LINE: problem` and ends the command like a bad option
+/// (exit status 64), without the usage text.
+struct ConfigurationError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+
+    /// Prints the message and gives the exit status to throw.
+    var reported: ExitCode {
+        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+        return .validationFailure
+    }
+}
