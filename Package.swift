@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -38,7 +39,8 @@ let package = Package(
         .target(name: "Semantics", exclude: ["Pricing/LICENSE.genai-prices"], swiftSettings: strict),
         .target(
             name: "Store",
-            dependencies: ["Semantics", .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: ["Semantics", .product(name: "DequeModule", package: "swift-collections"),
+                           .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strict
         ),
         .target(

@@ -34,7 +34,10 @@ public final class LiveStore: Sendable {
 
     public func snapshot() -> StoreSnapshot {
         let now = clock()
-        return state.withLock { $0.snapshot(nowNanos: now) }
+        return state.withLock { store in
+            store.advance(nowNanos: now)
+            return store.snapshot(nowNanos: now)
+        }
     }
 
     public func trace(_ id: TraceID) -> TraceEntry? { state.withLock { $0.trace(id) } }

@@ -142,13 +142,29 @@ public struct QualitySummary: Sendable, Equatable {
     public var truncated = 0
     public var retried = 0
     public var errors = 0
+    /// Duration and time to first token over the last five minutes (HDR histograms).
     public var latency = Percentiles()
     public var timeToFirstToken = Percentiles()
+    /// The same since start.
+    public var latencySinceStart = Percentiles()
+    public var timeToFirstTokenSinceStart = Percentiles()
+    /// Feedback scores by source: `user feedback` (the `gen_ai.user.feedback.score` metric) and each
+    /// `gen_ai.evaluation.name`.
+    public var feedback: [FeedbackSource] = []
     /// Firing alerts with their start times.
     public var alerts: [AlertMonitor.Active] = []
     /// The alert thresholds in force.
     public var truncationThreshold = AlertThresholds().truncation
     public var retryThreshold = AlertThresholds().retries
+
+    public struct FeedbackSource: Sendable, Equatable {
+        public var name: String
+        public var feedback: Feedback
+        public init(name: String, feedback: Feedback) {
+            self.name = name
+            self.feedback = feedback
+        }
+    }
 
     public init() {}
 
