@@ -24,7 +24,31 @@ struct RetryInference: Sendable {
         var isRetry: Bool
     }
 
-    private var attempts: [TraceID: [Group: [Attempt]]] = [:]
+    /// The calls of one group, and which of them failed (usually few, so a new call checks only those).
+    struct Siblings: Sendable {
+        var attempts: [Attempt] = []
+        var failures: [Int] = []
+
+        mutating func add(_ attempt: Attempt) -> [SpanID] {
+            var new = attempt, retries: [SpanID] = []
+            if !new.isRetry, failures.contains(where: { RetryInference.follows(new, after: attempts[$0]) }) {
+                new.isRetry = true
+                retries.append(new.span)
+            }
+            if new.failed {
+                // A failure that arrives after the calls that repeated it.
+                for index in attempts.indices where !attempts[index].isRetry && RetryInference.follows(attempts[index], after: new) {
+                    attempts[index].isRetry = true
+                    retries.append(attempts[index].span)
+                }
+                failures.append(attempts.count)
+            }
+            attempts.append(new)
+            return retries
+        }
+    }
+
+    private var groups: [TraceID: [Group: Siblings]] = [:]
 
     /// Registers a call. `alreadyRetry` is true when the telemetry itself counted retries (such a call is
     /// never reported again). Returns the calls newly found to be retries: this one, later siblings, or both.
@@ -34,27 +58,12 @@ struct RetryInference: Sendable {
                               failed: ended && Normalizer.isFailedAttempt(span), isRetry: alreadyRetry)
         let group = Group(parent: span.parentSpanID, provider: call.provider,
                           model: call.requestModel.isEmpty ? call.model : call.requestModel)
-        var siblings = attempts[span.traceID, default: [:]][group, default: []]
-        var retries: [SpanID] = []
-        var new = attempt
-        if !new.isRetry, siblings.contains(where: { Self.follows(new, after: $0) }) {
-            new.isRetry = true
-            retries.append(new.span)
-        }
-        if new.failed {
-            for index in siblings.indices where !siblings[index].isRetry && Self.follows(siblings[index], after: new) {
-                siblings[index].isRetry = true
-                retries.append(siblings[index].span)
-            }
-        }
-        siblings.append(new)
-        attempts[span.traceID, default: [:]][group] = siblings
-        return retries
+        return groups[span.traceID, default: [:]][group, default: Siblings()].add(attempt)
     }
 
     /// Forgets an evicted trace.
     mutating func forget(_ trace: TraceID) {
-        attempts[trace] = nil
+        groups[trace] = nil
     }
 
     /// True when `attempt` started shortly after `failed` ended.
