@@ -11,6 +11,11 @@ public struct LatencyBook: Sendable {
         public var operation: String
     }
 
+    /// Model names come from the telemetry: past this many keys, new ones share one, so a flood of
+    /// made-up names cannot grow memory (a histogram takes about 100 KB).
+    public static let maxKeys = 256
+    public static let otherModels = "(other models)"
+
     public private(set) var sinceStart: [Key: LatencyPair] = [:]
     public private(set) var overall = LatencyPair()
     private var recentOverall = RecentLatency()
@@ -20,11 +25,15 @@ public struct LatencyBook: Sendable {
 
     mutating func record(_ key: Key, durationSeconds: Double?, timeToFirstTokenSeconds: Double?, atNanos now: UInt64) {
         guard durationSeconds != nil || timeToFirstTokenSeconds != nil else { return }
+        var key = key
+        if sinceStart[key] == nil, sinceStart.count >= Self.maxKeys { key.model = Self.otherModels }
+        let recentModel = recentByModel[key.model] == nil && recentByModel.count >= Self.maxKeys
+            ? Self.otherModels : key.model
         sinceStart[key, default: LatencyPair()].record(durationSeconds: durationSeconds,
                                                        timeToFirstTokenSeconds: timeToFirstTokenSeconds)
         overall.record(durationSeconds: durationSeconds, timeToFirstTokenSeconds: timeToFirstTokenSeconds)
         recentOverall.record(durationSeconds: durationSeconds, timeToFirstTokenSeconds: timeToFirstTokenSeconds, atNanos: now)
-        recentByModel[key.model, default: RecentLatency()]
+        recentByModel[recentModel, default: RecentLatency()]
             .record(durationSeconds: durationSeconds, timeToFirstTokenSeconds: timeToFirstTokenSeconds, atNanos: now)
     }
 

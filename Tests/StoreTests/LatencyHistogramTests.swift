@@ -171,3 +171,16 @@ final class LatencyHistogramTests: XCTestCase {
         assertClose(report.latency.p99, 8, "the report is since start")
     }
 }
+
+extension LatencyHistogramTests {
+    func testManyModelNamesShareOneKeyPastTheLimit() {
+        var book = LatencyBook()
+        for n in 0..<(LatencyBook.maxKeys + 50) {
+            book.record(.init(provider: "p", model: "m\(n)", operation: "chat"), durationSeconds: 1,
+                        timeToFirstTokenSeconds: nil, atNanos: 1)
+        }
+        XCTAssertEqual(book.sinceStart.count, LatencyBook.maxKeys + 1)
+        XCTAssertEqual(book.sinceStart[.init(provider: "p", model: LatencyBook.otherModels, operation: "chat")]?.duration.count, 50)
+        XCTAssertEqual(book.overall.duration.count, UInt64(LatencyBook.maxKeys + 50), "nothing is lost overall")
+    }
+}
