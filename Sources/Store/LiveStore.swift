@@ -42,9 +42,10 @@ public final class LiveStore: Sendable {
 
     public func snapshot() -> StoreSnapshot {
         let now = clock()
-        return state.withLock {
-            $0.refreshWindowedAlerts(nowNanos: now)
-            return $0.snapshot(nowNanos: now)
+        return state.withLock { store in
+            store.advance(nowNanos: now)
+            store.refreshWindowedAlerts(nowNanos: now)
+            return store.snapshot(nowNanos: now)
         }
     }
 

@@ -18,8 +18,12 @@ public struct ModelLedger: Sendable {
         public var truncated = 0
         public var retried = 0
         public var errors = 0
-        var durations = RecentSamples()
-        var timesToFirstToken = RecentSamples()
+        /// Duration and time-to-first-token percentiles over the last five minutes (HDR histograms; filled
+        /// when a snapshot is taken).
+        public var latency = Percentiles()
+        public var timeToFirstToken = Percentiles()
+        /// Samples added with `addSample`.
+        private var samples: LatencyPair?
 
         public init(provider: String, model: String, calls: Int = 0, usage: TokenUsage = .zero, costUSD: Double = 0,
                     pricedCalls: Int = 0, unpricedCalls: Int = 0) {
@@ -32,22 +36,32 @@ public struct ModelLedger: Sendable {
             self.unpricedCalls = unpricedCalls
         }
 
-        public var latency: Percentiles { durations.percentiles }
-
         /// Adds one call's duration and time to first token (for callers outside the store, e.g. previews).
         public mutating func addSample(durationSeconds: Double, timeToFirstTokenSeconds: Double? = nil) {
-            durations.add(durationSeconds)
-            if let timeToFirstTokenSeconds { timesToFirstToken.add(timeToFirstTokenSeconds) }
+            var pair = samples ?? LatencyPair()
+            pair.record(durationSeconds: durationSeconds, timeToFirstTokenSeconds: timeToFirstTokenSeconds)
+            latency = pair.duration.percentiles
+            timeToFirstToken = pair.timeToFirstToken.percentiles
+            samples = pair
         }
-        public var timeToFirstToken: Percentiles { timesToFirstToken.percentiles }
+
+        public static func == (a: Entry, b: Entry) -> Bool {
+            (a.provider, a.model, a.calls, a.costUSD, a.pricedCalls, a.unpricedCalls) ==
+                (b.provider, b.model, b.calls, b.costUSD, b.pricedCalls, b.unpricedCalls)
+                && (a.responses, a.truncated, a.retried, a.errors) == (b.responses, b.truncated, b.retried, b.errors)
+                && a.usage == b.usage && a.latency == b.latency && a.timeToFirstToken == b.timeToFirstToken
+        }
     }
 
     public private(set) var entries: [String: Entry] = [:]
 
     public init() {}
 
+    /// The name a call's model is kept under.
+    static func name(of call: LLMCall) -> String { call.model.isEmpty ? "(none)" : call.model }
+
     mutating func record(_ call: LLMCall, span: StoredSpan) {
-        let name = call.model.isEmpty ? "(none)" : call.model
+        let name = Self.name(of: call)
         var entry = entries[name] ?? Entry(provider: call.provider, model: name)
         entry.calls += 1
         entry.usage += call.usage
@@ -59,33 +73,13 @@ public struct ModelLedger: Sendable {
         }
         if !call.finishReasons.isEmpty { entry.responses += 1 }
         if call.isTruncated { entry.truncated += 1 }
-        if call.retries > 0 { entry.retried += 1 }
+        if call.retries > 0 || span.inferredRetry { entry.retried += 1 }
         if span.isError { entry.errors += 1 }
-        if !span.isOpen { entry.durations.add(Double(span.raw.endNanos - span.raw.startNanos) / 1e9) }
-        if let ttft = call.timeToFirstTokenSeconds { entry.timesToFirstToken.add(ttft) }
         entries[name] = entry
     }
-}
 
-/// The last `capacity` samples, for live percentiles that follow recent behaviour.
-struct RecentSamples: Sendable, Equatable {
-    static let capacity = 512
-    private var samples: [Double] = []
-    private var next = 0
-
-    mutating func add(_ value: Double) {
-        if samples.count < Self.capacity {
-            samples.append(value)
-        } else {
-            samples[next] = value
-            next = (next + 1) % Self.capacity
-        }
-    }
-
-    var percentiles: Percentiles { Percentiles(samples: samples) }
-
-    /// Pools another model's samples (for percentiles over all models; may exceed `capacity`).
-    mutating func merge(_ other: RecentSamples) {
-        samples += other.samples
+    /// A call recorded earlier turned out to be a retry.
+    mutating func countRetry(of call: LLMCall) {
+        entries[Self.name(of: call)]?.retried += 1
     }
 }

@@ -12,6 +12,9 @@ public struct ModelTotals: Sendable, Equatable {
     public var priceRule: String?
     /// True when these numbers come from metrics because no span carried usage.
     public var fromMetrics = false
+    /// Since start, from the HDR histograms (none for models known from metrics only).
+    public var latency = Percentiles()
+    public var timeToFirstToken = Percentiles()
 
     public init(provider: String, model: String) {
         self.provider = provider
@@ -49,15 +52,22 @@ public struct Alert: Sendable, Equatable {
     public var sinceNanos: UInt64?
 }
 
+/// Feedback scores: `gen_ai.user.feedback.score` histograms and `gen_ai.evaluation.result` events.
 public struct Feedback: Sendable, Equatable {
+    /// Feedback items: histogram observations and evaluation results.
     public var count: UInt64 = 0
+    /// Of those, the ones with a numeric score, and their sum.
+    public var scored: UInt64 = 0
     public var sum: Double = 0
-    /// Upper bucket bound (as text) → count.
+    /// Bucket → count, in bucket order: `le_N`/`gt_N` for histogram buckets (upper bound N), the label
+    /// or the score for evaluation results.
     public var histogram: [(String, UInt64)] = []
-    public var mean: Double? { count == 0 ? nil : sum / Double(count) }
+    public var mean: Double? { scored == 0 ? nil : sum / Double(scored) }
+
+    public init() {}
 
     public static func == (a: Feedback, b: Feedback) -> Bool {
-        a.count == b.count && a.sum == b.sum && a.histogram.map(\.0) == b.histogram.map(\.0)
+        a.count == b.count && a.scored == b.scored && a.sum == b.sum && a.histogram.map(\.0) == b.histogram.map(\.0)
             && a.histogram.map(\.1) == b.histogram.map(\.1)
     }
 }
@@ -67,6 +77,15 @@ public struct WindowBurn: Sendable, Equatable {
     public var window: UsageWindows.Window
     public var calls: Int
     public var rates: UsageWindows.Rates
+}
+
+/// Latency percentiles of one operation (`chat`, `text_completion`, `embeddings`, …) over all models.
+public struct OperationLatency: Sendable, Equatable {
+    public var operation: String
+    /// Calls with a duration.
+    public var calls: Int
+    public var latency: Percentiles
+    public var timeToFirstToken: Percentiles
 }
 
 /// The summary printed by `tokentop report` and by the headless server on exit.
@@ -88,6 +107,10 @@ public struct Report: Sendable {
     public var feedback = Feedback()
     public var latency = Percentiles()
     public var timeToFirstToken = Percentiles()
+    /// Latency per operation (`gen_ai.operation.name`), all models.
+    public var operations: [OperationLatency] = []
+    /// Feedback per evaluation name (`gen_ai.evaluation.result` events).
+    public var evaluations: [(name: String, feedback: Feedback)] = []
     public var alerts: [Alert] = []
     /// Spend by service, by session and by agent.
     public var services: [CostGroup] = []
@@ -103,7 +126,6 @@ public struct Report: Sendable {
         traces = store.traces.count
         var byModel: [String: ModelTotals] = [:]
         var order: [String] = []
-        var durations: [Double] = [], ttfts: [Double] = []
         var responses = 0, truncated = 0, retried = 0, failed = 0
         var modelsWithSpanUsage = Set<String>()
         var breakdowns = CostBreakdowns()
@@ -142,10 +164,8 @@ public struct Report: Sendable {
                     for reason in call.finishReasons { finishReasons[reason, default: 0] += 1 }
                     if !call.finishReasons.isEmpty { responses += 1 }
                     if call.isTruncated { truncated += 1 }
-                    if call.retries > 0 { retried += 1 }
+                    if call.retries > 0 || span.inferredRetry { retried += 1 }
                     if span.isError { failed += 1 }
-                    if !span.isOpen { durations.append(Double(span.raw.endNanos - span.raw.startNanos) / 1e9) }
-                    if let t = call.timeToFirstTokenSeconds { ttfts.append(t) }
                 default: break
                 }
             }
@@ -155,12 +175,25 @@ public struct Report: Sendable {
             retryRate = Double(retried) / Double(llmCalls)
             errorRate = Double(failed) / Double(llmCalls)
         }
-        latency = Percentiles(samples: durations)
-        if durations.isEmpty {
+        // Latency since start, from the HDR histograms the store keeps as calls arrive.
+        let book = store.latencies
+        latency = book.overall.duration.percentiles
+        if book.overall.duration.count == 0 {
             // No span durations (a metrics-only setup): estimate from the duration histograms instead.
             latency = MetricsFill.durationPercentiles(store.metrics)
         }
-        timeToFirstToken = Percentiles(samples: ttfts)
+        timeToFirstToken = book.overall.timeToFirstToken.percentiles
+        for key in byModel.keys {
+            let totals = byModel[key]!
+            let pair = book.merged { $0.provider == totals.provider && $0.model == totals.model }
+            byModel[key]!.latency = pair.duration.percentiles
+            byModel[key]!.timeToFirstToken = pair.timeToFirstToken.percentiles
+        }
+        operations = Set(book.sinceStart.keys.map(\.operation)).sorted().map { operation in
+            let pair = book.merged { $0.operation == operation }
+            return OperationLatency(operation: operation, calls: Int(pair.duration.count),
+                                    latency: pair.duration.percentiles, timeToFirstToken: pair.timeToFirstToken.percentiles)
+        }
 
         let fromMetrics = MetricsFill(store.metrics, excluding: modelsWithSpanUsage, pricing: store.pricing)
         for totals in fromMetrics.models {
@@ -177,6 +210,8 @@ public struct Report: Sendable {
             retryRate = fromMetrics.retries / Double(fromMetrics.responses)
         }
         feedback = fromMetrics.feedback
+        feedback.merge(store.feedback.total)
+        evaluations = store.feedback.byName.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         models = order.compactMap { byModel[$0] }.sorted {
             ($0.usage.input + $0.usage.output, $1.model) > ($1.usage.input + $1.usage.output, $0.model)
         }
@@ -221,6 +256,10 @@ public struct Report: Sendable {
         }
         func percentiles(_ p: Percentiles) -> JSON {
             .object([("p50", .number(p.p50)), ("p95", .number(p.p95)), ("p99", .number(p.p99))])
+        }
+        func feedbackJSON(_ f: Feedback) -> [(String, JSON)] {
+            [("count", .int(Int64(f.count))), ("mean", .number(f.mean)),
+             ("histogram", .object(f.histogram.map { ($0.0, .int(Int64($0.1))) }))]
         }
         return .object([
             ("ingest", .object([
@@ -268,6 +307,8 @@ public struct Report: Sendable {
                     ("reported_cost_usd", .number(m.reportedCostUSD.map(Self.nanoDollars))),
                     ("price_rule", m.priceRule.map(JSON.string) ?? .null),
                     ("source", .string(m.fromMetrics ? "metrics" : "spans")),
+                    ("latency_s", percentiles(m.latency)),
+                    ("ttft_s", percentiles(m.timeToFirstToken)),
                 ])
             })),
             ("finish_reasons", .object(finishReasons.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })),
@@ -275,14 +316,16 @@ public struct Report: Sendable {
                 ("truncation_rate", .double(truncationRate)),
                 ("retry_rate", .double(retryRate)),
                 ("error_rate", .double(errorRate)),
-                ("feedback", .object([
-                    ("count", .int(Int64(feedback.count))),
-                    ("mean", .number(feedback.mean)),
-                    ("histogram", .object(feedback.histogram.map { ($0.0, .int(Int64($0.1))) })),
+                ("feedback", .object(feedbackJSON(feedback) + [
+                    ("evaluations", .array(evaluations.map { .object([("name", .string($0.name))] + feedbackJSON($0.feedback)) })),
                 ])),
             ])),
             ("latency_s", percentiles(latency)),
             ("ttft_s", percentiles(timeToFirstToken)),
+            ("operations", .array(operations.map { o in
+                .object([("operation", .string(o.operation)), ("calls", .int(Int64(o.calls))),
+                         ("latency_s", percentiles(o.latency)), ("ttft_s", percentiles(o.timeToFirstToken))])
+            })),
             ("services", groups(services, key: "service", countKey: "traces")),
             ("sessions", groups(sessions, key: "session", countKey: "traces")),
             ("agents", groups(agents, key: "agent", countKey: "runs")),
@@ -356,17 +399,24 @@ struct MetricsFill {
             byModel[key]!.calls = calls
         }
         for s in metrics.named("gen_ai.client.retries") where s.kind == .sum { retries += s.value }
+        feedback = Self.userFeedback(metrics)
+        models = byModel.values.map { Self.priced($0, pricing: pricing) }
+    }
+
+    /// The `gen_ai.user.feedback.score` histograms added together.
+    static func userFeedback(_ metrics: MetricSeriesStore) -> Feedback {
+        var feedback = Feedback()
+        func trim(_ d: Double) -> String { d == d.rounded() ? String(Int64(d)) : String(d) }
         for s in metrics.named("gen_ai.user.feedback.score") where s.kind == .histogram {
             feedback.count += s.count
+            feedback.scored += s.count
             feedback.sum += s.sum
-            var merged: [String: UInt64] = Dictionary(uniqueKeysWithValues: feedback.histogram.map { ($0.0, $0.1) })
             for (i, c) in s.bucketCounts.enumerated() where c > 0 {
                 let label = i < s.bounds.count ? "le_" + trim(s.bounds[i]) : "gt_" + trim(s.bounds.last ?? 0)
-                merged[label, default: 0] += c
+                feedback.add(bucket: label, count: c)
             }
-            feedback.histogram = merged.sorted { $0.key < $1.key }
         }
-        models = byModel.values.map { Self.priced($0, pricing: pricing) }
+        return feedback
     }
 
     /// `gen_ai.client.operation.duration` histograms that share the most common bucket layout, added
@@ -405,6 +455,4 @@ struct MetricsFill {
         totals.priceRule = (each.rule.isEmpty ? leftover.rule : each.rule) + " (from metrics)"
         return totals
     }
-
-    private func trim(_ d: Double) -> String { d == d.rounded() ? String(Int64(d)) : String(d) }
 }

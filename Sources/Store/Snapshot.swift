@@ -175,8 +175,15 @@ public struct QualitySummary: Sendable, Equatable {
     public var truncated = 0
     public var retried = 0
     public var errors = 0
+    /// Duration and time to first token over the last five minutes (HDR histograms).
     public var latency = Percentiles()
     public var timeToFirstToken = Percentiles()
+    /// The same since start.
+    public var latencySinceStart = Percentiles()
+    public var timeToFirstTokenSinceStart = Percentiles()
+    /// Feedback scores by source: `user feedback` (the `gen_ai.user.feedback.score` metric) and each
+    /// `gen_ai.evaluation.name`.
+    public var feedback: [FeedbackSource] = []
     /// Firing alerts with their start times.
     public var alerts: [AlertMonitor.Active] = []
     /// The alert thresholds in force.
@@ -186,6 +193,15 @@ public struct QualitySummary: Sendable, Equatable {
     public var errorThreshold: Double?
     /// The window the rates cover; nil: since start.
     public var window: UsageWindows.Window?
+
+    public struct FeedbackSource: Sendable, Equatable {
+        public var name: String
+        public var feedback: Feedback
+        public init(name: String, feedback: Feedback) {
+            self.name = name
+            self.feedback = feedback
+        }
+    }
 
     public init() {}
 

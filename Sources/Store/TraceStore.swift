@@ -11,6 +11,8 @@ public struct StoredSpan: Sendable {
     public var duplicateOf: SpanKey?
     /// The computed cost of an LLM call with a known price.
     public var cost: PricedCost?
+    /// An LLM call that repeats a failed sibling (see `RetryInference`).
+    public var inferredRetry = false
 
     public var isRoot: Bool { raw.parentSpanID.isZero }
     public var isError: Bool { raw.statusCode == .error }
@@ -78,6 +80,11 @@ public struct TraceStore: Sendable {
     public private(set) var windows: UsageWindows
     public let windowSettings: WindowSettings
     public private(set) var ledger = ModelLedger()
+    /// HDR histograms of call duration and time to first token.
+    public private(set) var latencies = LatencyBook()
+    /// `gen_ai.evaluation.result` events, by evaluation name.
+    public private(set) var feedback = FeedbackLedger()
+    private var retryInference = RetryInference()
     public private(set) var alerts: AlertMonitor
     public private(set) var prometheus = PrometheusSeries()
     /// Computed spend per local calendar day (the day a call arrived).
@@ -171,14 +178,22 @@ public struct TraceStore: Sendable {
             pendingLogCount -= waiting.count
             for log in waiting { span.attach(log) }
         }
+        for result in Normalizer.evaluations(of: raw) { feedback.record(result) }
         if case .llm(let call) = span.role {
             if call.hasUsage { span.cost = pricing.price(call, raw.startNanos) }
+            for retried in retryInference.register(raw, call: call, alreadyRetry: call.retries > 0) {
+                if retried == raw.spanID { span.inferredRetry = true } else { markRetry(retried, in: raw.traceID) }
+            }
             if let earlier = duplicates.register(key, call: call, span: raw) {
                 markDuplicate(new: &span, key: key, earlier: earlier)
             } else {
                 windows.add(model: call.model, usage: call.usage, costUSD: span.cost?.usd, atNanos: nowNanos,
                             quality: .quality(of: call, span: span))
                 ledger.record(call, span: span)
+                latencies.record(LatencyBook.Key(provider: call.provider, model: ModelLedger.name(of: call),
+                                                 operation: call.operation),
+                                 durationSeconds: span.isOpen ? nil : Double(raw.endNanos - raw.startNanos) / 1e9,
+                                 timeToFirstTokenSeconds: call.timeToFirstTokenSeconds, atNanos: nowNanos)
                 prometheus.record(call, span: span)
                 if let usd = span.cost?.usd {
                     let day = localDay(atNanos: nowNanos)
@@ -192,6 +207,16 @@ public struct TraceStore: Sendable {
         traces[raw.traceID]!.lastArrivalNanos = nowNanos
         counters.storedSpans += 1
         return true
+    }
+
+    /// A stored call turned out to repeat a failed sibling that arrived after it.
+    private mutating func markRetry(_ id: SpanID, in trace: TraceID) {
+        guard let index = traces[trace]?.indexBySpanID[id] else { return }
+        traces[trace]!.spans[index].inferredRetry = true
+        let span = traces[trace]!.spans[index]
+        if case .llm(let call) = span.role, call.retries == 0, span.duplicateOf == nil {
+            ledger.countRetry(of: call)
+        }
     }
 
     /// Of two reports of one call, the poorer is marked as the duplicate of the richer.
@@ -215,6 +240,9 @@ public struct TraceStore: Sendable {
     @discardableResult
     private mutating func attach(_ log: RawLogRecord) -> TraceID? {
         counters.logRecords += 1
+        if let result = EvaluationResult(eventName: log.eventName, attributes: log.attributes, body: log.body) {
+            feedback.record(result)
+        }
         guard !log.traceID.isZero, !log.spanID.isZero else {
             unlinkedLogs.append(log)
             if unlinkedLogs.count > limits.maxUnlinkedLogs { unlinkedLogs.removeFirst(unlinkedLogs.count / 2) }
@@ -245,6 +273,7 @@ public struct TraceStore: Sendable {
             counters.evictedSpans += entry.spans.count
             unindex(entry)
             forgetCalls(of: entry)
+            retryInference.forget(entry.id)
         }
     }
 
@@ -306,6 +335,12 @@ public struct TraceStore: Sendable {
 
     public func trace(_ id: TraceID) -> TraceEntry? { traces[id] }
 
+    /// Moves the recent latency windows to `nowNanos` and caches their percentiles, so that snapshots
+    /// read them without scanning histograms that did not change.
+    public mutating func advance(nowNanos: UInt64) {
+        latencies.advance(toNanos: nowNanos)
+    }
+
     private mutating func evaluateAlerts(nowNanos: UInt64) {
         let counts = qualityCounts(nowNanos: nowNanos)
         var rates: [String: (rate: Double, calls: Int)] = [:]
@@ -337,6 +372,16 @@ public struct TraceStore: Sendable {
         return counts
     }
 
+    /// User feedback histograms from metrics, then each evaluation name, most used first.
+    private func feedbackSources() -> [QualitySummary.FeedbackSource] {
+        var sources: [QualitySummary.FeedbackSource] = []
+        let fromMetrics = MetricsFill.userFeedback(metrics)
+        if fromMetrics.count > 0 { sources.append(.init(name: "user feedback", feedback: fromMetrics)) }
+        sources += feedback.byName.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }
+            .map { .init(name: $0.key, feedback: $0.value) }
+        return sources
+    }
+
     private func burnSummary(nowNanos: UInt64) -> BurnSummary {
         var burn = BurnSummary(windows, settings: windowSettings, nowNanos: nowNanos)
         let day = localDay(atNanos: nowNanos)
@@ -354,8 +399,10 @@ public struct TraceStore: Sendable {
             .sorted { ($0.costUSD, $0.calls, $1.model) > ($1.costUSD, $1.calls, $0.model) }
             .map { entry in
                 let key = entry.model == "(none)" ? "" : entry.model
+                var totals = entry
+                (totals.latency, totals.timeToFirstToken) = latencies.recent(model: entry.model, atNanos: nowNanos)
                 return ModelSummary(
-                    totals: entry,
+                    totals: totals,
                     minute: windows.rates(model: key, window: windowSettings.burn, nowNanos: nowNanos),
                     dollarsPerHour: windows.rates(model: key, window: windowSettings.cost, nowNanos: nowNanos).dollarsPerHour,
                     sparkline: windows.tokenSeries(model: key, points: ModelSummary.sparklinePoints,
@@ -365,11 +412,6 @@ public struct TraceStore: Sendable {
 
     private func qualitySummary(nowNanos: UInt64) -> QualitySummary {
         var quality = QualitySummary()
-        var durations = RecentSamples(), ttfts = RecentSamples()
-        for entry in ledger.entries.values {
-            durations.merge(entry.durations)
-            ttfts.merge(entry.timesToFirstToken)
-        }
         let counts = qualityCounts(nowNanos: nowNanos)
         quality.calls = counts.calls
         quality.responses = counts.responses
@@ -381,8 +423,10 @@ public struct TraceStore: Sendable {
         quality.truncationThreshold = alerts.threshold("truncation") ?? quality.truncationThreshold
         quality.retryThreshold = alerts.threshold("retries") ?? quality.retryThreshold
         quality.errorThreshold = alerts.threshold("errors")
-        quality.latency = durations.percentiles
-        quality.timeToFirstToken = ttfts.percentiles
+        (quality.latency, quality.timeToFirstToken) = latencies.recent(atNanos: nowNanos)
+        quality.latencySinceStart = latencies.overall.duration.percentiles
+        quality.timeToFirstTokenSinceStart = latencies.overall.timeToFirstToken.percentiles
+        quality.feedback = feedbackSources()
         return quality
     }
 }

@@ -84,6 +84,12 @@ public enum Format {
         return sign + "\(units / factor)." + String(repeating: "0", count: decimals - fraction.count) + fraction
     }
 
+    /// A feedback score: whole numbers as they are, others to two decimals (`4`, `0.85`).
+    public static func score(_ value: Double) -> String {
+        guard value.isFinite, value != value.rounded() else { return fixed(value, decimals: 0) }
+        return fixed(value, decimals: 2)
+    }
+
     /// `12.3` below 100, `123` above; for rates such as spans per second.
     public static func rate(_ value: Double) -> String {
         guard value.isFinite, value > 0 else { return "0" }

@@ -163,6 +163,21 @@ public enum QualityPaneView {
         line("truncated", q.truncationRate, threshold: q.truncationThreshold, alertName: "truncation")
         line("retries", q.retryRate, threshold: q.retryThreshold, alertName: "retries")
         line("errors", q.errorRate, threshold: q.errorThreshold, alertName: "errors")
+        // Feedback: one line, or one per source (user feedback metric, each evaluation name) when several.
+        for source in q.feedback where y < inner.y + inner.height && source.feedback.count > 0 {
+            let label = q.feedback.count == 1 ? "feedback" : source.name
+            var column = x
+            column += canvas.put(Canvas.fit(label, width: 10).padding(toLength: 11, withPad: " ", startingAt: 0),
+                                 x: column, y: y, style: Style(.muted), limit: limit)
+            let f = source.feedback
+            let mean = f.mean.map { Format.fixed($0, decimals: 2) + " avg  " } ?? ""
+            column += canvas.put(mean + "n " + Format.grouped(Int64(f.count)) + "  ", x: column, y: y, style: .text,
+                                 limit: x + limit - column)
+            canvas.put(Bars.sparkline(f.histogram.map { Int64($0.1) }, width: 12), x: column, y: y,
+                       style: Style(.accent), limit: x + limit - column)
+            y += 1
+        }
+        // Latency over the last five minutes, so the pane follows recent behaviour.
         for (label, p) in [("latency", q.latency), ("TTFT", q.timeToFirstToken)] where y < inner.y + inner.height {
             var column = x
             column += canvas.put(Canvas.fit(label, width: 11).padding(toLength: 11, withPad: " ", startingAt: 0),

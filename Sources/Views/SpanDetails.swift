@@ -23,6 +23,7 @@ struct SpanDetails {
             if !run.task.isEmpty { document.field("task", run.task) }
         default: break
         }
+        evaluations(&document)
         conversation(&document)
         identity(&document)
         status(&document)
@@ -89,7 +90,24 @@ struct SpanDetails {
         if let ttft = call.timeToFirstTokenSeconds { d.field("TTFT", Format.fixed(ttft, decimals: 2) + "s") }
         if !call.responseID.isEmpty { d.field("response id", call.responseID) }
         if call.retries > 0 { d.field("retries", String(call.retries), style: Style(.warning)) }
+        if span.inferredRetry {
+            d.field("retry", "repeats a failed call under the same parent", style: Style(.warning))
+        }
         if !call.sessionID.isEmpty { d.field("session", call.sessionID) }
+    }
+
+    /// `gen_ai.evaluation.result` events, from span events and attached log events.
+    private func evaluations(_ d: inout Document) {
+        let results = Normalizer.evaluations(of: span.raw) + span.logEvents.compactMap {
+            EvaluationResult(eventName: $0.eventName, attributes: $0.attributes, body: $0.body)
+        }
+        guard !results.isEmpty else { return }
+        d.section("Evaluations (\(results.count))")
+        for result in results {
+            var text = [result.score.map { Format.score($0) }, result.label].compactMap { $0 }.joined(separator: " · ")
+            if let explanation = result.explanation, !explanation.isEmpty { text += " — " + explanation }
+            d.field(result.name, text)
+        }
     }
 
     private func toolSummary(_ tool: ToolCall, _ d: inout Document) {

@@ -204,7 +204,7 @@ struct SpanColumns {
             case .tree:
                 canvas.put(treeSpans(row, width: entry.width), x: cellX, y: y, limit: entry.width)
             default:
-                let spans = cellSpans(entry.column, span: span, nowNanos: nowNanos)
+                let spans = cellSpans(entry.column, row: row, nowNanos: nowNanos)
                 let start = entry.column.alignment == .right ? cellX + max(0, entry.width - spans.displayWidth) : cellX
                 canvas.put(spans, x: start, y: y, limit: entry.width - (start - cellX))
             }
@@ -239,7 +239,8 @@ struct SpanColumns {
         return spans
     }
 
-    private func cellSpans(_ column: Column, span: StoredSpan, nowNanos: UInt64) -> [Span] {
+    private func cellSpans(_ column: Column, row: TraceTree.Row, nowNanos: UInt64) -> [Span] {
+        let span = row.span
         switch column {
         case .status:
             if span.isError { return [Span("✗", Style(.error, .bold))] }
@@ -250,10 +251,23 @@ struct SpanColumns {
             let text = DisplayWidth.of(badge.text) <= room || room >= 12 ? badge.text : String(badge.text.prefix { $0 != " " })
             return [Span(Canvas.fit(text, width: room), Style(badge.role))]
         case .tokens:
-            guard case .llm(let call) = span.role, call.hasUsage else { return [] }
-            return [Span(Format.compact(call.usage.input), Style(.tokens_in)), Span("→", Style(.muted)),
-                    Span(Format.compact(call.usage.output), Style(.tokens_out))]
+            // An agent run shows what the calls beneath it used.
+            let usage: TokenUsage
+            if let subtotal = row.subtotal, subtotal.calls > 0 {
+                usage = subtotal.usage
+            } else if case .llm(let call) = span.role, call.hasUsage {
+                usage = call.usage
+            } else {
+                return []
+            }
+            return [Span(Format.compact(usage.input), Style(.tokens_in)), Span("→", Style(.muted)),
+                    Span(Format.compact(usage.output), Style(.tokens_out))]
         case .cost:
+            if let subtotal = row.subtotal {
+                let unpriced = subtotal.unpricedCalls > 0 ? [Span("?", Style(.warning))] : []
+                guard let usd = subtotal.costUSD else { return unpriced }
+                return [Span(Format.cost(usd), Style(.cost))] + unpriced
+            }
             if let cost = span.cost { return [Span(Format.cost(cost.usd), Style(.cost))] }
             if let reported = span.role.llm?.reportedCostUSD { return [Span(Format.cost(reported), Style(.cost))] }
             return span.isUnpricedCall ? [Span("?", Style(.warning))] : []

@@ -12,6 +12,29 @@ public struct TraceTree: Sendable {
         /// For each level above and at this row: whether that ancestor (or this row) is the last of its siblings,
         /// which decides between `├─`/`└─` and whether a `│` continues.
         public var lastAtLevel: [Bool]
+        /// For agent spans: the LLM calls beneath them (sub-agents' included), what one agent run spent.
+        public var subtotal: CallSubtotal?
+    }
+
+    /// Tokens and cost of a group of LLM calls, each call counted once (duplicates left out).
+    public struct CallSubtotal: Sendable, Equatable {
+        public var calls = 0
+        public var usage = TokenUsage.zero
+        /// Computed cost, or the telemetry's own where no price is known; nil when no call had either.
+        public var costUSD: Double?
+        /// Calls with tokens but no price: not in `costUSD`.
+        public var unpricedCalls = 0
+
+        mutating func add(_ span: StoredSpan) {
+            guard case .llm(let call) = span.role, span.duplicateOf == nil else { return }
+            calls += 1
+            usage += call.usage
+            if let usd = span.cost?.usd ?? call.reportedCostUSD {
+                costUSD = (costUSD ?? 0) + usd
+            } else if span.isUnpricedCall {
+                unpricedCalls += 1
+            }
+        }
     }
 
     public let rows: [Row]
@@ -60,6 +83,7 @@ public struct TraceTree: Sendable {
         for index in spans.indices.filter({ !visited.contains($0) }).sorted(by: byStart) where !visited.contains(index) {
             walk([index], orphans: true)
         }
+        Self.addSubtotals(&rows)
         self.rows = rows
 
         var start = UInt64.max, end: UInt64 = 0
@@ -69,6 +93,20 @@ public struct TraceTree: Sendable {
         }
         startNanos = start == .max ? 0 : start
         endNanos = max(end, startNanos)
+    }
+
+    /// Rows are in depth-first order, so a row's subtree is the run of deeper rows after it: each call
+    /// adds to the agents open above it.
+    private static func addSubtotals(_ rows: inout [Row]) {
+        var agentsAbove: [Int] = []
+        for index in rows.indices {
+            while let last = agentsAbove.last, rows[last].depth >= rows[index].depth { agentsAbove.removeLast() }
+            for agent in agentsAbove { rows[agent].subtotal!.add(rows[index].span) }
+            if rows[index].span.role.agent != nil {
+                rows[index].subtotal = CallSubtotal()
+                agentsAbove.append(index)
+            }
+        }
     }
 
     public func index(of id: SpanID) -> Int? { rows.firstIndex { $0.span.raw.spanID == id } }

@@ -1,0 +1,129 @@
+import Histogram
+
+/// An HDR histogram of durations in microseconds, 3 significant digits, from 1 µs to 1 h. Values
+/// outside the range are clamped to it (a negative or absurd duration never traps); NaN is ignored.
+/// The counts are allocated on the first value, so an unused histogram costs nothing.
+public struct LatencyHistogram: Sendable {
+    /// One hour, in microseconds.
+    public static let highestMicros: UInt64 = 3_600_000_000
+
+    private var histogram: Histogram<UInt32>?
+    /// Percentiles computed at `cachedCount` values (see `refresh`).
+    private var cached: (count: UInt64, percentiles: Percentiles)?
+
+    public init() {}
+
+    public var count: UInt64 { histogram?.totalCount ?? 0 }
+
+    public mutating func record(seconds: Double) {
+        guard !seconds.isNaN else { return }
+        let micros = (seconds * 1_000_000).rounded()
+        let clamped = micros <= 0 ? 0 : micros >= Double(Self.highestMicros) ? Self.highestMicros : UInt64(micros)
+        if histogram == nil {
+            histogram = Histogram(lowestDiscernibleValue: 1, highestTrackableValue: Self.highestMicros,
+                                  numberOfSignificantValueDigits: .three)
+        }
+        histogram!.record(clamped)
+    }
+
+    /// Adds another histogram's values.
+    public mutating func merge(_ other: LatencyHistogram) {
+        guard let theirs = other.histogram, theirs.totalCount > 0 else { return }
+        if histogram == nil {
+            histogram = theirs
+        } else {
+            histogram!.add(theirs)
+        }
+    }
+
+    /// p50, p95 and p99 in seconds (nearest rank, to the histogram's precision); nil when empty.
+    public var percentiles: Percentiles {
+        guard let histogram, histogram.totalCount > 0 else { return Percentiles() }
+        if let cached, cached.count == histogram.totalCount { return cached.percentiles }
+        func seconds(_ p: Double) -> Double { Double(histogram.valueAtPercentile(p)) / 1_000_000 }
+        return Percentiles(p50: seconds(50), p95: seconds(95), p99: seconds(99))
+    }
+
+    /// Keeps the current percentiles so that reading them again before the next value costs nothing.
+    public mutating func refresh() {
+        guard let total = histogram?.totalCount, cached?.count != total else { return }
+        cached = (total, percentiles)
+    }
+}
+
+/// Call duration and time to first token, side by side.
+public struct LatencyPair: Sendable {
+    public var duration = LatencyHistogram()
+    public var timeToFirstToken = LatencyHistogram()
+
+    public init() {}
+
+    public mutating func record(durationSeconds: Double?, timeToFirstTokenSeconds: Double?) {
+        if let durationSeconds { duration.record(seconds: durationSeconds) }
+        if let timeToFirstTokenSeconds { timeToFirstToken.record(seconds: timeToFirstTokenSeconds) }
+    }
+
+    public mutating func merge(_ other: LatencyPair) {
+        duration.merge(other.duration)
+        timeToFirstToken.merge(other.timeToFirstToken)
+    }
+
+    mutating func refresh() {
+        duration.refresh()
+        timeToFirstToken.refresh()
+    }
+}
+
+/// The recent past of a `LatencyPair`: one histogram per minute, and their sum over the current minute
+/// and the five before it, so "the last five minutes" is read without merging on every frame. The sum
+/// is rebuilt from the minutes still inside the window when a new minute begins.
+public struct RecentLatency: Sendable {
+    public static let slotNanos: UInt64 = 60_000_000_000
+    /// Whole minutes before the current one that stay in the window.
+    public static let previousSlots: UInt64 = 5
+
+    private var slots: [(minute: UInt64, values: LatencyPair)] = []
+    private var window = LatencyPair()
+    /// The minute `window` was built for.
+    private var windowMinute: UInt64 = 0
+
+    public init() {}
+
+    public var isEmpty: Bool { slots.isEmpty }
+
+    public mutating func record(durationSeconds: Double?, timeToFirstTokenSeconds: Double?, atNanos now: UInt64) {
+        advance(toNanos: now)
+        let minute = now / Self.slotNanos
+        // A value stamped earlier than the newest minute (the clock went back) joins the newest minute.
+        if slots.last.map({ $0.minute < minute }) ?? true { slots.append((minute, LatencyPair())) }
+        slots[slots.count - 1].values.record(durationSeconds: durationSeconds, timeToFirstTokenSeconds: timeToFirstTokenSeconds)
+        window.record(durationSeconds: durationSeconds, timeToFirstTokenSeconds: timeToFirstTokenSeconds)
+    }
+
+    /// Drops the minutes that left the window and rebuilds the sum without them.
+    public mutating func advance(toNanos now: UInt64) {
+        let minute = now / Self.slotNanos
+        guard minute > windowMinute else { return }
+        windowMinute = minute
+        let oldest = minute >= Self.previousSlots ? minute - Self.previousSlots : 0
+        guard slots.contains(where: { $0.minute < oldest }) else { return }
+        slots.removeAll { $0.minute < oldest }
+        window = LatencyPair()
+        for slot in slots { window.merge(slot.values) }
+    }
+
+    /// Duration and time-to-first-token percentiles of the window ending at `now`.
+    public func percentiles(atNanos now: UInt64) -> (duration: Percentiles, timeToFirstToken: Percentiles) {
+        let minute = now / Self.slotNanos
+        let oldest = minute >= Self.previousSlots ? minute - Self.previousSlots : 0
+        if minute <= windowMinute || !slots.contains(where: { $0.minute < oldest }) {
+            return (window.duration.percentiles, window.timeToFirstToken.percentiles)
+        }
+        // Not advanced yet (a reader without write access): sum the minutes still inside.
+        var live = LatencyPair()
+        for slot in slots where slot.minute >= oldest { live.merge(slot.values) }
+        return (live.duration.percentiles, live.timeToFirstToken.percentiles)
+    }
+
+    mutating func refresh() { window.refresh() }
+}
