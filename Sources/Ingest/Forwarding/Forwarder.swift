@@ -189,7 +189,12 @@ final class Upstream: Sendable {
             case .retry(let after, let reason):
                 let stopping = state.withLock { $0.closing }
                 guard attempt < policy.maxAttempts, !stopping else {
-                    state.withLock { $0.stats.failedRequests += 1; $0.stats.inFlightRequests -= 1; $0.stats.lastError = reason }
+                    state.withLock { state in
+                        state.stats.failedRequests += 1
+                        state.stats.inFlightRequests -= 1
+                        // Stopping cancels the attempt; the error worth keeping is the one before.
+                        if !stopping || state.stats.lastError == nil { state.stats.lastError = reason }
+                    }
                     return
                 }
                 state.withLock { $0.stats.retries += 1; $0.stats.lastError = reason }

@@ -1,40 +1,44 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import NIOCore
+import NIOPosix
 import OTLPWire
 
 /// OTLP/HTTP upstream: the body goes out as it came in, with its content type and encoding.
 struct HTTPUpstreamSender: UpstreamSender {
     let target: ForwardTarget
     let headers: [(String, String)]
-    let session: URLSession
+    let timeout: Duration
+    let client: HTTPClient
 
     init(target: ForwardTarget, headers: [(String, String)], timeout: Duration) {
         self.target = target
         self.headers = headers
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = Double(timeout.components.seconds)
-        configuration.httpMaximumConnectionsPerHost = 8
-        session = URLSession(configuration: configuration)
+        self.timeout = timeout
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 8
+        configuration.decompression = .disabled
+        client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }
 
     func send(_ request: ForwardedRequest) async -> DeliveryOutcome {
         guard let url = target.url(for: request.signal) else { return .failed(reason: "not an HTTP target") }
-        var post = URLRequest(url: url)
-        post.httpMethod = "POST"
-        post.httpBody = request.body
-        post.setValue(request.contentType.headerValue, forHTTPHeaderField: "Content-Type")
-        if request.contentEncoding == .gzip { post.setValue("gzip", forHTTPHeaderField: "Content-Encoding") }
-        for (name, value) in headers { post.setValue(value, forHTTPHeaderField: name) }
+        var post = HTTPClientRequest(url: url.absoluteString)
+        post.method = .POST
+        post.headers.add(name: "Content-Type", value: request.contentType.headerValue)
+        if request.contentEncoding == .gzip { post.headers.add(name: "Content-Encoding", value: "gzip") }
+        for (name, value) in headers { post.headers.replaceOrAdd(name: name, value: value) }
+        post.body = .bytes(ByteBuffer(bytes: request.body))
         do {
-            let (data, response) = try await session.data(for: post)
-            guard let http = response as? HTTPURLResponse else { return .retry(after: nil, reason: "no HTTP response") }
-            return Self.outcome(status: http.statusCode, retryAfter: http.value(forHTTPHeaderField: "Retry-After"), body: data)
+            let response = try await client.execute(post, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
+                                                                               + timeout.components.attoseconds / 1_000_000_000))
+            let body = try await response.body.collect(upTo: 64 << 10)
+            return Self.outcome(status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"),
+                                body: Data(body.readableBytesView))
         } catch {
-            return .retry(after: nil, reason: "\(url.host ?? ""): \(error.localizedDescription)")
+            return .retry(after: nil, reason: "\(url.host ?? ""): \(Self.describe(error))")
         }
     }
 
@@ -52,7 +56,13 @@ struct HTTPUpstreamSender: UpstreamSender {
         }
     }
 
-    func close() async { session.finishTasksAndInvalidate() }
+    private static func describe(_ error: any Error) -> String {
+        if let io = error as? IOError { return io.description }
+        if let client = error as? HTTPClientError { return client.description }
+        return String(describing: error)
+    }
+
+    func close() async { try? await client.shutdown() }
 }
 
 /// OTLP/gRPC upstream: the protobuf message (JSON bodies are converted, gzip'ed ones inflated; the

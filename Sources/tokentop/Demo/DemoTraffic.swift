@@ -1,7 +1,6 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import OTLPWire
@@ -116,14 +115,15 @@ struct DemoExporter: Sendable {
             return
         }
         guard let body = try? request.serializedData() else { return }
-        var post = URLRequest(url: URL(string: http.url + "/v1/traces")!)
-        post.httpMethod = "POST"
-        post.httpBody = body
-        post.timeoutInterval = 5
-        post.setValue("application/x-protobuf", forHTTPHeaderField: "Content-Type")
-        if let authorization { post.setValue(authorization, forHTTPHeaderField: "Authorization") }
+        var post = HTTPClientRequest(url: http.url + "/v1/traces")
+        post.method = .POST
+        post.body = .bytes(ByteBuffer(bytes: body))
+        post.headers.add(name: "Content-Type", value: "application/x-protobuf")
+        if let authorization { post.headers.add(name: "Authorization", value: authorization) }
         // A refused or failed request shows in the header's counters; the demo carries on.
-        _ = try? await URLSession.shared.data(for: post)
+        if let response = try? await HTTPClient.shared.execute(post, timeout: .seconds(5)) {
+            _ = try? await response.body.collect(upTo: 1 << 20)
+        }
     }
 }
 
