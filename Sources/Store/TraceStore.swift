@@ -182,7 +182,11 @@ public struct TraceStore: Sendable {
         if case .llm(let call) = span.role {
             if call.hasUsage { span.cost = pricing.price(call, raw.startNanos) }
             for retried in retryInference.register(raw, call: call, alreadyRetry: call.retries > 0) {
-                if retried == raw.spanID { span.inferredRetry = true } else { markRetry(retried, in: raw.traceID) }
+                if retried == raw.spanID {
+                    span.inferredRetry = true
+                } else {
+                    markRetry(retried, in: raw.traceID, nowNanos: nowNanos)
+                }
             }
             if let earlier = duplicates.register(key, call: call, span: raw) {
                 markDuplicate(new: &span, key: key, earlier: earlier)
@@ -210,12 +214,13 @@ public struct TraceStore: Sendable {
     }
 
     /// A stored call turned out to repeat a failed sibling that arrived after it.
-    private mutating func markRetry(_ id: SpanID, in trace: TraceID) {
+    private mutating func markRetry(_ id: SpanID, in trace: TraceID, nowNanos: UInt64) {
         guard let index = traces[trace]?.indexBySpanID[id] else { return }
         traces[trace]!.spans[index].inferredRetry = true
         let span = traces[trace]!.spans[index]
         if case .llm(let call) = span.role, call.retries == 0, span.duplicateOf == nil {
             ledger.countRetry(of: call)
+            windows.addRetry(model: call.model, atNanos: nowNanos)
         }
     }
 
@@ -437,7 +442,7 @@ extension UsageWindows.Usage {
         var usage = Self()
         usage.responses = call.finishReasons.isEmpty ? 0 : 1
         usage.truncated = call.isTruncated ? 1 : 0
-        usage.retried = call.retries > 0 ? 1 : 0
+        usage.retried = call.retries > 0 || span.inferredRetry ? 1 : 0
         usage.errors = span.isError ? 1 : 0
         return usage
     }

@@ -170,6 +170,15 @@ public struct UsageWindows: Sendable {
         byModel[model, default: Rings(keepMinutes: keepMinutes)].add(item, second: second)
     }
 
+    /// A stored call turned out to be a retry (its failed sibling arrived later): counted now, no new call.
+    public mutating func addRetry(model: String, atNanos: UInt64) {
+        var item = Usage()
+        item.retried = 1
+        let second = atNanos / 1_000_000_000
+        total.add(item, second: second)
+        byModel[model, default: Rings(keepMinutes: keepMinutes)].add(item, second: second)
+    }
+
     /// The sum of the window's whole seconds ending with the current one (whole minutes past an
     /// hour); nil model means all models.
     public func usage(model: String? = nil, window: Window, nowNanos: UInt64) -> Usage {

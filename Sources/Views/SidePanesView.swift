@@ -178,7 +178,7 @@ public enum QualityPaneView {
             y += 1
         }
         // Latency over the last five minutes, so the pane follows recent behaviour.
-        for (label, p) in [("latency", q.latency), ("TTFT", q.timeToFirstToken)] where y < inner.y + inner.height {
+        for (label, p) in [("latency 5m", q.latency), ("TTFT 5m", q.timeToFirstToken)] where y < inner.y + inner.height {
             var column = x
             column += canvas.put(Canvas.fit(label, width: 11).padding(toLength: 11, withPad: " ", startingAt: 0),
                                  x: column, y: y, style: Style(.muted), limit: limit)

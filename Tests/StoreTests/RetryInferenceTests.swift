@@ -103,3 +103,21 @@ final class RetryInferenceTests: XCTestCase {
         XCTAssertEqual(Report(store: store).alerts.map(\.name), ["retries"])
     }
 }
+
+extension RetryInferenceTests {
+    /// With a quality window set, the windowed counts see inferred retries too, in either arrival order.
+    func testWindowedQualityCountsInferredRetries() {
+        let failed = attempt(2, start: 0, end: 1, failed: true), retry = attempt(3, start: 1.5, end: 3)
+        for order in [[[parent(), failed], [retry]], [[retry], [parent()], [failed]]] {
+            var store = TraceStore(windowSettings: WindowSettings(windows: [.oneMinute, .fiveMinutes], quality: .fiveMinutes))
+            let now = 1_000 * second
+            for (index, batch) in order.enumerated() {
+                store.apply(TelemetryBatch(spans: batch), nowNanos: now + UInt64(index) * second)
+            }
+            let quality = store.snapshot(nowNanos: now + 5 * second).quality
+            XCTAssertEqual(quality.window, .fiveMinutes)
+            XCTAssertEqual(quality.calls, 2)
+            XCTAssertEqual(quality.retried, 1, "\(order.map { $0.map(\.spanID) })")
+        }
+    }
+}
