@@ -463,3 +463,37 @@ extension TelemetryBatch {
         }
     }
 }
+
+/// Rough bytes a record keeps alive once stored: a fixed share for the record itself and its indexes,
+/// plus its text and values. Used to bound memory (`--max-memory`), not to report exact sizes.
+public enum RetainedSize {
+    static let perSpan = 640
+    static let perAttribute = 48
+    static let perEvent = 64
+    static let perLog = 256
+
+    public static func of(_ span: RawSpan) -> Int {
+        var bytes = perSpan + span.name.utf8.count + span.statusMessage.utf8.count + of(span.attributes)
+        for event in span.events { bytes += perEvent + event.name.utf8.count + of(event.attributes) }
+        for link in span.links { bytes += perEvent + of(link.attributes) }
+        return bytes
+    }
+
+    public static func of(_ log: RawLogRecord) -> Int {
+        perLog + log.eventName.utf8.count + log.severityText.utf8.count + of(log.body) + of(log.attributes)
+    }
+
+    static func of(_ attributes: [Attribute]) -> Int {
+        attributes.reduce(0) { $0 + perAttribute + $1.key.utf8.count + of($1.value) }
+    }
+
+    static func of(_ value: AttributeValue) -> Int {
+        switch value {
+        case .string(let text): text.utf8.count
+        case .bytes(let bytes): bytes.count
+        case .array(let items): items.reduce(0) { $0 + 16 + of($1) }
+        case .map(let entries): of(entries)
+        case .bool, .int, .double, .empty: 0
+        }
+    }
+}

@@ -270,6 +270,7 @@ public struct Report: Sendable {
                 ("log_records", .int(Int64(counters.logRecords))),
                 ("metric_points", .int(Int64(counters.metricPoints))),
                 ("rejected_requests", .int(Int64(counters.rejectedRequests))),
+                ("retained_bytes", .int(Int64(counters.retainedBytes))),
                 ("refused_requests", .object(RefusalKind.allCases.map { ($0.rawValue, .int(Int64(counters.refusals[$0] ?? 0))) })),
                 ("limited", .object([
                     ("dropped_attributes", .int(Int64(counters.limitCounts.droppedAttributes))),

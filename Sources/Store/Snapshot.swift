@@ -18,6 +18,8 @@ public struct IngestCounters: Sendable, Equatable {
     public var limitCounts = LimitCounts()
     /// `--forward` upstreams, in the order given.
     public var forwarding: [UpstreamCounters] = []
+    /// Estimated bytes the stored spans and their logs keep (what `--max-memory` bounds).
+    public var retainedBytes = 0
     /// Sources that have nothing more to give (`stdin ended`, `replay done`), for the header.
     public var endedSources: [String] = []
     /// LLM calls reported twice (two instrumentations of one call), counted once.

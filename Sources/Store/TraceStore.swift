@@ -27,6 +27,8 @@ public struct TraceEntry: Sendable {
     var indexBySpanID: [SpanID: Int] = [:]
     let arrivalSequence: UInt64
     public internal(set) var lastArrivalNanos: UInt64
+    /// Estimated bytes its spans and attached logs keep (see `RetainedSize`).
+    var retainedBytes = 0
 
     init(id: TraceID, arrivalSequence: UInt64, nowNanos: UInt64) {
         self.id = id
@@ -47,13 +49,17 @@ public struct StoreLimits: Sendable {
     public var maxUnlinkedLogs: Int
     /// A trace with no root is shown as running until this long after its last span arrived.
     public var inFlightTimeoutNanos: UInt64
+    /// Estimated bytes of stored telemetry at most (`--max-memory`); whole oldest traces are evicted past it.
+    public var maxRetainedBytes: Int?
 
     /// About 1 GiB of spans at today's per-span footprint.
     public static let defaultMaxSpans = 500_000
 
     public init(maxSpans: Int = StoreLimits.defaultMaxSpans, maxPendingLogs: Int = 100_000,
-                maxUnlinkedLogs: Int = 10_000, inFlightTimeoutNanos: UInt64 = 300_000_000_000) {
+                maxUnlinkedLogs: Int = 10_000, inFlightTimeoutNanos: UInt64 = 300_000_000_000,
+                maxRetainedBytes: Int? = nil) {
         self.maxSpans = max(1, maxSpans)
+        self.maxRetainedBytes = maxRetainedBytes
         self.maxPendingLogs = maxPendingLogs
         self.maxUnlinkedLogs = maxUnlinkedLogs
         self.inFlightTimeoutNanos = inFlightTimeoutNanos
@@ -206,6 +212,9 @@ public struct TraceStore: Sendable {
                 }
             }
         }
+        let size = RetainedSize.of(raw) + span.logEvents.reduce(0) { $0 + RetainedSize.of($1) }
+        traces[raw.traceID]!.retainedBytes += size
+        counters.retainedBytes += size
         traces[raw.traceID]!.indexBySpanID[raw.spanID] = traces[raw.traceID]!.spans.count
         traces[raw.traceID]!.spans.append(span)
         traces[raw.traceID]!.lastArrivalNanos = nowNanos
@@ -255,6 +264,8 @@ public struct TraceStore: Sendable {
         }
         if let index = traces[log.traceID]?.indexBySpanID[log.spanID] {
             traces[log.traceID]!.spans[index].attach(log)
+            traces[log.traceID]!.retainedBytes += RetainedSize.of(log)
+            counters.retainedBytes += RetainedSize.of(log)
             return log.traceID
         }
         let key = SpanKey(trace: log.traceID, span: log.spanID)
@@ -272,9 +283,11 @@ public struct TraceStore: Sendable {
 
     /// Evicts whole traces, oldest first, until the span limit holds.
     private mutating func evictIfNeeded(protecting: TraceID?) {
-        while counters.storedSpans > limits.maxSpans, let oldest = arrivalOrder.popFirst() {
+        while counters.storedSpans > limits.maxSpans || counters.retainedBytes > limits.maxRetainedBytes ?? .max,
+              let oldest = arrivalOrder.popFirst() {
             guard let entry = traces.removeValue(forKey: oldest) else { continue }
             counters.storedSpans -= entry.spans.count
+            counters.retainedBytes -= entry.retainedBytes
             counters.evictedSpans += entry.spans.count
             unindex(entry)
             forgetCalls(of: entry)

@@ -36,6 +36,14 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Keep at most this many spans (default \(StoreLimits.defaultMaxSpans)); whole oldest traces are evicted past it.")
     var maxSpans: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Keep memory under about this many MB: whole oldest traces are evicted once stored telemetry would pass it (the process itself takes about \(Serve.processBaselineMB) MB).",
+        valueName: "mb"))
+    var maxMemory: Int?
+
+    /// What tokentop takes before it stores anything (code, receivers, histograms), measured at start.
+    static let processBaselineMB = 64
+
     @Option(name: .long, help: "Largest accepted request body in bytes, before and after gzip.")
     var maxRequestBytes = OTLPDecoder.defaultMaxBytes
 
@@ -76,6 +84,9 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("ports must be between 0 and 65535")
         }
         guard (maxSpans ?? 1) > 0, maxRequestBytes > 0 else { throw ValidationError("limits must be positive") }
+        if let maxMemory, maxMemory < 2 * Self.processBaselineMB {
+            throw ValidationError("--max-memory must be at least \(2 * Self.processBaselineMB) MB")
+        }
         if json && !headless { throw ValidationError("--json goes with --headless") }
         if let budget, !(budget > 0 && budget.isFinite) { throw ValidationError("--budget must be a positive amount in USD") }
         _ = try exposure.bearerToken()
@@ -104,7 +115,9 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans ?? config.maxSpans ?? StoreLimits.defaultMaxSpans),
+        let storeBudget = maxMemory.map { ($0 - Self.processBaselineMB) << 20 }
+        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans ?? config.maxSpans ?? StoreLimits.defaultMaxSpans,
+                                                  maxRetainedBytes: storeBudget),
                               pricing: pricing, utcOffsetSeconds: TimeZone.current.secondsFromGMT(),
                               alertThresholds: alertOptions.thresholds(config.alerts), windowSettings: config.windowSettings)
         let sink = LimitingSink(limits.recordLimits, next: StoreSink(store: store))
