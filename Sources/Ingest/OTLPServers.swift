@@ -3,6 +3,7 @@ import GRPCNIOTransportHTTP2
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Semantics
 
 /// The OTLP/gRPC and OTLP/HTTP receivers, started together and stopped together.
@@ -25,6 +26,8 @@ public final class OTLPServers: Sendable {
         public var idleTimeout = Duration.seconds(120)
         /// Gets every accepted request (`--forward`).
         public var relay: (any RequestRelay)?
+        /// Serve both receivers over TLS.
+        public var tls: ServerTLS?
 
         public init(host: String = "127.0.0.1", grpcPort: Int = 4317, httpPort: Int = 4318,
                     maxRequestBytes: Int = OTLPDecoder.defaultMaxBytes, token: BearerToken? = nil,
@@ -64,7 +67,10 @@ public final class OTLPServers: Sendable {
         let transport = HTTP2ServerTransport.Posix(
             address: host.contains(":") ? .ipv6(host: host, port: configuration.grpcPort)
                                         : .ipv4(host: host, port: configuration.grpcPort),
-            transportSecurity: .plaintext,
+            transportSecurity: configuration.tls.map { tls in
+                .tls(certificateChain: [.file(path: tls.certificatePath, format: .pem)],
+                     privateKey: .file(path: tls.privateKeyPath, format: .pem))
+            } ?? .plaintext,
             config: .defaults { config in
                 config.compression.enabledAlgorithms = .all
                 // The transport resets the stream (the client sees UNAVAILABLE) past its own limit, so
@@ -116,6 +122,7 @@ public final class OTLPServers: Sendable {
         let limit = configuration.maxRequestBytes
         let token = configuration.token
         let relay = configuration.relay
+        let tlsContext = configuration.tls?.context
         let gate = ConnectionGate(limit: configuration.maxConnections)
         let requestTimeout = TimeAmount(configuration.requestTimeout)
         let idleTimeout = TimeAmount(configuration.idleTimeout)
@@ -125,6 +132,9 @@ public final class OTLPServers: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                    }
                     guard gate.admit(channel) else {
                         sink.refused(RequestRefusal(.tooManyConnections, signal: nil, reason: OverloadedHTTPHandler.message))
                         try channel.pipeline.syncOperations.addHandler(OverloadedHTTPHandler())

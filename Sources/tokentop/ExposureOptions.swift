@@ -12,6 +12,27 @@ struct ExposureOptions: ParsableArguments {
     @Flag(name: .long, help: "Allow listening on a non-loopback address without --token (anyone who can reach the port can send).")
     var insecureListen = false
 
+    @Option(name: .long, help: ArgumentHelp("Serve OTLP/HTTP and OTLP/gRPC over TLS with this PEM certificate chain (with --tls-key).",
+                                            valueName: "file"))
+    var tlsCert: String?
+
+    @Option(name: .long, help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
+    func validate() throws {
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+    }
+
+    /// The loaded certificate and key, or nil without `--tls-cert`.
+    func serverTLS() throws -> ServerTLS? {
+        guard let tlsCert, let tlsKey else { return nil }
+        do {
+            return try ServerTLS(certificatePath: tlsCert, privateKeyPath: tlsKey)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     /// The token from `--token`, else from `TOKENTOP_TOKEN`.
     func bearerToken(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> BearerToken? {
         guard let text = token ?? environment["TOKENTOP_TOKEN"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }

@@ -127,6 +127,7 @@ struct Serve: AsyncParsableCommand {
         var configuration = OTLPServers.Configuration(host: listen, grpcPort: grpcPort, httpPort: httpPort,
                                                       maxRequestBytes: maxRequestBytes, token: token, sink: sink)
         connections.apply(to: &configuration)
+        configuration.tls = try exposure.serverTLS()
         let forwarder = try forwarding.makeForwarder()
         var recorder: Recorder?
         if let path = recordReplay.record {
@@ -171,6 +172,7 @@ struct Serve: AsyncParsableCommand {
             }
         }
         FileHandle.standardError.write(Data(("tokentop listening grpc=\(servers.grpcAddress) http=\(servers.httpAddress)"
+            + (configuration.tls != nil ? " tls" : "")
             + (scrape.map { " prometheus=\($0.address)" } ?? "") + "\n").utf8))
 
         var follower: FollowSource?
