@@ -29,5 +29,8 @@ final class DemoTests: XCTestCase {
         let finetune = try XCTUnwrap(models.first { $0["model"] as? String == "my-finetune" }, "my-finetune: \(called)")
         XCTAssertGreaterThan(count("unpriced_calls", in: finetune), 0, "my-finetune is unpriced")
         XCTAssertTrue(server.errorOutput.contains("tokentop-demo"), server.errorOutput)
+        let quality = try XCTUnwrap(report["quality"] as? [String: Any])
+        let feedback = try XCTUnwrap(quality["feedback"] as? [String: Any])
+        XCTAssertGreaterThan(count("count", in: feedback), 0, "evaluation feedback: \(quality)")
     }
 }

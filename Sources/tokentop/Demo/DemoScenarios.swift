@@ -171,11 +171,23 @@ enum DemoScenarios {
             t = answer.end
         }
         let status = failed ? 502 : 200
+        // An online evaluator grades most answers, as GenAI evaluation events on the request span.
+        var events: [WireSpan.Event] = []
+        if !failed, r.random.chance(0.8) {
+            let score = (Double.random(in: 0.45...1.0, using: &r.random) * 100).rounded() / 100
+            events.append(TraceRecorder.event("gen_ai.evaluation.result", at: t + ms(5), [
+                ("gen_ai.evaluation.name", .string("answer_relevance")),
+                ("gen_ai.evaluation.score.value", .double(score)),
+                ("gen_ai.evaluation.score.label", .string(score >= 0.7 ? "relevant" : "partially_relevant")),
+                ("gen_ai.evaluation.explanation", .string(score >= 0.7 ? "Answers the question asked."
+                                                                      : "Generic reply; misses the order details.")),
+            ]))
+        }
         r.record("POST /v1/chat", id: root, parent: nil, kind: .server, start: start, end: t + ms(6), attributes: [
             ("http.request.method", .string("POST")), ("http.route", .string("/v1/chat")),
             ("url.path", .string("/v1/chat")), ("http.response.status_code", .int(status)),
             ("session.id", .string(session)),
-        ], failure: failed ? "upstream model call failed" : nil)
+        ], events: events, failure: failed ? "upstream model call failed" : nil)
     }
 
     // MARK: batch-summarizer
