@@ -117,6 +117,33 @@ final class TmuxScreenTests: XCTestCase {
         }
     }
 
+    func testResizeStormsAndATinyTerminalDoNotCrash() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
+            throw XCTSkip("tmux is not installed")
+        }
+        let command = "\(TokentopProcess.binary.path) --demo --grpc-port 0 --http-port 0; echo TOKENTOP-EXITED-$?; sleep 30"
+        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "160", "-y", "40", "env", "TERM=xterm-256color", "bash", "-c", command])
+        _ = try waitFor("DEMO")
+        let sizes = [(20, 5), (250, 70), (1, 1), (80, 24), (33, 7), (200, 50), (20, 5), (5, 20), (140, 30)]
+        for round in 0..<60 {
+            let (width, height) = sizes[round % sizes.count]
+            _ = try tmux(["resize-window", "-t", "tt", "-x", String(width), "-y", String(height)])
+            if round % 7 == 0 { _ = try tmux(["send-keys", "-t", "tt", "Tab"]) }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        _ = try tmux(["resize-window", "-t", "tt", "-x", "20", "-y", "5"])
+        Thread.sleep(forTimeInterval: 0.5)
+        let tiny = try screen()
+        XCTAssertFalse(tiny.contains("TOKENTOP-EXITED"), "still running at 20×5:\n\(tiny)")
+        XCTAssertTrue(tiny.contains("tokentop"), "something legible at 20×5:\n\(tiny)")
+        _ = try tmux(["resize-window", "-t", "tt", "-x", "120", "-y", "30"])
+        // The Tabs left a side pane in front (full screen below 140 columns); Esc goes back to the list.
+        _ = try tmux(["send-keys", "-t", "tt", "Escape"])
+        _ = try waitFor("Traces (")
+        _ = try tmux(["send-keys", "-t", "tt", "q"])
+        _ = try waitFor("TOKENTOP-EXITED-0")
+    }
+
     private func childPID(of parent: String) -> pid_t? {
         let children = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
         return children.split(separator: " ").first.flatMap { pid_t($0) }
