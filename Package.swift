@@ -57,11 +57,24 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Views", dependencies: ["Store", "Semantics"], swiftSettings: strict),
+        .target(
+            name: "LoadGenerator",
+            dependencies: [
+                "OTLPWire",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "Terminal", dependencies: ["CNcurses", "Views"], swiftSettings: strict),
         .executableTarget(
             name: "tokentop",
             dependencies: [
-                "Ingest", "OTLPWire", "Semantics", "Store", "Views", "Terminal",
+                "Ingest", "OTLPWire", "Semantics", "Store", "Views", "Terminal", "LoadGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -70,6 +83,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "Ingest"], swiftSettings: strict),
+        .testTarget(
+            name: "LoadGeneratorTests",
+            dependencies: ["LoadGenerator", "Ingest", "Semantics", "OTLPWire",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Semantics"], swiftSettings: strict),
         .testTarget(
             name: "IngestTests",

@@ -53,6 +53,9 @@ struct Serve: AsyncParsableCommand {
         valueName: "host:port"))
     var prometheus: String?
 
+    @Flag(name: .long, help: "With --headless: decode every request and drop it, storing nothing (a benchmark baseline).")
+    var discard = false
+
     @OptionGroup var prices: PricesOption
 
     @OptionGroup var alertOptions: AlertOptions
@@ -64,6 +67,7 @@ struct Serve: AsyncParsableCommand {
         }
         guard maxSpans > 0, maxRequestBytes > 0 else { throw ValidationError("limits must be positive") }
         if json && !headless { throw ValidationError("--json goes with --headless") }
+        if discard && (!headless || demo || follow != nil) { throw ValidationError("--discard goes with --headless only") }
         if let budget, !(budget > 0 && budget.isFinite) { throw ValidationError("--budget must be a positive amount in USD") }
     }
 
@@ -77,7 +81,8 @@ struct Serve: AsyncParsableCommand {
         }
         let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans), pricing: try prices.pricing(),
                               utcOffsetSeconds: TimeZone.current.secondsFromGMT(), alertThresholds: alertOptions.thresholds)
-        let sink = StoreSink(store: store)
+        let discarding = discard ? DiscardSink() : nil
+        let sink: any TelemetrySink = discarding ?? StoreSink(store: store)
         let servers: OTLPServers
         do {
             servers = try await OTLPServers.start(.init(host: listen, grpcPort: grpcPort, httpPort: httpPort,
@@ -123,7 +128,7 @@ struct Serve: AsyncParsableCommand {
                 "tokentop demo: sending synthetic traffic (service.namespace=\(DemoTraffic.namespace))\n".utf8))
         }
         if headless {
-            await runHeadless(store: store, demo: demoTraffic)
+            await runHeadless(store: store, demo: demoTraffic, discarding: discarding)
         } else {
             var context = FrameContext(endpoints: ListenEndpoints(grpc: servers.grpcAddress, http: servers.httpAddress),
                                        utcOffsetSeconds: TimeZone.current.secondsFromGMT(), dailyBudgetUSD: budget)
@@ -151,12 +156,19 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// One status line a second on stderr until SIGINT/SIGTERM, then the summary on stdout.
-    private func runHeadless(store: LiveStore, demo: DemoTraffic?) async {
+    private func runHeadless(store: LiveStore, demo: DemoTraffic?, discarding: DiscardSink? = nil) async {
         let stop = AsyncStream<Void>.makeStream()
         let watcher = SignalWatcher { _ in stop.continuation.yield() }
         let ticker = Task {
+            var lastDiscarded = 0
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
+                if let discarding {
+                    let received = discarding.receivedSpans
+                    FileHandle.standardError.write(Data((discarding.statusLine(spansPerSecond: received - lastDiscarded) + "\n").utf8))
+                    lastDiscarded = received
+                    continue
+                }
                 let c = store.counters
                 let rate = store.snapshot().spansPerSecond
                 FileHandle.standardError.write(Data(("tokentop status recv \(c.receivedSpans) stored \(c.storedSpans)"
@@ -169,6 +181,10 @@ struct Serve: AsyncParsableCommand {
         withExtendedLifetime(watcher) {}
         // Stopped before the summary, so the summary's counts do not move while it is taken.
         await demo?.stop()
+        if let discarding {
+            print(discarding.summaryJSON)
+            return
+        }
         let report = store.read { Report(store: $0) }
         print(json ? report.json.rendered() : ReportTable.render(report))
     }

@@ -14,7 +14,7 @@ struct Tokentop: AsyncParsableCommand {
             The live screen's options (ports, --headless, --follow, --theme, limits):
               tokentop serve --help
             """,
-        subcommands: [Serve.self, ReportCommand.self],
+        subcommands: [Serve.self, ReportCommand.self, LoadCommand.self],
         defaultSubcommand: Serve.self
     )
 }
