@@ -8,6 +8,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tokentop", targets: ["tokentop"]),
+        // For the benchmarks package (Benchmarks/), which depends on this one by path.
+        .library(name: "Semantics", targets: ["Semantics"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "Ingest", targets: ["Ingest"]),
+        .library(name: "Views", targets: ["Views"]),
+        .library(name: "LoadGenerator", targets: ["LoadGenerator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
