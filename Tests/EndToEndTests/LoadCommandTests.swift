@@ -63,6 +63,12 @@ final class LoadCommandTests: XCTestCase {
         XCTAssertNil(summary["ingest"], "nothing is stored")
     }
 
+    func testDiscardGoesWithHeadlessOnly() throws {
+        let run = try TokentopProcess.run(["--discard", "--grpc-port", "0", "--http-port", "0"])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains("--discard goes with --headless"), run.stderr)
+    }
+
     func testRefusesTargetsOffThisMachine() throws {
         let run = try TokentopProcess.run(["load", "--target", "10.1.2.3:4317", "--max-spans", "1"])
         XCTAssertNotEqual(run.status, 0)
