@@ -8,6 +8,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tokentop", targets: ["tokentop"]),
+        // For the benchmarks package (Benchmarks/), which depends on this one by path.
+        .library(name: "Semantics", targets: ["Semantics"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "Ingest", targets: ["Ingest"]),
+        .library(name: "Views", targets: ["Views"]),
+        .library(name: "LoadGenerator", targets: ["LoadGenerator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
@@ -70,11 +76,24 @@ let package = Package(
         .target(name: "TOMLReading", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strict),
         .target(name: "Config", dependencies: ["TOMLReading", .product(name: "TOMLKit", package: "TOMLKit")],
                 swiftSettings: strict),
+        .target(
+            name: "LoadGenerator",
+            dependencies: [
+                "OTLPWire",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "Terminal", dependencies: ["CNcurses", "Views"], swiftSettings: strict),
         .executableTarget(
             name: "tokentop",
             dependencies: [
-                "Ingest", "OTLPWire", "Semantics", "Store", "Views", "Terminal",
+                "Ingest", "OTLPWire", "Semantics", "Store", "Views", "Terminal", "LoadGenerator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 "Config",
@@ -87,6 +106,12 @@ let package = Package(
         ),
         .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "Ingest"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TOMLReading"], swiftSettings: strict),
+        .testTarget(
+            name: "LoadGeneratorTests",
+            dependencies: ["LoadGenerator", "Ingest", "Semantics", "OTLPWire",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Semantics"], swiftSettings: strict),
         .testTarget(
             name: "IngestTests",

@@ -62,6 +62,9 @@ struct Serve: AsyncParsableCommand {
         valueName: "host:port"))
     var prometheus: String?
 
+    @Flag(name: .long, help: "With --headless: decode every request and drop it, storing nothing (a benchmark baseline).")
+    var discard = false
+
     @OptionGroup var prices: PricesOption
 
     @OptionGroup var alertOptions: AlertOptions
@@ -88,6 +91,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--max-memory must be at least \(2 * Self.processBaselineMB) MB")
         }
         if json && !headless { throw ValidationError("--json goes with --headless") }
+        if discard && (!headless || demo || follow != nil) { throw ValidationError("--discard goes with --headless only") }
         if let budget, !(budget > 0 && budget.isFinite) { throw ValidationError("--budget must be a positive amount in USD") }
         _ = try exposure.bearerToken()
     }
@@ -120,7 +124,8 @@ struct Serve: AsyncParsableCommand {
                                                   maxRetainedBytes: storeBudget),
                               pricing: pricing, utcOffsetSeconds: TimeZone.current.secondsFromGMT(),
                               alertThresholds: alertOptions.thresholds(config.alerts), windowSettings: config.windowSettings)
-        let sink = LimitingSink(limits.recordLimits, next: StoreSink(store: store))
+        let discarding = discard ? DiscardSink() : nil
+        let sink: any TelemetrySink = discarding ?? LimitingSink(limits.recordLimits, next: StoreSink(store: store))
         let token = try exposure.bearerToken()
         try exposure.checkExposure(addresses: [("--listen", listen)] + (try prometheus.map { [("--prometheus", try Self.hostAndPort($0).0)] } ?? []),
                                    hasToken: token != nil)
@@ -201,7 +206,7 @@ struct Serve: AsyncParsableCommand {
                 "tokentop demo: sending synthetic traffic (service.namespace=\(DemoTraffic.namespace))\n".utf8))
         }
         if headless {
-            await runHeadless(store: store, demo: demoTraffic, forwarder: forwarder)
+            await runHeadless(store: store, demo: demoTraffic, forwarder: forwarder, discarding: discarding)
         } else {
             var context = FrameContext(endpoints: ListenEndpoints(grpc: servers.grpcAddress, http: servers.httpAddress),
                                        utcOffsetSeconds: TimeZone.current.secondsFromGMT(), dailyBudgetUSD: budget)
@@ -239,12 +244,20 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// One status line a second on stderr until SIGINT/SIGTERM, then the summary on stdout.
-    private func runHeadless(store: LiveStore, demo: DemoTraffic?, forwarder: Forwarder?) async {
+    private func runHeadless(store: LiveStore, demo: DemoTraffic?, forwarder: Forwarder?,
+                             discarding: DiscardSink? = nil) async {
         let stop = AsyncStream<Void>.makeStream()
         let watcher = SignalWatcher { _ in stop.continuation.yield() }
         let ticker = Task {
+            var lastDiscarded = 0
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
+                if let discarding {
+                    let received = discarding.receivedSpans
+                    FileHandle.standardError.write(Data((discarding.statusLine(spansPerSecond: received - lastDiscarded) + "\n").utf8))
+                    lastDiscarded = received
+                    continue
+                }
                 let c = store.counters
                 let rate = store.snapshot().spansPerSecond
                 FileHandle.standardError.write(Data(("tokentop status recv \(c.receivedSpans) stored \(c.storedSpans)"
@@ -261,6 +274,10 @@ struct Serve: AsyncParsableCommand {
         if let forwarder {
             await forwarder.shutdown()
             store.updateForwarding(forwarder.stats.map(UpstreamCounters.init))
+        }
+        if let discarding {
+            print(discarding.summaryJSON)
+            return
         }
         let now = LiveStore.wallClockNanos()
         let report = store.read { Report(store: $0, nowNanos: now) }

@@ -28,7 +28,7 @@ struct Tokentop: AsyncParsableCommand {
             Also: listen, grpc_port, http_port, prometheus, theme, max_spans,
             prices, [keys]. The README lists every key.
             """,
-        subcommands: [Serve.self, ReportCommand.self],
+        subcommands: [Serve.self, ReportCommand.self, LoadCommand.self],
         defaultSubcommand: Serve.self
     )
 }

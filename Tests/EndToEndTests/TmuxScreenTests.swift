@@ -51,10 +51,14 @@ final class TmuxScreenTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
             throw XCTSkip("tmux is not installed")
         }
-        let port = try FreePort.next(), grpc = try FreePort.next()
-        let command = "\(TokentopProcess.binary.path) --grpc-port \(grpc) --http-port \(port); echo TOKENTOP-EXITED-$?; sleep 30"
+        // Ports picked by tokentop itself (0), read back from the empty screen: a port chosen beforehand
+        // can be taken by another test's connection in between.
+        let command = "\(TokentopProcess.binary.path) --grpc-port 0 --http-port 0; echo TOKENTOP-EXITED-$?; sleep 30"
         _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "160", "-y", "40", "env", "TERM=xterm-256color", "bash", "-c", command])
-        var text = try waitFor("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:\(port)")
+        let endpoint = "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:"
+        var text = try waitFor(endpoint)
+        let after = try XCTUnwrap(text.range(of: endpoint)).upperBound
+        let port = try XCTUnwrap(Int(text[after...].prefix { $0.isNumber }), "no port after \(endpoint):\n\(text)")
         for request in try Scenario(name: "seed-agent").requests() {
             _ = try HTTPPost.send(port: port, path: "/v1/\(request.signal)", body: request.body, contentType: request.contentType)
         }

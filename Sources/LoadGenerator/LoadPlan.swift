@@ -1,0 +1,132 @@
+import Foundation
+import Synchronization
+
+/// How to send: protocol, target, request size, parallelism and the bounds of the run.
+public struct LoadPlan: Sendable {
+    public enum Transport: String, Sendable, CaseIterable {
+        case grpc
+        case httpProtobuf = "http-protobuf"
+        case httpJSON = "http-json"
+
+        public var defaultPort: Int { self == .grpc ? 4317 : 4318 }
+        var encoding: RequestTemplate.Encoding { self == .httpJSON ? .json : .protobuf }
+    }
+
+    public var transport: Transport
+    public var host: String
+    public var port: Int
+    public var spansPerRequest: Int
+    public var concurrency: Int
+    /// Spans per second across all connections; nil sends as fast as replies come back.
+    public var rate: Double?
+    /// Stop after this many spans; nil runs for `durationSeconds`.
+    public var maxSpans: Int?
+    /// No request is started after this, whatever else is set.
+    public var durationSeconds: Double
+    public var gzip: Bool
+
+    public init(transport: Transport, host: String, port: Int, spansPerRequest: Int = 512, concurrency: Int = 4,
+                rate: Double? = nil, maxSpans: Int? = nil, durationSeconds: Double = 10, gzip: Bool = false) {
+        self.transport = transport
+        self.host = host
+        self.port = port
+        self.spansPerRequest = spansPerRequest
+        self.concurrency = concurrency
+        self.rate = rate
+        self.maxSpans = maxSpans
+        self.durationSeconds = durationSeconds
+        self.gzip = gzip
+    }
+
+    /// Only this machine: the generator exists to measure tokentop, not to flood anything else.
+    public static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+}
+
+/// Hands out request numbers and says when each may go, so `rate`, `maxSpans` and the duration hold
+/// across all connections.
+final class LoadPacer: Sendable {
+    struct Ticket {
+        var sequence: Int
+        var spans: Int
+        /// Seconds after the start.
+        var due: Double
+    }
+
+    private let next = Atomic<Int>(0)
+    private let plan: LoadPlan
+    let start: ContinuousClock.Instant
+
+    init(plan: LoadPlan, start: ContinuousClock.Instant = .now) {
+        self.plan = plan
+        self.start = start
+    }
+
+    func take() -> Ticket? {
+        let sequence = next.add(1, ordering: .relaxed).oldValue
+        var spans = plan.spansPerRequest
+        if let max = plan.maxSpans {
+            let before = sequence * plan.spansPerRequest
+            guard before < max else { return nil }
+            spans = min(spans, max - before)
+        }
+        let due = plan.rate.map { Double(sequence * plan.spansPerRequest) / $0 } ?? 0
+        guard due < plan.durationSeconds, elapsed < plan.durationSeconds else { return nil }
+        return Ticket(sequence: sequence, spans: spans, due: due)
+    }
+
+    var elapsed: Double { Self.seconds(ContinuousClock.now - start) }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+/// Counters shared by all connections.
+final class LoadCounters: Sendable {
+    let requests = Atomic<Int>(0)
+    let spansSent = Atomic<Int>(0)
+    let spansAccepted = Atomic<Int>(0)
+    let spansRejected = Atomic<Int>(0)
+    let refusedRequests = Atomic<Int>(0)
+    let failedRequests = Atomic<Int>(0)
+    let bytesSent = Atomic<Int>(0)
+    private let firstProblem = Mutex<String?>(nil)
+
+    /// The server answered; `rejected` spans of it were not taken (partial success).
+    func answered(spans: Int, bytes: Int, rejected: Int) {
+        count(spans: spans, bytes: bytes)
+        spansAccepted.add(spans - rejected, ordering: .relaxed)
+        spansRejected.add(rejected, ordering: .relaxed)
+    }
+
+    /// The server refused the whole request with an error status.
+    func refused(spans: Int, bytes: Int, reason: String) {
+        count(spans: spans, bytes: bytes)
+        spansRejected.add(spans, ordering: .relaxed)
+        refusedRequests.add(1, ordering: .relaxed)
+        note(reason)
+    }
+
+    /// No answer: connection refused or reset, timeout.
+    func failed(spans: Int, bytes: Int, reason: String) {
+        count(spans: spans, bytes: bytes)
+        failedRequests.add(1, ordering: .relaxed)
+        note(reason)
+    }
+
+    private func count(spans: Int, bytes: Int) {
+        requests.add(1, ordering: .relaxed)
+        spansSent.add(spans, ordering: .relaxed)
+        bytesSent.add(bytes, ordering: .relaxed)
+    }
+
+    private func note(_ reason: String) {
+        firstProblem.withLock { if $0 == nil { $0 = reason } }
+    }
+
+    var problem: String? { firstProblem.withLock { $0 } }
+}

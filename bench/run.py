@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""End-to-end figures for BENCHMARKS.md: tokentop's ingest with the screen drawing, the
+decode-and-discard limit, memory per stored span, start-up time, arrival-to-screen latency and,
+when bench/.venv has arize-phoenix, Phoenix fed by the same generator in the same run.
+
+    python3 bench/run.py                 # release build, then every measurement
+    python3 bench/run.py --seconds 10 --skip-phoenix --no-build
+
+Only loopback ports are used. Everything it starts it stops.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, ".build", "release", "tokentop")
+TMUX = ["tmux", "-L", "tokentop-bench"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def machine_facts():
+    model = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "kernel": platform.release(),
+        "swift": swift[0] if swift else "",
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Headless:
+    """tokentop serve --headless on free ports; `stop()` returns its summary JSON."""
+
+    def __init__(self, *extra):
+        self.grpc, self.http = free_port(), free_port()
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen([BIN, "serve", "--headless", "--json", "--grpc-port", str(self.grpc),
+                                      "--http-port", str(self.http), *extra],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stderr.readline()
+        self.listening_after = time.monotonic() - self.started
+        if not line.startswith("tokentop listening"):
+            raise RuntimeError("tokentop did not start: " + line)
+        # The status lines (one a second) are read and dropped so the pipe never fills.
+        threading.Thread(target=lambda: [None for _ in self.proc.stderr], daemon=True).start()
+
+    def port(self, protocol):
+        return self.grpc if protocol == "grpc" else self.http
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGINT)
+        out, _ = self.proc.communicate(timeout=120)
+        return json.loads(out)
+
+
+class Screen:
+    """tokentop with its screen drawing into a 200x60 tmux pane."""
+
+    def __init__(self, *extra):
+        self.grpc, self.http = free_port(), free_port()
+        subprocess.run(TMUX + ["kill-server"], capture_output=True)
+        command = " ".join([BIN, "--grpc-port", str(self.grpc), "--http-port", str(self.http), *extra])
+        self.started = time.monotonic()
+        subprocess.run(TMUX + ["new-session", "-d", "-s", "bench", "-x", "200", "-y", "60",
+                               f"TERM=xterm-256color {command}"], check=True)
+        self.first_frame_after = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if " tokentop " in self.capture():
+                self.first_frame_after = time.monotonic() - self.started
+                break
+            time.sleep(0.002)
+        self.pid = int(subprocess.run(TMUX + ["display-message", "-p", "-t", "bench", "#{pane_pid}"],
+                                      capture_output=True, text=True).stdout.strip())
+
+    def port(self, protocol):
+        return self.grpc if protocol == "grpc" else self.http
+
+    def capture(self):
+        return subprocess.run(TMUX + ["capture-pane", "-p", "-t", "bench"], capture_output=True, text=True).stdout
+
+    def stop(self):
+        subprocess.run(TMUX + ["send-keys", "-t", "bench", "q"], capture_output=True)
+        time.sleep(0.5)
+        subprocess.run(TMUX + ["kill-server"], capture_output=True)
+
+
+def load(protocol, port, seconds, concurrency, *extra):
+    out = subprocess.run([BIN, "load", "--json", "--protocol", protocol, "--target", f"127.0.0.1:{port}",
+                          "--duration", str(seconds), "--concurrency", str(concurrency), *extra],
+                         capture_output=True, text=True)
+    lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
+    if not lines:
+        raise RuntimeError("load failed: " + out.stderr + out.stdout)
+    return json.loads(lines[-1])
+
+
+def probe_body(name):
+    """One OTLP/JSON span with a root name that shows in the trace list."""
+    now = time.time_ns()
+    trace = os.urandom(16).hex()
+    return json.dumps({"resourceSpans": [{"resource": {"attributes": [
+        {"key": "service.name", "value": {"stringValue": "probe"}}]},
+        "scopeSpans": [{"scope": {"name": "bench"}, "spans": [{
+            "traceId": trace, "spanId": os.urandom(8).hex(), "name": name, "kind": 1,
+            "startTimeUnixNano": str(now), "endTimeUnixNano": str(now + 1000)}]}]}]}).encode()
+
+
+def arrival_to_screen(screen, samples):
+    """Posts a uniquely named span and polls the pane until the name shows: an upper bound that
+    includes tmux's own capture time (a few ms)."""
+    latencies = []
+    for i in range(samples):
+        name = f"probe{i:04d}x{os.getpid()}"
+        request = urllib.request.Request(f"http://127.0.0.1:{screen.http}/v1/traces", data=probe_body(name),
+                                         headers={"Content-Type": "application/json"})
+        sent = time.monotonic()
+        urllib.request.urlopen(request, timeout=10).read()
+        while time.monotonic() - sent < 5:
+            if name in screen.capture():
+                latencies.append((time.monotonic() - sent) * 1000)
+                break
+        else:
+            latencies.append(float("inf"))
+        time.sleep(0.05)
+    latencies.sort()
+    return {"samples": len(latencies), "p50_ms": round(latencies[len(latencies) // 2], 1),
+            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
+            "max_ms": round(latencies[-1], 1)}
+
+
+def measure_tokentop(args):
+    results = {}
+    starts = []
+    for _ in range(5):
+        h = Headless()
+        starts.append(h.listening_after * 1000)
+        h.proc.kill()
+        h.proc.wait()
+    results["start_to_listening_ms"] = {"median": round(statistics.median(starts), 1), "runs": [round(s, 1) for s in starts]}
+
+    for protocol in ["grpc", "http-protobuf"]:
+        row = {}
+        discard = Headless("--discard")
+        row["discard"] = load(protocol, discard.port(protocol), args.seconds, args.concurrency)
+        row["discard_server"] = discard.stop()
+
+        headless = Headless("--max-spans", "100000000")
+        row["headless"] = load(protocol, headless.port(protocol), args.seconds, args.concurrency)
+        row["headless_report"] = headless.stop()["ingest"]
+
+        screen = Screen("--max-spans", "100000000")
+        row["screen_first_frame_ms"] = round((screen.first_frame_after or 0) * 1000, 1)
+        row["screen"] = load(protocol, screen.port(protocol), args.seconds, args.concurrency)
+        header = screen.capture().splitlines()[0]
+        row["screen_header_after"] = header.strip()
+        screen.stop()
+        row["ratio_screen_to_discard"] = round(row["screen"]["spans_per_second"] / row["discard"]["spans_per_second"], 3)
+        row["ratio_headless_to_discard"] = round(row["headless"]["spans_per_second"] / row["discard"]["spans_per_second"], 3)
+        results[protocol] = row
+        print(f"{protocol}: discard {row['discard']['spans_per_second']:.0f}/s, headless "
+              f"{row['headless']['spans_per_second']:.0f}/s, screen {row['screen']['spans_per_second']:.0f}/s, "
+              f"screen/discard {row['ratio_screen_to_discard']}", file=sys.stderr)
+
+    # Memory: RSS after start-up and after N spans are stored (the store keeps them all).
+    n = args.memory_spans
+    h = Headless("--max-spans", str(n))
+    time.sleep(0.5)
+    before = rss_kib(h.proc.pid)
+    sent = load("grpc", h.grpc, 600, args.concurrency, "--max-spans", str(n))
+    time.sleep(1.5)
+    after = rss_kib(h.proc.pid)
+    stored = h.stop()["ingest"]["stored_spans"]
+    results["memory"] = {"spans_stored": stored, "rss_before_kib": before, "rss_after_kib": after,
+                         "bytes_per_stored_span": round((after - before) * 1024 / max(stored, 1), 1),
+                         "load_accepted": sent["spans_accepted"]}
+
+    # Arrival to screen, with and without load in the background.
+    screen = Screen()
+    results["arrival_to_screen_idle"] = arrival_to_screen(screen, args.probes)
+    background = subprocess.Popen([BIN, "load", "--json", "--protocol", "grpc", "--target", f"127.0.0.1:{screen.grpc}",
+                                   "--duration", "600", "--rate", str(args.latency_rate), "--concurrency", "2"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    results["arrival_to_screen_under_load"] = arrival_to_screen(screen, args.probes)
+    results["arrival_to_screen_under_load"]["background_rate_spans_per_second"] = args.latency_rate
+    background.send_signal(signal.SIGINT)
+    background.wait()
+    screen.stop()
+    return results
+
+
+def measure_phoenix(args, tokentop_rate):
+    phoenix = os.path.join(ROOT, "bench", ".venv", "bin", "phoenix")
+    if not os.path.exists(phoenix):
+        return {"skipped": "bench/.venv has no phoenix (python3 -m venv bench/.venv && bench/.venv/bin/pip install arize-phoenix)"}
+    work = tempfile.mkdtemp(prefix="phoenix-bench-")
+    http, grpc = free_port(), free_port()
+    env = dict(os.environ, PHOENIX_WORKING_DIR=work, PHOENIX_PORT=str(http), PHOENIX_GRPC_PORT=str(grpc),
+               PHOENIX_HOST="127.0.0.1", PHOENIX_TELEMETRY_ENABLED="false")
+    version = subprocess.run([os.path.join(ROOT, "bench", ".venv", "bin", "python"), "-c",
+                              "import phoenix; print(phoenix.__version__)"], capture_output=True, text=True).stdout.strip()
+    log = open(os.path.join(work, "phoenix.log"), "w")
+    proc = subprocess.Popen([phoenix, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{http}/healthz", timeout=1).read()
+                break
+            except Exception:
+                time.sleep(0.5)
+        db = os.path.join(work, "phoenix.db")
+
+        def stored():
+            try:
+                with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as c:
+                    return c.execute("select count(*) from spans").fetchone()[0]
+            except sqlite3.Error:
+                return 0
+
+        result = {"version": version, "protocol": args.phoenix_protocol}
+        port = grpc if args.phoenix_protocol == "grpc" else http
+        t0 = time.monotonic()
+        result["load"] = load(args.phoenix_protocol, port, args.seconds, args.concurrency,
+                              "--max-spans", str(args.phoenix_spans))
+        # Spans stored per second from the first request until the window ends (it drains after accepting).
+        while time.monotonic() - t0 < args.phoenix_window:
+            time.sleep(1)
+        count = stored()
+        elapsed = time.monotonic() - t0
+        result.update({"window_s": round(elapsed, 1), "spans_stored": count,
+                       "stored_spans_per_second": round(count / elapsed, 1)})
+        result["tokentop_to_phoenix"] = round(tokentop_rate / max(result["stored_spans_per_second"], 0.001), 1)
+        return result
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--seconds", type=float, default=10, help="length of each ingest run")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--memory-spans", type=int, default=500_000)
+    parser.add_argument("--probes", type=int, default=100)
+    parser.add_argument("--latency-rate", type=int, default=50_000)
+    parser.add_argument("--skip-phoenix", action="store_true")
+    parser.add_argument("--phoenix-protocol", default="http-protobuf", choices=["grpc", "http-protobuf"])
+    parser.add_argument("--phoenix-spans", type=int, default=20_000)
+    parser.add_argument("--phoenix-window", type=float, default=60)
+    parser.add_argument("--out", help="also write the JSON here")
+    args = parser.parse_args()
+
+    if not args.no_build:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "tokentop"], cwd=ROOT, check=True)
+    results = {"machine": machine_facts(), "arguments": vars(args)}
+    results["tokentop"] = measure_tokentop(args)
+    if not args.skip_phoenix:
+        rate = results["tokentop"][args.phoenix_protocol]["screen"]["spans_per_second"]
+        results["phoenix"] = measure_phoenix(args, rate)
+    text = json.dumps(results, indent=2)
+    print(text)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
