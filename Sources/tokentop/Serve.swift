@@ -42,7 +42,7 @@ struct Serve: AsyncParsableCommand {
     var maxMemory: Int?
 
     /// What tokentop takes before it stores anything (code, receivers, histograms), measured at start.
-    static let processBaselineMB = 64
+    static let processBaselineMB = 96
 
     @Option(name: .long, help: "Largest accepted request body in bytes, before and after gzip.")
     var maxRequestBytes = OTLPDecoder.defaultMaxBytes

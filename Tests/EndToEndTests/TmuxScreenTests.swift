@@ -148,6 +148,30 @@ final class TmuxScreenTests: XCTestCase {
         _ = try waitFor("TOKENTOP-EXITED-0")
     }
 
+    func testTheScreenKeepsRedrawingUnderAFlood() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
+            throw XCTSkip("tmux is not installed")
+        }
+        let command = "\(TokentopProcess.binary.path) --grpc-port 0 --http-port 0 --max-memory 256; echo TOKENTOP-EXITED-$?; sleep 30"
+        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "200", "-y", "50", "env", "TERM=xterm-256color", "bash", "-c", command])
+        let text = try waitFor("OTEL_EXPORTER_OTLP_PROTOCOL=grpc")
+        let grpcLine = try XCTUnwrap(text.split(separator: "\n").first { $0.contains("grpc ") && $0.contains("127.0.0.1:") })
+        let grpcPort = try XCTUnwrap(grpcLine.components(separatedBy: "grpc 127.0.0.1:").dropFirst().first
+            .flatMap { Int($0.prefix { $0.isNumber }) }, "no gRPC port in: \(grpcLine)")
+        let load = try TokentopProcess(["load", "--protocol", "grpc", "--target", "127.0.0.1:\(grpcPort)",
+                                        "--concurrency", "8", "--duration", "6"])
+        var headers: [String] = []
+        for _ in 0..<4 {
+            Thread.sleep(forTimeInterval: 1.2)
+            let line = try screen().split(separator: "\n").first.map(String.init) ?? ""
+            headers.append(line.components(separatedBy: "recv ").dropFirst().first?.prefix { $0 != " " }.description ?? "")
+        }
+        _ = try load.collect(timeout: 60)
+        XCTAssertGreaterThanOrEqual(Set(headers).count, 3, "the header's received count moves while the flood runs: \(headers)")
+        _ = try tmux(["send-keys", "-t", "tt", "q"])
+        _ = try waitFor("TOKENTOP-EXITED-0")
+    }
+
     private func childPID(of parent: String) -> pid_t? {
         let children = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
         return children.split(separator: " ").first.flatMap { pid_t($0) }
