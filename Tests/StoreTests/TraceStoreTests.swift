@@ -148,16 +148,20 @@ final class RetainedBytesTests: XCTestCase {
     let origin = Origin(resource: [Attribute("service.name", .string("svc"))], scopeName: "test")
 
     func testWholeOldestTracesAreEvictedToStayUnderTheByteBudget() {
-        // Each span carries a 10,000-byte prompt: about 10.7 kB retained, so a 100 kB budget holds 9 spans.
+        // Each span carries a 10,000-byte prompt; the budget holds nine such spans and a little more.
         let prompt = String(repeating: "p", count: 10_000)
-        var store = TraceStore(limits: StoreLimits(maxRetainedBytes: 100_000))
+        let perSpan = RetainedSize.of(RawSpan(traceID: TraceID(high: 7, low: 1), spanID: SpanID(1), name: "chat",
+                                              startNanos: 1, endNanos: 2,
+                                              attributes: [Attribute("gen_ai.prompt", .string(prompt))], origin: origin))
+        let budget = 9 * perSpan + 1_000
+        var store = TraceStore(limits: StoreLimits(maxRetainedBytes: budget))
         for trace in 1...10 as ClosedRange<UInt64> {
             let spans = (1...3 as ClosedRange<UInt64>).map { id in
                 RawSpan(traceID: TraceID(high: 7, low: trace), spanID: SpanID(id), name: "chat",
                         startNanos: 1, endNanos: 2, attributes: [Attribute("gen_ai.prompt", .string(prompt))], origin: origin)
             }
             store.apply(TelemetryBatch(spans: spans), nowNanos: trace)
-            XCTAssertLessThanOrEqual(store.counters.retainedBytes, 100_000)
+            XCTAssertLessThanOrEqual(store.counters.retainedBytes, budget)
         }
         let c = store.counters
         XCTAssertEqual(c.receivedSpans, 30)
@@ -165,9 +169,6 @@ final class RetainedBytesTests: XCTestCase {
         XCTAssertEqual(c.evictedSpans, 21)
         XCTAssertEqual(c.receivedSpans, c.storedSpans + c.evictedSpans + c.rejectedSpans)
         XCTAssertEqual(Set(store.traces.keys), Set((8...10 as ClosedRange<UInt64>).map { TraceID(high: 7, low: $0) }))
-        let perSpan = RetainedSize.of(RawSpan(traceID: TraceID(high: 7, low: 1), spanID: SpanID(1), name: "chat",
-                                              startNanos: 1, endNanos: 2,
-                                              attributes: [Attribute("gen_ai.prompt", .string(prompt))], origin: origin))
         XCTAssertEqual(c.retainedBytes, 9 * perSpan)
         XCTAssertGreaterThan(perSpan, 10_000)
     }
