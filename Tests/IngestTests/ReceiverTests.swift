@@ -85,6 +85,12 @@ import Testing
     static let badRequests: [BadRequest] = [
         BadRequest(label: "truncated protobuf", body: { try Build.traceBody().dropLast(3) }, status: 400,
                    message: "truncated"),
+        BadRequest(label: "invalid UTF-8 in a string", body: {
+            var body = try Build.traceBody()
+            let at = try #require(body.range(of: Data("op0".utf8)))
+            body.replaceSubrange(at, with: [0xFF, 0xFE, 0x41])
+            return body
+        }, status: 400, message: "UTF-8"),
         BadRequest(label: "garbage protobuf", body: { Data([0xFF, 0xFF, 0xFF, 0xFF, 0x0F]) }, status: 400,
                    message: "ExportTraceServiceRequest"),
         BadRequest(label: "JSON with a wrong type", headers: ["Content-Type": "application/json"],
@@ -118,6 +124,12 @@ import Testing
             #expect(reply.readableMessage.contains(bad.message), "\(reply.readableMessage)")
             #expect(await sink.wait { $0.refusals.count == 1 })
             #expect(sink.refusals.first?.reason.contains(bad.message) == true)
+            let kind: RefusalKind = switch bad.status {
+            case 400: .malformed
+            case 413: .tooLarge
+            default: .unsupported
+            }
+            #expect(sink.refusals.first?.kind == kind, "each refusal counts under its own kind")
             #expect(sink.spanCount == 0)
 
             let good = try await RawHTTP.send(port: http, path: "/v1/traces", body: try Build.traceBody(spanCount: 2),
