@@ -25,6 +25,28 @@ public struct PriceMatch: Sendable, Equatable {
 }
 
 /// Model prices: the bundled genai-prices data, optionally overlaid with the user's own entries.
+/// How a model name resolved to a price entry, independent of time.
+public struct PriceResolution: Sendable {
+    enum Source: Sendable {
+        case data(PricedModel)
+        case user(ModelPrice)
+    }
+
+    public var providerID: String
+    public var modelID: String
+    public var rule: String
+    var source: Source
+
+    /// The price in force at `nanos`.
+    public func match(atUnixNanos nanos: UInt64) -> PriceMatch {
+        let price = switch source {
+        case .data(let model): model.price(atUnixNanos: nanos)
+        case .user(let price): price
+        }
+        return PriceMatch(providerID: providerID, modelID: modelID, rule: rule, price: price)
+    }
+}
+
 public struct PriceTable: Sendable {
     var userEntries: [UserPriceEntry]
     var providers: [PricedProvider]
@@ -77,16 +99,22 @@ public struct PriceTable: Sendable {
     /// Nothing else: a name that matches nothing is unpriced (nil), never free. Calls to local
     /// runtimes (`ollama`, `lmstudio`, …) are priced by user entries only.
     public func resolve(provider: String?, model: String, atUnixNanos nanos: UInt64) -> PriceMatch? {
+        resolve(provider: provider, model: model)?.match(atUnixNanos: nanos)
+    }
+
+    /// Which entry prices `model`, whatever the time: the name's resolution, which `match(atUnixNanos:)`
+    /// turns into the price in force at a given moment (prices can start on a date or hold at certain hours).
+    public func resolve(provider: String?, model: String) -> PriceResolution? {
         let spellings = ModelSpelling.all(of: model)
         guard !spellings.isEmpty else { return nil }
         let hint = provider.map { $0.trimmingSpaces().lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
         let given = model.trimmingSpaces()
 
-        func priced(_ hit: Hit, _ spelling: ModelSpelling, _ notes: [String] = []) -> PriceMatch {
+        func priced(_ hit: Hit, _ spelling: ModelSpelling, _ notes: [String] = []) -> PriceResolution {
             let why = ([hit.clause] + spelling.changes + hit.notes + notes).joined(separator: "; ")
-            return PriceMatch(providerID: hit.provider.id, modelID: hit.model.id,
-                              rule: "\(hit.provider.id)/\(hit.model.id) ← '\(given)' (\(why))",
-                              price: hit.model.price(atUnixNanos: nanos))
+            return PriceResolution(providerID: hit.provider.id, modelID: hit.model.id,
+                                   rule: "\(hit.provider.id)/\(hit.model.id) ← '\(given)' (\(why))",
+                                   source: .data(hit.model))
         }
 
         if let match = userMatch(hint: hint, spellings: spellings, given: given) { return match }
@@ -186,15 +214,15 @@ public struct PriceTable: Sendable {
         return canonicalA == canonicalB
     }
 
-    private func userMatch(hint: String?, spellings: [ModelSpelling], given: String) -> PriceMatch? {
+    private func userMatch(hint: String?, spellings: [ModelSpelling], given: String) -> PriceResolution? {
         for spelling in spellings {
             for entry in userEntries {
                 if let wanted = entry.provider, let hint, !isSameProvider(wanted, hint) { continue }
                 guard let clause = entry.pattern.matchedRule(spelling.name) else { continue }
                 let why = (["user \(entry.fileName): \(clause)"] + spelling.changes).joined(separator: "; ")
                 let providerID = entry.provider ?? "user"
-                return PriceMatch(providerID: providerID, modelID: entry.name,
-                                  rule: "\(providerID)/\(entry.name) ← '\(given)' (\(why))", price: entry.price)
+                return PriceResolution(providerID: providerID, modelID: entry.name,
+                                       rule: "\(providerID)/\(entry.name) ← '\(given)' (\(why))", source: .user(entry.price))
             }
         }
         return nil
