@@ -107,6 +107,8 @@ public struct TraceStore: Sendable {
     /// Each trace's list row, kept current as spans and log events arrive, so a snapshot does not
     /// summarize every trace again.
     private var summaries: [TraceID: TraceSummary] = [:]
+    /// Traces whose cached row says running (root not ended), for the snapshot's timeout check.
+    private var runningIDs = Set<TraceID>()
 
     public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0,
                 alertThresholds: AlertThresholds = AlertThresholds(), windowSettings: WindowSettings = .standard) {
@@ -317,6 +319,7 @@ public struct TraceStore: Sendable {
         guard let entry = traces[id] else { return }
         let summary = TraceSummarizer.summarize(entry, nowNanos: 0, inFlightTimeoutNanos: .max)
         summaries[id] = summary
+        if summary.inFlight { runningIDs.insert(id) } else { runningIDs.remove(id) }
         tracesByService[summary.serviceName, default: []].insert(id)
         for model in summary.models { tracesByModel[model, default: []].insert(id) }
         if !summary.sessionID.isEmpty { tracesBySession[summary.sessionID, default: []].insert(id) }
@@ -325,6 +328,7 @@ public struct TraceStore: Sendable {
     private mutating func unindex(_ entry: TraceEntry) {
         let summary = summaries.removeValue(forKey: entry.id)
             ?? TraceSummarizer.summarize(entry, nowNanos: 0, inFlightTimeoutNanos: .max)
+        runningIDs.remove(entry.id)
         func remove(_ key: String, from index: inout [String: Set<TraceID>]) {
             index[key]?.remove(entry.id)
             if index[key]?.isEmpty == true { index[key] = nil }
@@ -337,18 +341,24 @@ public struct TraceStore: Sendable {
     // MARK: Reading
 
     public func snapshot(nowNanos: UInt64) -> StoreSnapshot {
+        snapshotDraft(nowNanos: nowNanos).finished()
+    }
+
+    /// What a snapshot needs from the store, cheap to take under the lock: the row cache is shared, not
+    /// copied, and sorting it happens in `finished()`, after the lock is released.
+    public func snapshotDraft(nowNanos: UInt64) -> SnapshotDraft {
         // Cached rows say "running" while the root is open; a trace stops running once nothing has
         // arrived for the timeout, whether or not its root ever came.
-        let rows = summaries.values.map { summary -> TraceSummary in
-            guard summary.inFlight, let last = traces[summary.traceID]?.lastArrivalNanos else { return summary }
-            var row = summary
-            row.inFlight = nowNanos < last || nowNanos - last < limits.inFlightTimeoutNanos
-            return row
-        }.sorted { ($0.startNanos, $0.traceID) > ($1.startNanos, $1.traceID) }
-        return StoreSnapshot(counters: counters, traces: rows, spansPerSecond: rate.perSecond(atNanos: nowNanos),
-                             takenAtNanos: nowNanos, version: version, burn: burnSummary(nowNanos: nowNanos),
-                             models: modelSummaries(nowNanos: nowNanos), quality: qualitySummary(nowNanos: nowNanos),
-                             windows: windowSettings)
+        var stalled = Set<TraceID>()
+        for id in runningIDs {
+            guard let last = traces[id]?.lastArrivalNanos else { continue }
+            if !(nowNanos < last || nowNanos - last < limits.inFlightTimeoutNanos) { stalled.insert(id) }
+        }
+        let head = StoreSnapshot(counters: counters, traces: [], spansPerSecond: rate.perSecond(atNanos: nowNanos),
+                                 takenAtNanos: nowNanos, version: version, burn: burnSummary(nowNanos: nowNanos),
+                                 models: modelSummaries(nowNanos: nowNanos), quality: qualitySummary(nowNanos: nowNanos),
+                                 windows: windowSettings)
+        return SnapshotDraft(head: head, rows: summaries, stalled: stalled)
     }
 
     public func trace(_ id: TraceID) -> TraceEntry? { traces[id] }
@@ -471,5 +481,25 @@ extension StoredSpan {
             call.finishReasons = [Normalizer.normalizedFinishReason(reason)]
             role = .llm(call)
         }
+    }
+}
+
+/// A snapshot before its trace rows are sorted (see `TraceStore.snapshotDraft`).
+public struct SnapshotDraft: Sendable {
+    let head: StoreSnapshot
+    let rows: [TraceID: TraceSummary]
+    /// Running rows that have timed out.
+    let stalled: Set<TraceID>
+
+    /// Newest first; rows of stalled traces no longer say running.
+    public func finished() -> StoreSnapshot {
+        var snapshot = head
+        var list = Array(rows.values)
+        if !stalled.isEmpty {
+            for index in list.indices where stalled.contains(list[index].traceID) { list[index].inFlight = false }
+        }
+        list.sort { ($0.startNanos, $0.traceID) > ($1.startNanos, $1.traceID) }
+        snapshot.traces = list
+        return snapshot
     }
 }
