@@ -61,6 +61,15 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
+    Benchmark("Snapshot draft (the part under the store lock): store of 100,000 traces", configuration: .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal], warmupIterations: 1, maxDuration: .seconds(5), maxIterations: 200
+    )) { benchmark in
+        let store = Fixtures.storeWith100kTraces
+        benchmark.startMeasurement()
+        blackHole(store.snapshotDraft(nowNanos: Fixtures.nowNanos))
+        benchmark.stopMeasurement()
+    }
+
     Benchmark("Frame: compose 200x60 from a snapshot of 100,000 traces", configuration: .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal], warmupIterations: 1, maxDuration: .seconds(5), maxIterations: 100
     )) { benchmark in
