@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tokentop", targets: ["tokentop"]),
+        // For the fuzz targets in Fuzz/ (a separate package, so `swift test` never builds them).
+        .library(name: "TokentopFuzzable", targets: ["Ingest", "Semantics", "Store", "Views", "Config"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
