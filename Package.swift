@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "Views", targets: ["Views"]),
         .library(name: "LoadGenerator", targets: ["LoadGenerator"]),
+        // For the fuzz targets in Fuzz/ (a separate package, so `swift test` never builds them).
+        .library(name: "TokentopFuzzable", targets: ["Ingest", "Semantics", "Store", "Views", "Config"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),

@@ -58,7 +58,7 @@ public struct MetricSeries: Sendable {
         }
         if temporality == .delta {
             value += raw.value
-            count += raw.count
+            count = saturatingSum(count, raw.count)
             sum += raw.sum
             bucketCounts = add(bucketCounts, raw.buckets)
             return
@@ -68,14 +68,14 @@ public struct MetricSeries: Sendable {
             || raw.value < lastRaw.value || raw.count < lastRaw.count
         if restarted {
             carriedValue += lastRaw.value
-            carriedCount += lastRaw.count
+            carriedCount = saturatingSum(carriedCount, lastRaw.count)
             carriedSum += lastRaw.sum
             carriedBuckets = add(carriedBuckets, lastRaw.buckets)
         }
         lastStartNanos = point.startNanos
         lastRaw = raw
         value = carriedValue + raw.value
-        count = carriedCount + raw.count
+        count = saturatingSum(carriedCount, raw.count)
         sum = carriedSum + raw.sum
         bucketCounts = add(carriedBuckets, raw.buckets)
     }
@@ -83,7 +83,13 @@ public struct MetricSeries: Sendable {
     private func add(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
         if a.isEmpty { return b }
         if b.isEmpty { return a }
-        return (0..<max(a.count, b.count)).map { (($0 < a.count) ? a[$0] : 0) + (($0 < b.count) ? b[$0] : 0) }
+        return (0..<max(a.count, b.count)).map { saturatingSum(($0 < a.count) ? a[$0] : 0, ($0 < b.count) ? b[$0] : 0) }
+    }
+
+    /// Counts come from untrusted telemetry: a sum past UInt64.max stays at the maximum instead of trapping.
+    private func saturatingSum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 }
 

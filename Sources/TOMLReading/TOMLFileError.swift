@@ -20,6 +20,9 @@ public struct TOMLFileError: Error, Sendable, Equatable, CustomStringConvertible
 extension TOMLTable {
     /// Parses a TOML document; a syntax error names the file and TOMLKit's line.
     public static func parse(_ text: String, file: String) throws(TOMLFileError) -> TOMLTable {
+        if let line = TableHeaderCheck.firstBadHeaderLine(text) {
+            throw TOMLFileError(file: file, line: line, problem: "a table header must start with a key name")
+        }
         do {
             return try TOMLTable(string: text)
         } catch let error as TOMLParseError {

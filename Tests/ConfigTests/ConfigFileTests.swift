@@ -160,4 +160,36 @@ import Testing
         #expect(TokentopConfig.defaultPath(environment: ["HOME": "/home/me", "XDG_CONFIG_HOME": ""])
                 == "/home/me/.config/tokentop/config.toml")
     }
+
+    /// Found by the `config` fuzz target: TOMLKit's parser asserts (aborting the process) on a table
+    /// header that does not start with a key, so such a header is refused before it gets there.
+    @Test(arguments: [
+        ([0x5b, 0x0a] as [UInt8], 1),
+        (Array("listen = \"x\"\n\n  [ {a = 1}\n".utf8), 3),
+    ] as [([UInt8], Int)])
+    func tableHeaderWithoutKeyIsAnError(bytes: [UInt8], line: Int) {
+        do {
+            _ = try TokentopConfig.parse(String(decoding: bytes, as: UTF8.self), file: "config.toml")
+            Issue.record("parsed a header without a key")
+        } catch {
+            #expect(error.description == "config.toml:\(line): a table header must start with a key name")
+        }
+    }
+
+    /// Brackets at the start of a line inside a value or a multi-line string are not table headers.
+    @Test func bracketsInsideValuesAreNotHeaders() throws {
+        let text = """
+            windows = [
+            "1m", "5m",
+            ]
+            listen = \"\"\"
+            [(
+            \"\"\"
+            [keys]
+            quit = ["q"]
+            """
+        let config = try TokentopConfig.parse(text, file: "config.toml")
+        #expect(config.listen == "[(\n")
+        #expect(config.keyOverrides == ["quit": ["q"]])
+    }
 }

@@ -59,4 +59,28 @@ final class MetricSeriesTests: XCTestCase {
         XCTAssertEqual(d.sum, c.sum)
         XCTAssertEqual(d.bucketCounts, c.bucketCounts)
     }
+
+    /// Found by the `normalize` fuzz target: bucket counts near UInt64.max, added across points (delta,
+    /// or a cumulative counter that restarted), trapped on overflow. They now stop at the maximum.
+    func testHistogramCountsNearTheMaximumSaturateInsteadOfTrapping() {
+        let huge = UInt64.max - 1
+        func h(count: UInt64, _ counts: [UInt64]) -> MetricValue {
+            .histogram(HistogramValue(count: count, sum: 1, bounds: [1], bucketCounts: counts))
+        }
+        func histogram(start: UInt64, time: UInt64, _ value: MetricValue, _ temporality: Temporality) -> RawMetricPoint {
+            RawMetricPoint(metricName: "d", unit: "s", kind: .histogram, temporality: temporality, isMonotonic: false,
+                           attributes: [], startNanos: start, timeNanos: time, value: value, origin: origin)
+        }
+        var delta = MetricSeriesStore()
+        delta.apply(histogram(start: 1, time: 2, h(count: huge, [huge, 1]), .delta))
+        delta.apply(histogram(start: 2, time: 3, h(count: huge, [huge, 2]), .delta))
+        XCTAssertEqual(delta.named("d").first?.count, .max)
+        XCTAssertEqual(delta.named("d").first?.bucketCounts, [.max, 3])
+
+        var cumulative = MetricSeriesStore()
+        cumulative.apply(histogram(start: 1, time: 2, h(count: huge, [huge, 0]), .cumulative))
+        cumulative.apply(histogram(start: 5, time: 6, h(count: 7, [huge, 7]), .cumulative))
+        XCTAssertEqual(cumulative.named("d").first?.count, .max)
+        XCTAssertEqual(cumulative.named("d").first?.bucketCounts, [.max, 7])
+    }
 }
