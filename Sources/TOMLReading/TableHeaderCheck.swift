@@ -11,7 +11,8 @@ enum TableHeaderCheck {
         var lineNumber = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            let chars = Array(line.unicodeScalars)
+            var chars = Array(line.unicodeScalars)
+            if lineNumber == 1 && chars.first == "\u{FEFF}" { chars.removeFirst() }  // a byte order mark
             if scanner.atTopLevel, let first = chars.firstIndex(where: { $0 != " " && $0 != "\t" }),
                chars[first] == "[" {
                 if !headerStartsWithKey(chars[(first + 1)...]) { return lineNumber }

@@ -166,6 +166,7 @@ import Testing
     @Test(arguments: [
         ([0x5b, 0x0a] as [UInt8], 1),
         (Array("listen = \"x\"\n\n  [ {a = 1}\n".utf8), 3),
+        ([0xef, 0xbb, 0xbf, 0x5b, 0x5b, 0xff] as [UInt8], 1),  // after a byte order mark
     ] as [([UInt8], Int)])
     func tableHeaderWithoutKeyIsAnError(bytes: [UInt8], line: Int) {
         do {
