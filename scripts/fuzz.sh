@@ -13,7 +13,9 @@ all_targets=(otlp-traces otlp-metrics otlp-logs otlp-json gzip normalize limits 
 
 build_flags=(-c debug -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library)
 echo "== building fuzz targets"
-(cd Fuzz && swift build "${build_flags[@]}")
+# SwiftPM can plan the first build after a source file was added to the root package without that
+# file; a second build picks it up, and a real compile error fails both.
+(cd Fuzz && swift build "${build_flags[@]}") || (cd Fuzz && swift build "${build_flags[@]}")
 fuzzer="$(cd Fuzz && swift build "${build_flags[@]}" --show-bin-path)/TokentopFuzz"
 
 mkdir -p Fuzz/corpus Fuzz/crashes Fuzz/logs
