@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets in Fuzz/ and runs each one for SECONDS (default 60), seeded from the
 # test fixtures. Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
 # Corpora grow in Fuzz/corpus/TARGET, crashing inputs land in Fuzz/crashes/ and logs in Fuzz/logs/.
-# Exits non-zero if any target crashed, hung or ran out of memory.
+# Exits non-zero if any target crashed, hung or ran out of memory. FUZZ_SEED fixes libFuzzer's random
+# seed (0, the default, picks a new one each run), so a run can be repeated input for input.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -13,7 +14,9 @@ all_targets=(otlp-traces otlp-metrics otlp-logs otlp-json gzip normalize limits 
 
 build_flags=(-c debug -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library)
 echo "== building fuzz targets"
-(cd Fuzz && swift build "${build_flags[@]}")
+# SwiftPM can plan the first build after a source file was added to the root package without that
+# file; a second build picks it up, and a real compile error fails both.
+(cd Fuzz && swift build "${build_flags[@]}") || (cd Fuzz && swift build "${build_flags[@]}")
 fuzzer="$(cd Fuzz && swift build "${build_flags[@]}" --show-bin-path)/TokentopFuzz"
 
 mkdir -p Fuzz/corpus Fuzz/crashes Fuzz/logs
@@ -56,7 +59,7 @@ for target in "${targets[@]}"; do
     log="Fuzz/logs/$target.log"
     # Swift's own crash reporter would hold up libFuzzer's; libFuzzer reports the crash itself.
     if SWIFT_BACKTRACE=enable=no TOKENTOP_FUZZ_TARGET="$target" "$fuzzer" "Fuzz/corpus/$target" \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
+        -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
         -artifact_prefix="$root/Fuzz/crashes/$target-" -print_final_stats=1 >"$log" 2>&1; then
         grep -E '^stat::number_of_executed_units' "$log" || true
     else

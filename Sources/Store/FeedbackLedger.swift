@@ -31,7 +31,7 @@ extension Feedback {
 
     mutating func add(bucket: String, count: UInt64) {
         if let index = histogram.firstIndex(where: { $0.0 == bucket }) {
-            histogram[index].1 += count
+            histogram[index].1 = saturatingSum(histogram[index].1, count)
         } else {
             histogram.append((bucket, count))
             histogram.sort { Self.bucketOrder($0.0) < Self.bucketOrder($1.0) }

@@ -85,12 +85,6 @@ public struct MetricSeries: Sendable {
         if b.isEmpty { return a }
         return (0..<max(a.count, b.count)).map { saturatingSum(($0 < a.count) ? a[$0] : 0, ($0 < b.count) ? b[$0] : 0) }
     }
-
-    /// Counts come from untrusted telemetry: a sum past UInt64.max stays at the maximum instead of trapping.
-    private func saturatingSum(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        return overflow ? .max : sum
-    }
 }
 
 public struct MetricSeriesStore: Sendable {
@@ -112,4 +106,10 @@ public struct MetricSeriesStore: Sendable {
     public var all: [MetricSeries] { Array(series.values) }
     public func named(_ name: String) -> [MetricSeries] { series.values.filter { $0.name == name } }
     public var isEmpty: Bool { series.isEmpty }
+}
+
+/// Counts come from untrusted telemetry: a sum past UInt64.max stays at the maximum instead of trapping.
+func saturatingSum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? .max : sum
 }

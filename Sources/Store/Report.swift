@@ -407,10 +407,11 @@ struct MetricsFill {
     /// The `gen_ai.user.feedback.score` histograms added together.
     static func userFeedback(_ metrics: MetricSeriesStore) -> Feedback {
         var feedback = Feedback()
-        func trim(_ d: Double) -> String { d == d.rounded() ? String(Int64(d)) : String(d) }
+        // Bounds come from telemetry: only whole numbers that fit Int64 lose their ".0".
+        func trim(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e18 ? String(Int64(d)) : String(d) }
         for s in metrics.named("gen_ai.user.feedback.score") where s.kind == .histogram {
-            feedback.count += s.count
-            feedback.scored += s.count
+            feedback.count = saturatingSum(feedback.count, s.count)
+            feedback.scored = saturatingSum(feedback.scored, s.count)
             feedback.sum += s.sum
             for (i, c) in s.bucketCounts.enumerated() where c > 0 {
                 let label = i < s.bounds.count ? "le_" + trim(s.bounds[i]) : "gt_" + trim(s.bounds.last ?? 0)

@@ -21,7 +21,7 @@ extension TOMLTable {
     /// Parses a TOML document; a syntax error names the file and TOMLKit's line.
     public static func parse(_ text: String, file: String) throws(TOMLFileError) -> TOMLTable {
         if let line = TableHeaderCheck.firstBadHeaderLine(text) {
-            throw TOMLFileError(file: file, line: line, problem: "a table header must start with a key name")
+            throw TOMLFileError(file: file, line: line, problem: "a table header without a key name, or a '}' that closes an array")
         }
         do {
             return try TOMLTable(string: text)

@@ -1,23 +1,27 @@
-/// Finds table headers that do not start with a key (`[(`, `[` at the end of a line).
+/// Finds table headers that do not start with a key (`[(`, `[` at the end of a line), and a `}` that
+/// closes an array (`x = [}`).
 ///
 /// The TOML parser inside TOMLKit (toml++ 3) asserts on them instead of reporting an error: a debug
 /// build aborts and a release build goes on with an assumption that does not hold. So they are
 /// refused here, before the text reaches it. Headers are only looked for where a table header can
 /// stand: at the start of a line, outside strings and outside a value's brackets.
 enum TableHeaderCheck {
-    /// The 1-based line of the first table header that does not start with a key, if any.
+    /// The 1-based line of the first table header that does not start with a key, or of the first `}`
+    /// inside an array, if any.
     static func firstBadHeaderLine(_ text: String) -> Int? {
         var scanner = Scanner()
         var lineNumber = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            let chars = Array(line.unicodeScalars)
+            var chars = Array(line.unicodeScalars)
+            if lineNumber == 1 && chars.first == "\u{FEFF}" { chars.removeFirst() }  // a byte order mark
             if scanner.atTopLevel, let first = chars.firstIndex(where: { $0 != " " && $0 != "\t" }),
                chars[first] == "[" {
                 if !headerStartsWithKey(chars[(first + 1)...]) { return lineNumber }
                 continue
             }
             scanner.scan(chars)
+            if scanner.closedAnArrayWithABrace { return lineNumber }
         }
         return nil
     }
@@ -32,10 +36,11 @@ enum TableHeaderCheck {
 
     /// Tracks multi-line strings and open value brackets across lines.
     private struct Scanner {
-        private var openBrackets = 0
+        private var openBrackets: [Unicode.Scalar] = []
         private var multilineQuote: Unicode.Scalar?
+        private(set) var closedAnArrayWithABrace = false
 
-        var atTopLevel: Bool { openBrackets == 0 && multilineQuote == nil }
+        var atTopLevel: Bool { openBrackets.isEmpty && multilineQuote == nil }
 
         mutating func scan(_ chars: [Unicode.Scalar]) {
             var index = 0
@@ -60,10 +65,11 @@ enum TableHeaderCheck {
                     while index < chars.count && chars[index] != char {
                         index += char == "\"" && chars[index] == "\\" ? 2 : 1
                     }
-                case "[":
-                    openBrackets += 1
-                case "]":
-                    openBrackets = max(0, openBrackets - 1)
+                case "[", "{":
+                    openBrackets.append(char)
+                case "]", "}":
+                    if char == "}" && openBrackets.last == "[" { closedAnArrayWithABrace = true; return }
+                    _ = openBrackets.popLast()
                 default:
                     break
                 }

@@ -166,13 +166,15 @@ import Testing
     @Test(arguments: [
         ([0x5b, 0x0a] as [UInt8], 1),
         (Array("listen = \"x\"\n\n  [ {a = 1}\n".utf8), 3),
+        ([0xef, 0xbb, 0xbf, 0x5b, 0x5b, 0xff] as [UInt8], 1),  // after a byte order mark
+        (Array("[keys]\nmoveUp = [})\n".utf8), 2),  // TOMLKit asserts on a '}' inside an array
     ] as [([UInt8], Int)])
     func tableHeaderWithoutKeyIsAnError(bytes: [UInt8], line: Int) {
         do {
             _ = try TokentopConfig.parse(String(decoding: bytes, as: UTF8.self), file: "config.toml")
             Issue.record("parsed a header without a key")
         } catch {
-            #expect(error.description == "config.toml:\(line): a table header must start with a key name")
+            #expect(error.description == "config.toml:\(line): a table header without a key name, or a '}' that closes an array")
         }
     }
 

@@ -129,8 +129,8 @@ import Testing
         ("[models.x]\ninput 3\n", 2, "expected '='"),
         ("[models.x\n", 1, "expected ']'"),
         // Found by the `prices` fuzz target: TOMLKit's parser asserts on a header without a key.
-        (String(decoding: [0x5b, 0x28] as [UInt8], as: UTF8.self), 1, "a table header must start with a key name"),
-        ("[models.x]\ninput = 1\n[[ (x)]]\n", 3, "a table header must start with a key name"),
+        (String(decoding: [0x5b, 0x28] as [UInt8], as: UTF8.self), 1, "a table header without a key name, or a '}' that closes an array"),
+        ("[models.x]\ninput = 1\n[[ (x)]]\n", 3, "a table header without a key name, or a '}' that closes an array"),
     ] as [(String, Int, String)])
     func reportsSyntaxErrorsWithFileAndLine(text: String, line: Int, fragment: String) {
         do {

@@ -83,4 +83,22 @@ final class MetricSeriesTests: XCTestCase {
         XCTAssertEqual(cumulative.named("d").first?.count, .max)
         XCTAssertEqual(cumulative.named("d").first?.bucketCounts, [.max, 7])
     }
+
+    /// Found by the `normalize` fuzz target: a feedback histogram bound too large for Int64 trapped
+    /// when its bucket label was written; two series near the maximum count overflowed the total.
+    func testFeedbackWithHugeBoundsAndCountsIsReported() {
+        var store = MetricSeriesStore()
+        for service in ["a", "b"] {
+            let origin = Origin(resource: [Attribute("service.name", .string(service))], scopeName: "m")
+            store.apply(RawMetricPoint(
+                metricName: "gen_ai.user.feedback.score", unit: "", kind: .histogram, temporality: .delta,
+                isMonotonic: false, attributes: [], startNanos: 1, timeNanos: 2,
+                value: .histogram(HistogramValue(count: .max - 1, sum: 1, bounds: [1e300], bucketCounts: [.max - 1, 1])),
+                origin: origin))
+        }
+        let feedback = MetricsFill.userFeedback(store)
+        XCTAssertEqual(feedback.count, .max)
+        XCTAssertEqual(feedback.histogram.map(\.0), ["le_1e+300", "gt_1e+300"])
+        XCTAssertEqual(feedback.histogram.map(\.1), [.max, 2])
+    }
 }
