@@ -498,3 +498,34 @@ public enum RetainedSize {
         }
     }
 }
+
+/// What relaying to one `--forward` upstream has done so far: kept by the forwarder, shown by the
+/// header and the report.
+public struct UpstreamCounters: Sendable, Equatable {
+    public var target: String
+    public var sentRequests = 0
+    /// Given up: refused by the upstream (4xx other than 429), or still failing after every retry.
+    public var failedRequests = 0
+    /// Not queued because the queue was full (or still queued when tokentop stopped).
+    public var droppedRequests = 0
+    public var retries = 0
+    public var queuedRequests = 0
+    public var queuedBytes = 0
+    /// Taken from the queue, not yet sent or given up (retries included).
+    public var inFlightRequests = 0
+    public var lastError: String?
+
+    public init(target: String, sentRequests: Int = 0, failedRequests: Int = 0, droppedRequests: Int = 0,
+                retries: Int = 0, queuedRequests: Int = 0, lastError: String? = nil) {
+        self.target = target
+        self.sentRequests = sentRequests
+        self.failedRequests = failedRequests
+        self.droppedRequests = droppedRequests
+        self.retries = retries
+        self.queuedRequests = queuedRequests
+        self.lastError = lastError
+    }
+
+    /// Requests not yet sent or given up: queued or in flight.
+    public var pendingRequests: Int { queuedRequests + inFlightRequests }
+}

@@ -283,7 +283,7 @@ public struct Report: Sendable {
                 .object([("target", .string(upstream.target)), ("sent_requests", .int(Int64(upstream.sentRequests))),
                          ("failed_requests", .int(Int64(upstream.failedRequests))),
                          ("dropped_requests", .int(Int64(upstream.droppedRequests))),
-                         ("retries", .int(Int64(upstream.retries))), ("queued_requests", .int(Int64(upstream.queuedRequests))),
+                         ("retries", .int(Int64(upstream.retries))), ("queued_requests", .int(Int64(upstream.pendingRequests))),
                          ("last_error", upstream.lastError.map { .string($0) } ?? .null)])
             })),
             ("traces", .int(Int64(traces))),

@@ -27,28 +27,6 @@ public struct IngestCounters: Sendable, Equatable {
     public init() {}
 }
 
-/// What relaying to one `--forward` upstream has done so far.
-public struct UpstreamCounters: Sendable, Equatable {
-    public var target: String
-    public var sentRequests = 0
-    public var failedRequests = 0
-    public var droppedRequests = 0
-    public var retries = 0
-    public var queuedRequests = 0
-    public var lastError: String?
-
-    public init(target: String, sentRequests: Int = 0, failedRequests: Int = 0, droppedRequests: Int = 0,
-                retries: Int = 0, queuedRequests: Int = 0, lastError: String? = nil) {
-        self.target = target
-        self.sentRequests = sentRequests
-        self.failedRequests = failedRequests
-        self.droppedRequests = droppedRequests
-        self.retries = retries
-        self.queuedRequests = queuedRequests
-        self.lastError = lastError
-    }
-}
-
 /// One row of the trace list.
 public struct TraceSummary: Sendable, Equatable {
     public var traceID: TraceID

@@ -1,3 +1,4 @@
+import Semantics
 import Store
 
 /// The one-line header: name, endpoints, ingest rate and exact span accounting.
@@ -57,7 +58,7 @@ public enum HeaderView {
         let sent = upstreams.reduce(0) { $0 + $1.sentRequests }
         let failed = upstreams.reduce(0) { $0 + $1.failedRequests }
         let dropped = upstreams.reduce(0) { $0 + $1.droppedRequests }
-        let queued = upstreams.reduce(0) { $0 + $1.queuedRequests }
+        let queued = upstreams.reduce(0) { $0 + $1.pendingRequests }
         var spans = [Span("fwd ", label), Span("✓" + Format.compact(sent))]
         if failed > 0 { spans.append(Span(" ✗" + Format.compact(failed), Style(.error, .bold))) }
         if dropped > 0 { spans.append(Span(" drop " + Format.compact(dropped), Style(.warning, .bold))) }

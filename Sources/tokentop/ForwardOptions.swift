@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Ingest
-import Store
 
 /// `--forward URL…`: relay every accepted request to upstream OTLP receivers.
 struct ForwardOptions: ParsableArguments {
@@ -38,13 +37,5 @@ struct ForwardOptions: ParsableArguments {
         var policy = Forwarder.Policy()
         policy.queueBytes = forwardQueueMb << 20
         return Forwarder(targets: parsedTargets, headers: fromEnvironment + fromOptions, policy: policy)
-    }
-}
-
-extension UpstreamCounters {
-    init(_ stats: ForwardStats) {
-        self.init(target: stats.target, sentRequests: stats.sentRequests, failedRequests: stats.failedRequests,
-                  droppedRequests: stats.droppedRequests, retries: stats.retries,
-                  queuedRequests: stats.queuedRequests + stats.inFlightRequests, lastError: stats.lastError)
     }
 }

@@ -171,7 +171,7 @@ struct Serve: AsyncParsableCommand {
         let forwardUpdates = forwarder.map { forwarder in
             Task {
                 while !Task.isCancelled {
-                    store.updateForwarding(forwarder.stats.map(UpstreamCounters.init))
+                    store.updateForwarding(forwarder.stats)
                     try? await Task.sleep(for: .milliseconds(250))
                 }
             }
@@ -273,7 +273,7 @@ struct Serve: AsyncParsableCommand {
         // What was accepted goes out before the summary, so its forward counts are final.
         if let forwarder {
             await forwarder.shutdown()
-            store.updateForwarding(forwarder.stats.map(UpstreamCounters.init))
+            store.updateForwarding(forwarder.stats)
         }
         if let discarding {
             print(discarding.summaryJSON)

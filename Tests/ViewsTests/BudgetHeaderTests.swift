@@ -1,3 +1,4 @@
+import Semantics
 import SnapshotTesting
 import Store
 import XCTest

@@ -1,4 +1,5 @@
 import Foundation
+import Semantics
 import Synchronization
 
 /// One accepted request as it will be relayed: the body as received over OTLP/HTTP (still gzip'ed or
@@ -20,24 +21,6 @@ public struct ForwardedRequest: Sendable {
 /// Receives every request the receivers accepted. Must not block: ingest never waits on an upstream.
 public protocol RequestRelay: Sendable {
     func relay(_ request: ForwardedRequest)
-}
-
-/// What one upstream has done so far.
-public struct ForwardStats: Sendable, Equatable {
-    public var target: String
-    public var sentRequests = 0
-    /// Given up: refused by the upstream (4xx other than 429), or still failing after every retry.
-    public var failedRequests = 0
-    /// Not queued because the queue was full.
-    public var droppedRequests = 0
-    public var retries = 0
-    public var queuedRequests = 0
-    public var queuedBytes = 0
-    /// Taken from the queue, not yet sent or given up (retries included).
-    public var inFlightRequests = 0
-    public var lastError: String?
-
-    public init(target: String) { self.target = target }
 }
 
 /// `--forward`: relays every accepted request to each upstream through a bounded queue of its own,
@@ -73,7 +56,7 @@ public final class Forwarder: RequestRelay, Sendable {
         for upstream in upstreams { upstream.enqueue(request) }
     }
 
-    public var stats: [ForwardStats] { upstreams.map(\.stats) }
+    public var stats: [UpstreamCounters] { upstreams.map(\.stats) }
 
     /// Waits up to `drainTimeout` for queued requests to go out, then stops.
     public func shutdown(drainTimeout: Duration = .seconds(5)) async {
@@ -102,7 +85,7 @@ final class Upstream: Sendable {
         var head = 0
         var waiters: [CheckedContinuation<Void, Never>] = []
         var closing = false
-        var stats: ForwardStats
+        var stats: UpstreamCounters
 
         var pending: Int { queue.count - head }
 
@@ -129,12 +112,12 @@ final class Upstream: Sendable {
     init(target: ForwardTarget, sender: any UpstreamSender, policy: Forwarder.Policy) {
         self.sender = sender
         self.policy = policy
-        state = Mutex(State(stats: ForwardStats(target: target.description)))
+        state = Mutex(State(stats: UpstreamCounters(target: target.description)))
         let tasks = (0..<max(1, policy.concurrency)).map { _ in Task { [self] in await work() } }
         workers.withLock { $0 = tasks }
     }
 
-    var stats: ForwardStats { state.withLock { $0.stats } }
+    var stats: UpstreamCounters { state.withLock { $0.stats } }
 
     func enqueue(_ request: ForwardedRequest) {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
