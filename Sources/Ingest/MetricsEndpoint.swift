@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A Prometheus scrape endpoint: `GET /metrics` answers with what `render` returns, in the text
 /// exposition format; anything else is 404 or 405.
@@ -15,12 +16,17 @@ public final class MetricsEndpoint: Sendable {
     }
 
     /// With `token`, a scrape must carry `Authorization: Bearer <token>` (Prometheus: `authorization` in the scrape config).
-    public static func start(host: String, port: Int, token: BearerToken? = nil, render: @escaping @Sendable () -> String)
-        async throws(ListenError) -> MetricsEndpoint {
+    /// With `tls`, it is served over HTTPS only (Prometheus: `scheme: https` and `tls_config`).
+    public static func start(host: String, port: Int, token: BearerToken? = nil, tls: ServerTLS? = nil,
+                             render: @escaping @Sendable () -> String) async throws(ListenError) -> MetricsEndpoint {
+        let tlsContext = tls?.context
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(ScrapeHandler(token: token, render: render))
                 }

@@ -12,7 +12,7 @@ struct ExposureOptions: ParsableArguments {
     @Flag(name: .long, help: "Allow listening on a non-loopback address without --token (anyone who can reach the port can send).")
     var insecureListen = false
 
-    @Option(name: .long, help: ArgumentHelp("Serve OTLP/HTTP and OTLP/gRPC over TLS with this PEM certificate chain (with --tls-key).",
+    @Option(name: .long, help: ArgumentHelp("Serve OTLP/HTTP, OTLP/gRPC and --prometheus over TLS with this PEM certificate chain (with --tls-key).",
                                             valueName: "file"))
     var tlsCert: String?
 

@@ -161,7 +161,7 @@ struct Serve: AsyncParsableCommand {
         if let prometheus {
             let (host, port) = try Self.hostAndPort(prometheus)
             do {
-                scrape = try await MetricsEndpoint.start(host: host, port: port, token: token) { store.prometheusExposition() }
+                scrape = try await MetricsEndpoint.start(host: host, port: port, token: token, tls: configuration.tls) { store.prometheusExposition() }
             } catch {
                 FileHandle.standardError.write(Data("tokentop: \(error) (choose another address with --prometheus)\n".utf8))
                 await servers.shutdown()

@@ -44,6 +44,17 @@ final class TLSTests: XCTestCase {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    func testScrapeEndpointSpeaksTLSToo() throws {
+        let server = try TokentopProcess.headless(["--tls-cert", cert, "--tls-key", key, "--prometheus", "127.0.0.1:0"])
+        let line = server.errorOutput.split(separator: "\n").first { $0.hasPrefix("tokentop listening ") } ?? ""
+        let port = try XCTUnwrap(line.split(separator: " ").first { $0.hasPrefix("prometheus=") }
+            .flatMap { $0.split(separator: ":").last }.flatMap { Int($0) }, String(line))
+        XCTAssertEqual(try curl(["--cacert", cert, "https://127.0.0.1:\(port)/metrics"]).output, "200")
+        XCTAssertNotEqual(try curl(["http://127.0.0.1:\(port)/metrics"]).output, "200",
+                          "plaintext is not served on a TLS scrape port")
+        _ = try server.interruptAndCollect()
+    }
+
     func testBothReceiversSpeakTLSAndRefusePlaintext() async throws {
         let server = try TokentopProcess.headless(["--tls-cert", cert, "--tls-key", key])
         XCTAssertTrue(server.errorOutput.contains(" tls"), server.errorOutput)
