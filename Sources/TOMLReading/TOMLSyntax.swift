@@ -15,9 +15,9 @@ public struct TOMLSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 /// TOMLKit.
 ///
 /// The parser inside TOMLKit (toml++ 3) answers some malformed input with an assertion instead of an
-/// error: a debug build aborts, a release build goes on with an assumption that does not hold. Its
-/// assertions cannot be switched off from here (TOMLKit compiles toml++ with its own settings), so
-/// only text that follows the grammar is handed to it. What this check leaves to TOMLKit are the rules
+/// error. SwiftPM defines no `NDEBUG`, so debug and release builds abort; with `NDEBUG` the assertions
+/// would turn into optimizer assumptions that do not hold. A package cannot change how a dependency's
+/// C++ is compiled, so only text that follows the grammar is handed to toml++. What this check leaves to TOMLKit are the rules
 /// the grammar cannot express: keys defined twice, tables redefined, a value of the wrong kind
 /// extended. TOMLKit reports those with an error.
 public enum TOMLSyntax {
