@@ -5,9 +5,11 @@ import TOMLReading
 /// A problem in the configuration file, with its file and line.
 public typealias ConfigFileError = TOMLFileError
 
-/// The configuration file, `$XDG_CONFIG_HOME/tokentop/config.toml` or `--config FILE`. Every setting is
-/// optional; command-line flags win over it. Values are checked here, so a bad one is reported with
-/// the file and line it came from.
+/// The configuration file, `$XDG_CONFIG_HOME/tokentop/config.toml` or `--config FILE`, and the
+/// `TOKENTOP_*` environment variables named after its keys (`TOKENTOP_BUDGET`,
+/// `TOKENTOP_ALERTS_MIN_CALLS`), which win over it. Every setting is optional; command-line flags win
+/// over both. Values are checked here, so a bad one is reported with the file and line, or the
+/// variable, it came from.
 public struct TokentopConfig: Sendable, Equatable {
     /// Where the settings came from; nil when there was no file.
     public var file: String?
@@ -66,27 +68,32 @@ public struct TokentopConfig: Sendable, Equatable {
         return base.map { $0 + "/tokentop/config.toml" }
     }
 
-    /// `--config FILE` must exist; the default file may be absent (then every setting is unset).
+    /// The prefix of the environment variables: `TOKENTOP_` + table + key in upper snake case.
+    public static let environmentPrefix = "TOKENTOP"
+
+    /// `--config FILE` must exist; the default file may be absent (then only the environment sets anything).
     public static func load(explicitPath: String?, environment: [String: String]) throws(ConfigFileError) -> TokentopConfig {
-        guard let path = explicitPath ?? defaultPath(environment: environment) else { return TokentopConfig() }
-        guard FileManager.default.fileExists(atPath: path) else {
-            if explicitPath == nil { return TokentopConfig() }
-            throw ConfigFileError(file: path, line: nil, problem: "no such file")
+        guard let path = explicitPath ?? defaultPath(environment: environment),
+              FileManager.default.fileExists(atPath: path) else {
+            if let explicitPath { throw ConfigFileError(file: explicitPath, line: nil, problem: "no such file") }
+            var config = try parse("", file: "", environment: environment)
+            config.file = nil
+            return config
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigFileError(file: path, line: nil, problem: "cannot read the file")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigFileError(file: path, line: nil, problem: "not UTF-8 text")
-        }
-        return try parse(text, file: path, environment: environment)
+        return try parse(TOMLFileError.text(of: data, file: path), file: path, environment: environment)
     }
 
-    /// Parses and checks the file's text.
+    /// Parses and checks the file's text, with the `TOKENTOP_*` variables of `environment` over it.
     public static func parse(_ text: String, file: String, environment: [String: String] = [:]) throws(ConfigFileError) -> TokentopConfig {
         let document = try TOMLTable.parse(text, file: file)
-        let folder = (file as NSString).deletingLastPathComponent
-        var top = TableReader(table: document, path: [], file: file, lines: KeyLines(text))
+        let fileFolder = (file as NSString).deletingLastPathComponent
+        var top = TableReader(table: document, path: [], file: file, lines: KeyLines(text),
+                              environment: EnvironmentSettings(prefix: environmentPrefix, environment: environment))
+        /// Relative paths start at the file's folder, or at the working directory when a variable gave them.
+        func folder(_ key: String) -> String { top.isFromEnvironment(key) ? "" : fileFolder }
         var config = TokentopConfig()
         config.file = file
 
@@ -103,7 +110,7 @@ public struct TokentopConfig: Sendable, Equatable {
         }
         if let theme = try top.string("theme", "a theme name or a path") {
             guard !theme.isEmpty else { throw top.error("theme", "'theme' must not be empty") }
-            config.theme = theme.contains("/") ? resolve(theme, folder: folder, environment: environment) : theme
+            config.theme = theme.contains("/") ? resolve(theme, folder: folder("theme"), environment: environment) : theme
         }
         if let maxSpans = try top.integer("max_spans") {
             guard maxSpans > 0 else { throw top.error("max_spans", "'max_spans' must be positive") }
@@ -111,7 +118,7 @@ public struct TokentopConfig: Sendable, Equatable {
         }
         if let prices = try top.string("prices", "a path") {
             guard !prices.isEmpty else { throw top.error("prices", "'prices' must not be empty") }
-            config.prices = resolve(prices, folder: folder, environment: environment)
+            config.prices = resolve(prices, folder: folder("prices"), environment: environment)
         }
         if let budget = try top.number("budget", "a number (USD per day)") {
             guard budget > 0, budget.isFinite else { throw top.error("budget", "'budget' must be a positive amount in USD") }

@@ -1,3 +1,4 @@
+import Foundation
 import TOMLKit
 
 /// A problem in a TOML file: `FILE:LINE: problem`, or `FILE: problem` when the line is unknown.
@@ -18,10 +19,13 @@ public struct TOMLFileError: Error, Sendable, Equatable, CustomStringConvertible
 
 
 extension TOMLTable {
-    /// Parses a TOML document; a syntax error names the file and TOMLKit's line.
+    /// Parses a TOML document. Text outside the TOML 1.0 grammar is refused by `TOMLSyntax` before
+    /// TOMLKit sees it; what TOMLKit refuses (a key defined twice, say) names its line.
     public static func parse(_ text: String, file: String) throws(TOMLFileError) -> TOMLTable {
-        if let line = TableHeaderCheck.firstBadHeaderLine(text) {
-            throw TOMLFileError(file: file, line: line, problem: "a table header without a key name, or a '}' that closes an array")
+        do {
+            try TOMLSyntax.check(text)
+        } catch {
+            throw TOMLFileError(file: file, line: error.line, problem: error.problem)
         }
         do {
             return try TOMLTable(string: text)
@@ -30,5 +34,18 @@ extension TOMLTable {
         } catch {
             throw TOMLFileError(file: file, line: nil, problem: "\(error)")
         }
+    }
+}
+
+extension TOMLFileError {
+    /// The file's bytes as text; bytes that are not UTF-8 are an error naming their line.
+    public static func text(of data: Data, file: String) throws(TOMLFileError) -> String {
+        if let text = String(data: data, encoding: .utf8) { return text }
+        do {
+            try UTF8Check.check([UInt8](data))
+        } catch {
+            throw TOMLFileError(file: file, line: error.line, problem: error.problem)
+        }
+        throw TOMLFileError(file: file, line: nil, problem: "the file is not UTF-8 text")
     }
 }

@@ -4,15 +4,19 @@ import Foundation
 import Store
 import Views
 
-/// `--config FILE`, else `$XDG_CONFIG_HOME/tokentop/config.toml` when it exists. Flags win over the file.
+/// `--config FILE`, else `$XDG_CONFIG_HOME/tokentop/config.toml` when it exists, under the `TOKENTOP_*`
+/// variables. Flags win over both.
 struct ConfigOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "A TOML file of settings; command-line flags win over it.",
-        discussion: "Default: $XDG_CONFIG_HOME/tokentop/config.toml (~/.config/tokentop/config.toml) when it exists. See the README.",
+        "A TOML file of settings; TOKENTOP_* variables win over it, command-line flags over both.",
+        discussion: "Default: $XDG_CONFIG_HOME/tokentop/config.toml (~/.config/tokentop/config.toml) when it exists. "
+            + "Each setting also comes from TOKENTOP_ + its table and key in upper snake case: TOKENTOP_BUDGET, "
+            + "TOKENTOP_LISTEN, TOKENTOP_THEME, TOKENTOP_ALERTS_MIN_CALLS, TOKENTOP_KEYS_MOVE_DOWN. See the README.",
         valueName: "file"))
     var config: String?
 
-    /// The file's settings; none when the default file is absent. A bad file is a `ConfigurationError`.
+    /// The file's settings with the environment's over them; only the environment's when the default
+    /// file is absent. A bad file or variable is a `ConfigurationError`.
     func load() throws -> TokentopConfig {
         do {
             return try TokentopConfig.load(explicitPath: config, environment: ProcessInfo.processInfo.environment)

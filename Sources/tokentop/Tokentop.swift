@@ -27,6 +27,12 @@ struct Tokentop: AsyncParsableCommand {
               retries = 10                   # also errors, min_calls, clear_at
             Also: listen, grpc_port, http_port, prometheus, theme, max_spans,
             prices, [keys]. The README lists every key.
+
+            Each setting can also come from the environment, over the file
+            (flags still win): TOKENTOP_ + table + key in upper snake case.
+              TOKENTOP_BUDGET=25  TOKENTOP_LISTEN=0.0.0.0  TOKENTOP_THEME=light
+              TOKENTOP_ALERTS_MIN_CALLS=50  TOKENTOP_WINDOWS=1m,5m,1h
+              TOKENTOP_KEYS_MOVE_DOWN=j,down  TOKENTOP_TOKEN=secret (bearer token)
             """,
         subcommands: [Serve.self, ReportCommand.self, LoadCommand.self],
         defaultSubcommand: Serve.self

@@ -161,20 +161,19 @@ import Testing
                 == "/home/me/.config/tokentop/config.toml")
     }
 
-    /// Found by the `config` fuzz target: TOMLKit's parser asserts (aborting the process) on a table
-    /// header that does not start with a key, so such a header is refused before it gets there.
+    /// Found by the `config` fuzz target: TOMLKit's parser asserts (aborting the process) on these, so
+    /// the grammar check refuses them before they get there.
     @Test(arguments: [
-        ([0x5b, 0x0a] as [UInt8], 1),
-        (Array("listen = \"x\"\n\n  [ {a = 1}\n".utf8), 3),
-        ([0xef, 0xbb, 0xbf, 0x5b, 0x5b, 0xff] as [UInt8], 1),  // after a byte order mark
-        (Array("[keys]\nmoveUp = [})\n".utf8), 2),  // TOMLKit asserts on a '}' inside an array
-    ] as [([UInt8], Int)])
-    func tableHeaderWithoutKeyIsAnError(bytes: [UInt8], line: Int) {
-        do {
-            _ = try TokentopConfig.parse(String(decoding: bytes, as: UTF8.self), file: "config.toml")
-            Issue.record("parsed a header without a key")
-        } catch {
-            #expect(error.description == "config.toml:\(line): a table header without a key name, or a '}' that closes an array")
+        ([0x5b, 0x0a] as [UInt8], 1, "expected a key in a table header, found a line break"),
+        (Array("listen = \"x\"\n\n  [ {a = 1}\n".utf8), 3, "expected a key in a table header, found '{'"),
+        // Read as the fuzz target reads them: bytes that are not UTF-8 become U+FFFD.
+        ([0xef, 0xbb, 0xbf, 0x5b, 0x5b, 0xff] as [UInt8], 1, "expected a key in an array-of-tables header, found '\u{FFFD}'"),
+        (Array("[keys]\nmoveUp = [})\n".utf8), 2, "expected a value, found '}'"),
+        ([0x5b, 0x20, 0x9f] as [UInt8], 1, "expected a key in a table header, found '\u{FFFD}'"),
+    ] as [([UInt8], Int, String)])
+    func inputsThatMadeTOMLKitAssertAreErrors(bytes: [UInt8], line: Int, problem: String) {
+        #expect(throws: ConfigFileError(file: "config.toml", line: line, problem: problem)) {
+            try TokentopConfig.parse(String(decoding: bytes, as: UTF8.self), file: "config.toml")
         }
     }
 

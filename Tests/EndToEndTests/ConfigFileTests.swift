@@ -15,9 +15,11 @@ final class ConfigFileTests: XCTestCase {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    private func alerts(_ arguments: [String], configHome: String? = nil) throws -> [String: Double] {
+    private func alerts(_ arguments: [String], configHome: String? = nil,
+                        environment: [String: String] = [:]) throws -> [String: Double] {
         let result = try TokentopProcess.run(["report", "--json"] + arguments + Scenario(name: "seed-metrics").files,
-                                             configHome: configHome ?? TokentopProcess.emptyConfigHome)
+                                             configHome: configHome ?? TokentopProcess.emptyConfigHome,
+                                             environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
         let list = report["alerts"] as? [[String: Any]] ?? []
@@ -35,6 +37,42 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertEqual(try alerts(["--config", file.path, "--truncation-alert", "5"]), ["truncation": 0.07])
         // Without the file the seed's alerts fire.
         XCTAssertEqual(try alerts([]), ["truncation": 0.07, "retries": 0.12])
+    }
+
+    func testEnvironmentVariablesOverTheFileAndFlagsOverThem() throws {
+        let file = folder.appendingPathComponent("tokentop/config.toml")
+        try "[alerts]\ntruncation = 8\nretries = 12.5\n".write(to: file, atomically: true, encoding: .utf8)
+        // The variable wins over the file: the seed's 7 % truncation now fires…
+        XCTAssertEqual(try alerts(["--config", file.path], environment: ["TOKENTOP_ALERTS_TRUNCATION": "5"]),
+                       ["truncation": 0.07])
+        // …without any file too…
+        XCTAssertEqual(try alerts([], environment: ["TOKENTOP_ALERTS_TRUNCATION": "50", "TOKENTOP_ALERTS_RETRIES": "50"]), [:])
+        // …and a flag wins over the variable.
+        XCTAssertEqual(try alerts(["--config", file.path, "--truncation-alert", "8"],
+                                  environment: ["TOKENTOP_ALERTS_TRUNCATION": "5"]), [:])
+        // A bad value names the variable and ends like a bad option.
+        let result = try TokentopProcess.run(["report"] + Scenario(name: "seed-metrics").files,
+                                             environment: ["TOKENTOP_ALERTS_MIN_CALLS": "many"])
+        XCTAssertEqual(result.status, 64)
+        XCTAssertTrue(result.stderr.contains("Error: TOKENTOP_ALERTS_MIN_CALLS: 'alerts.min_calls' must be a whole number, not \"many\""),
+                      result.stderr)
+    }
+
+    /// Files that made the TOML parser's assertions abort a debug build are errors with file and line.
+    func testMalformedFilesNeverAbort() throws {
+        let cases: [([UInt8], String)] = [
+            ([0x5B, 0x20, 0x9F, 0x0A], ":1: the file is not UTF-8 text (byte 0x9F)"),
+            (Array("budget = 1\n[\n".utf8), ":2: expected a key in a table header, found a line break"),
+            (Array("[keys]\nmoveUp = [})\n".utf8), ":2: expected a value, found '}'"),
+            (Array("listen = \"\\uD800\"\n".utf8), ":1: \\u names no Unicode character (a surrogate or past U+10FFFF)"),
+        ]
+        for (index, (bytes, message)) in cases.enumerated() {
+            let file = folder.appendingPathComponent("malformed-\(index).toml")
+            try Data(bytes).write(to: file)
+            let result = try TokentopProcess.run(["report", "--config", file.path] + Scenario(name: "seed-manual").files)
+            XCTAssertEqual(result.status, 64, result.stderr)
+            XCTAssertTrue(result.stderr.contains("Error: \(file.path)\(message)"), result.stderr)
+        }
     }
 
     func testMinimumCallsFromTheFile() throws {

@@ -28,10 +28,12 @@ final class TokentopProcess: @unchecked Sendable {
     static let emptyConfigHome = FileManager.default.temporaryDirectory
         .appendingPathComponent("tokentop-tests-no-config-\(ProcessInfo.processInfo.processIdentifier)").path
 
-    init(_ arguments: [String], stdin: FileHandle? = nil, configHome: String = TokentopProcess.emptyConfigHome) throws {
+    init(_ arguments: [String], stdin: FileHandle? = nil, configHome: String = TokentopProcess.emptyConfigHome,
+         environment: [String: String] = [:]) throws {
         process.executableURL = Self.binary
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CONFIG_HOME": configHome]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["XDG_CONFIG_HOME": configHome]) { $1 }.merging(environment) { $1 }
         process.standardOutput = stdout
         process.standardError = stderr
         if let stdin { process.standardInput = stdin }
@@ -121,9 +123,9 @@ final class TokentopProcess: @unchecked Sendable {
     }
 
     /// Runs the binary to completion (for `report`).
-    static func run(_ arguments: [String], configHome: String = TokentopProcess.emptyConfigHome)
-        throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = try TokentopProcess(arguments, configHome: configHome)
+    static func run(_ arguments: [String], configHome: String = TokentopProcess.emptyConfigHome,
+                    environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = try TokentopProcess(arguments, configHome: configHome, environment: environment)
         let out = try p.collect(timeout: 60)
         return (p.process.terminationStatus, out, p.errorOutput)
     }
