@@ -166,14 +166,21 @@ struct WireReader {
     /// A string field's text; invalid UTF-8 is refused as swift-protobuf refuses it.
     func string(_ range: Range<Int>) throws(WireError) -> String {
         if range.isEmpty { return "" }
-        guard let text = String(validating: bytes(range), as: UTF8.self) else { throw .invalidUTF8 }
-        return text
+        try validateUTF8(range)
+        // Valid by now, so decoding repairs nothing; it is the fast, specialised way to make a String.
+        return String(decoding: bytes(range), as: UTF8.self)
     }
 
-    /// Checks a string field that is not kept.
+    /// Checks a string field: ASCII a word at a time, anything else scalar by scalar.
     func validateUTF8(_ range: Range<Int>) throws(WireError) {
+        var offset = range.lowerBound
+        while offset + 8 <= range.upperBound {
+            guard base.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 else { break }
+            offset += 8
+        }
+        while offset < range.upperBound, base.load(fromByteOffset: offset, as: UInt8.self) < 0x80 { offset += 1 }
+        if offset == range.upperBound { return }
         let text = bytes(range)
-        if text.allSatisfy({ $0 < 0x80 }) { return }
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = text.makeIterator()
         while true {
@@ -208,13 +215,29 @@ struct StringInterner: Sendable {
         let slot = Int(truncatingIfNeeded: hash) & (Self.slotCount - 1)
         if hashes[slot] == hash {
             let known = slots[slot]
-            let equal = known.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(text) } ?? false
+            let equal = known.utf8.withContiguousStorageIfAvailable { Self.equal($0, text) } ?? false
             if equal { return known }
         }
         let fresh = try reader.string(range)
         slots[slot] = fresh
         hashes[slot] = hash
         return fresh
+    }
+
+    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        let x = UnsafeRawBufferPointer(a), y = UnsafeRawBufferPointer(b)
+        var offset = 0
+        while offset + 8 <= x.count {
+            guard x.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == y.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            else { return false }
+            offset += 8
+        }
+        while offset < x.count {
+            guard x[offset] == y[offset] else { return false }
+            offset += 1
+        }
+        return true
     }
 
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
