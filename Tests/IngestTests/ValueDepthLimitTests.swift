@@ -83,7 +83,7 @@ private typealias LogsRequest = Opentelemetry_Proto_Collector_Logs_V1_ExportLogs
     private func accepts(_ signal: Signal, _ body: Data, limit: Int, json: Bool = false) -> Bool {
         do {
             if json {
-                let text = try OTLPJSON_(signal: signal, protobuf: body)
+                let text = try otlpJSON(signal: signal, protobuf: body)
                 _ = try OTLPDecoder.decode(signal: signal, body: text, contentType: .json, maxValueDepth: limit)
             } else {
                 _ = try OTLPDecoder.decode(signal: signal, body: body, contentType: .protobuf, maxValueDepth: limit)
@@ -100,7 +100,7 @@ private typealias LogsRequest = Opentelemetry_Proto_Collector_Logs_V1_ExportLogs
     }
 
     /// OTLP/JSON of a protobuf request (ids in hex as OTLP/JSON wants them).
-    private func OTLPJSON_(signal: Signal, protobuf body: Data) throws -> Data {
+    private func otlpJSON(signal: Signal, protobuf body: Data) throws -> Data {
         switch signal {
         case .traces: Self.hexIDs(try OTLPDecoder.traceRequest(protobuf: body, maxValueDepth: 64).jsonUTF8Data())
         case .metrics: try OTLPDecoder.metricsRequest(protobuf: body, maxValueDepth: 64).jsonUTF8Data()
