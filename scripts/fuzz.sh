@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 seconds=${1:-60}
 shift || true
-all_targets=(otlp-traces otlp-metrics otlp-logs otlp-json gzip normalize limits theme config prices)
+all_targets=(otlp-traces otlp-scanner otlp-metrics otlp-logs otlp-json gzip normalize limits theme config prices)
 [ $# -gt 0 ] && targets=("$@") || targets=("${all_targets[@]}")
 
 build_flags=(-c debug -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library)
@@ -38,6 +38,7 @@ signal_index=0
 for signal in traces metrics logs; do
     for f in Tests/Fixtures/*/*-"$signal".binpb; do
         seed "otlp-$signal" "$f"
+        if [ "$signal" = traces ]; then seed otlp-scanner "$f"; fi
         seed normalize "$f" "$signal_index"
         seed limits "$f" "$signal_index"
     done

@@ -16,11 +16,11 @@ struct OTLPGRPCServices: RegistrableRPCService {
     let sink: any TelemetrySink
     /// Largest request message, after gzip inflation.
     let maxRequestBytes: Int
+    let maxValueDepth: Int
     let relay: (any RequestRelay)?
 
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
-        register(TraceService.Method.Export.descriptor, signal: .traces, router: &router,
-                 convert: { (request: ExportTraceRequest) in TelemetryBatch(request) }, respond: ExportResponses.traces)
+        registerTraces(router: &router)
         register(MetricsService.Method.Export.descriptor, signal: .metrics, router: &router,
                  convert: { (request: ExportMetricsRequest) in TelemetryBatch(request) }, respond: ExportResponses.metrics)
         register(LogsService.Method.Export.descriptor, signal: .logs, router: &router,
@@ -36,7 +36,7 @@ struct OTLPGRPCServices: RegistrableRPCService {
         let relay = relay
         router.registerHandler(
             forMethod: method,
-            deserializer: ExplainingDeserializer<Request>(maxBytes: maxRequestBytes),
+            deserializer: ExplainingDeserializer<Request>(maxBytes: maxRequestBytes, maxValueDepth: maxValueDepth),
             serializer: ProtobufSerializer<Response>()
         ) { streaming, _ in
             let request: ServerRequest<Request>
@@ -58,23 +58,81 @@ struct OTLPGRPCServices: RegistrableRPCService {
     }
 }
 
+extension OTLPGRPCServices {
+    /// Trace requests go through `OTLPTraceScanner`; the original bytes are kept only to be relayed.
+    private func registerTraces<Transport: ServerTransport>(router: inout RPCRouter<Transport>) {
+        let sink = sink
+        let relay = relay
+        router.registerHandler(
+            forMethod: TraceService.Method.Export.descriptor,
+            deserializer: ScanningTraceDeserializer(maxBytes: maxRequestBytes, maxValueDepth: maxValueDepth,
+                                                    keepsBytes: relay != nil),
+            serializer: ProtobufSerializer<Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse>()
+        ) { streaming, _ in
+            let request: ServerRequest<ScannedTraceRequest>
+            do {
+                request = try await ServerRequest(stream: streaming)
+            } catch let error as RPCError {
+                sink.refused(RequestRefusal(error.code == .resourceExhausted ? .tooLarge : .malformed,
+                                            signal: .traces, reason: error.message))
+                throw error
+            }
+            let batch = request.message.batch
+            sink.acceptIfNotEmpty(batch)
+            if let relay, let bytes = request.message.bytes {
+                relay.relay(ForwardedRequest(signal: .traces, body: Data(bytes), contentType: .protobuf))
+            }
+            return StreamingServerResponse(single: ServerResponse(message: ExportResponses.traces(batch)))
+        }
+    }
+}
+
+/// A trace request as the scanner decoded it, with its bytes when they are to be relayed verbatim.
+struct ScannedTraceRequest: Sendable {
+    var batch: TelemetryBatch
+    var bytes: [UInt8]?
+}
+
+/// Decodes trace requests with `OTLPTraceScanner`; refusals as `ExplainingDeserializer`'s.
+struct ScanningTraceDeserializer: MessageDeserializer {
+    let maxBytes: Int
+    let maxValueDepth: Int
+    let keepsBytes: Bool
+
+    func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> ScannedTraceRequest {
+        try serializedMessageBytes.withUnsafeBytes { bytes in
+            guard bytes.count <= maxBytes else { throw RPCError.tooLarge(size: bytes.count, limit: maxBytes) }
+            do throws(DecodeError) {
+                let batch = try OTLPTraceScannerPool.shared.decode(bytes, maxValueDepth: maxValueDepth)
+                return ScannedTraceRequest(batch: batch, bytes: keepsBytes ? Array(bytes) : nil)
+            } catch {
+                throw RPCError(code: .invalidArgument, message: error.description)
+            }
+        }
+    }
+}
+
 /// Protobuf deserializer whose INVALID_ARGUMENT message says what is wrong with the bytes.
 /// A message over the limit is RESOURCE_EXHAUSTED.
 struct ExplainingDeserializer<Message: SwiftProtobuf.Message>: MessageDeserializer {
     let maxBytes: Int
+    let maxValueDepth: Int
 
     func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> Message {
         let size = serializedMessageBytes.withUnsafeBytes { $0.count }
-        guard size <= maxBytes else {
-            throw RPCError(code: .resourceExhausted,
-                           message: "request message of \(size) bytes exceeds the limit of \(maxBytes) bytes")
-        }
+        guard size <= maxBytes else { throw RPCError.tooLarge(size: size, limit: maxBytes) }
         let data = serializedMessageBytes.withUnsafeBytes { Data($0) }
         do {
-            return try OTLPDecoder.message(protobuf: data)
+            return try OTLPDecoder.message(protobuf: data, maxValueDepth: maxValueDepth)
         } catch {
             throw RPCError(code: .invalidArgument, message: error.description)
         }
+    }
+}
+
+extension RPCError {
+    static func tooLarge(size: Int, limit: Int) -> RPCError {
+        RPCError(code: .resourceExhausted, message: "request message of \(size) bytes exceeds the limit of \(limit) bytes")
     }
 }
 

@@ -25,14 +25,17 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let sink: any TelemetrySink
     private let maxRequestBytes: Int
+    private let maxValueDepth: Int
     private let token: BearerToken?
     private let relay: (any RequestRelay)?
     private var state = State.idle
     private var body: ByteBuffer
 
-    init(sink: any TelemetrySink, maxRequestBytes: Int, token: BearerToken?, relay: (any RequestRelay)? = nil) {
+    init(sink: any TelemetrySink, maxRequestBytes: Int, maxValueDepth: Int = ValueDepthLimit.default, token: BearerToken?,
+         relay: (any RequestRelay)? = nil) {
         self.sink = sink
         self.maxRequestBytes = maxRequestBytes
+        self.maxValueDepth = maxValueDepth
         self.token = token
         self.relay = relay
         self.body = ByteBuffer()
@@ -111,7 +114,8 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             body.clear()
             do {
                 let batch = try OTLPDecoder.decode(signal: signal, body: bytes, contentType: format,
-                                                   contentEncoding: encoding, maxBytes: maxRequestBytes)
+                                                   contentEncoding: encoding, maxBytes: maxRequestBytes,
+                                                   maxValueDepth: maxValueDepth)
                 sink.acceptIfNotEmpty(batch)
                 relay?.relay(ForwardedRequest(signal: signal, body: bytes, contentType: format, contentEncoding: encoding))
                 respond(HTTPAnswer.success(signal: signal, batch: batch, format: format), keepAlive: keepAlive,

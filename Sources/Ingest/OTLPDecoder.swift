@@ -10,16 +10,24 @@ public enum OTLPDecoder {
 
     /// Decodes one `Export*ServiceRequest` body.
     /// - Parameter maxBytes: limit for the body as given and, when gzip'ed, for the inflated body.
+    /// - Parameter maxValueDepth: how deeply attribute values may nest (see `ValueDepthLimit`).
     public static func decode(signal: Signal, body: Data, contentType: ContentType,
                               contentEncoding: ContentEncoding = .identity,
-                              maxBytes: Int = defaultMaxBytes) throws(DecodeError) -> TelemetryBatch {
+                              maxBytes: Int = defaultMaxBytes,
+                              maxValueDepth: Int = ValueDepthLimit.default) throws(DecodeError) -> TelemetryBatch {
         guard body.count <= maxBytes else { throw .bodyTooLarge(limit: maxBytes) }
         switch contentEncoding {
         case .identity:
-            return try decode(signal: signal, body: body, contentType: contentType)
+            return try decode(signal: signal, body: body, contentType: contentType, maxValueDepth: maxValueDepth)
         case .gzip:
             let inflated = try GzipInflater.inflate(ByteBuffer(bytes: body), limit: maxBytes)
-            return try decode(signal: signal, body: Data(inflated.readableBytesView), contentType: contentType)
+            if signal == .traces && contentType == .protobuf {
+                return try inflated.withUnsafeReadableBytes { bytes in
+                    Result { () throws(DecodeError) in try OTLPTraceScannerPool.shared.decode(bytes, maxValueDepth: maxValueDepth) }
+                }.get()
+            }
+            return try decode(signal: signal, body: Data(inflated.readableBytesView), contentType: contentType,
+                              maxValueDepth: maxValueDepth)
         }
     }
 
@@ -29,21 +37,23 @@ public enum OTLPDecoder {
     }
 
     /// Decodes an uncompressed body (no size limit is applied here).
-    public static func decode(signal: Signal, body: Data, contentType: ContentType) throws(DecodeError) -> TelemetryBatch {
+    public static func decode(signal: Signal, body: Data, contentType: ContentType,
+                              maxValueDepth: Int = ValueDepthLimit.default) throws(DecodeError) -> TelemetryBatch {
         switch contentType {
-        case .protobuf: try decodeProtobuf(signal: signal, body: body)
-        case .json: try decodeJSON(signal: signal, object: OTLPJSON.parseObject(body))
+        case .protobuf: try decodeProtobuf(signal: signal, body: body, maxValueDepth: maxValueDepth)
+        case .json: try decodeJSON(signal: signal, object: OTLPJSON.parseObject(body), maxValueDepth: maxValueDepth)
         }
     }
 
     /// Decodes one OTLP/JSON request object whose signal is given by its top-level key
     /// (`resourceSpans`, `resourceMetrics` or `resourceLogs`), as in collector file-exporter lines.
-    public static func decodeJSONRequest(_ body: Data) throws(DecodeError) -> (signal: Signal, batch: TelemetryBatch) {
+    public static func decodeJSONRequest(_ body: Data, maxValueDepth: Int = ValueDepthLimit.default)
+        throws(DecodeError) -> (signal: Signal, batch: TelemetryBatch) {
         let object = try OTLPJSON.parseObject(body)
         guard let signal = OTLPJSON.signal(of: object) else {
             throw .malformed("not an OTLP/JSON export request: no resourceSpans, resourceMetrics or resourceLogs")
         }
-        return (signal, try decodeJSON(signal: signal, object: object))
+        return (signal, try decodeJSON(signal: signal, object: object, maxValueDepth: maxValueDepth))
     }
 
     /// The protobuf encoding of an OTLP/JSON export request (ids from hex, enums and int64 as OTLP allows).
@@ -64,66 +74,102 @@ public enum OTLPDecoder {
 
     // MARK: - Messages
 
-    public static func traceRequest(protobuf body: Data) throws(DecodeError) -> ExportTraceRequest {
-        try message(protobuf: body)
+    public static func traceRequest(protobuf body: Data,
+                                    maxValueDepth: Int = ValueDepthLimit.default) throws(DecodeError) -> ExportTraceRequest {
+        try message(protobuf: body, maxValueDepth: maxValueDepth)
     }
 
-    public static func metricsRequest(protobuf body: Data) throws(DecodeError) -> ExportMetricsRequest {
-        try message(protobuf: body)
+    public static func metricsRequest(protobuf body: Data,
+                                      maxValueDepth: Int = ValueDepthLimit.default) throws(DecodeError) -> ExportMetricsRequest {
+        try message(protobuf: body, maxValueDepth: maxValueDepth)
     }
 
-    public static func logsRequest(protobuf body: Data) throws(DecodeError) -> ExportLogsRequest {
-        try message(protobuf: body)
+    public static func logsRequest(protobuf body: Data,
+                                   maxValueDepth: Int = ValueDepthLimit.default) throws(DecodeError) -> ExportLogsRequest {
+        try message(protobuf: body, maxValueDepth: maxValueDepth)
     }
 
-    private static func decodeProtobuf(signal: Signal, body: Data) throws(DecodeError) -> TelemetryBatch {
+    /// swift-protobuf's decoding of a trace request, checked for value depth and converted: what
+    /// `OTLPTraceScanner` must equal. Kept as the reference for tests, fuzzing and benchmarks.
+    public static func referenceTraceBatch(protobuf body: Data,
+                                           maxValueDepth: Int = ValueDepthLimit.default) throws(DecodeError) -> TelemetryBatch {
+        let request = try traceRequest(protobuf: body, maxValueDepth: maxValueDepth)
+        try ValueDepthLimit.check(request, limit: maxValueDepth, refusalPrefix: "invalid protobuf ExportTraceServiceRequest")
+        return TelemetryBatch(request)
+    }
+
+    private static func decodeProtobuf(signal: Signal, body: Data, maxValueDepth: Int) throws(DecodeError) -> TelemetryBatch {
         switch signal {
-        case .traces: TelemetryBatch(try traceRequest(protobuf: body))
-        case .metrics: TelemetryBatch(try metricsRequest(protobuf: body))
-        case .logs: TelemetryBatch(try logsRequest(protobuf: body))
+        case .traces:
+            try body.withUnsafeBytes { bytes in
+                Result { () throws(DecodeError) in try OTLPTraceScannerPool.shared.decode(bytes, maxValueDepth: maxValueDepth) }
+            }.get()
+        case .metrics: TelemetryBatch(try metricsRequest(protobuf: body, maxValueDepth: maxValueDepth))
+        case .logs: TelemetryBatch(try logsRequest(protobuf: body, maxValueDepth: maxValueDepth))
         }
     }
 
-    static func decodeJSON(signal: Signal, object: [String: Any]) throws(DecodeError) -> TelemetryBatch {
+    static func decodeJSON(signal: Signal, object: [String: Any],
+                           maxValueDepth: Int = ValueDepthLimit.default) throws(DecodeError) -> TelemetryBatch {
         let protoJSON = try OTLPJSON.protoJSON(from: object, signal: signal)
         switch signal {
-        case .traces: return TelemetryBatch(try message(json: protoJSON) as ExportTraceRequest)
-        case .metrics: return TelemetryBatch(try message(json: protoJSON) as ExportMetricsRequest)
-        case .logs: return TelemetryBatch(try message(json: protoJSON) as ExportLogsRequest)
+        case .traces:
+            let request: ExportTraceRequest = try message(json: protoJSON, maxValueDepth: maxValueDepth)
+            try ValueDepthLimit.check(request, limit: maxValueDepth, refusalPrefix: "invalid OTLP/JSON ExportTraceServiceRequest")
+            return TelemetryBatch(request)
+        case .metrics: return TelemetryBatch(try message(json: protoJSON, maxValueDepth: maxValueDepth) as ExportMetricsRequest)
+        case .logs: return TelemetryBatch(try message(json: protoJSON, maxValueDepth: maxValueDepth) as ExportLogsRequest)
         }
     }
 
-    static func message<M: SwiftProtobuf.Message>(protobuf body: Data) throws(DecodeError) -> M {
+    static func message<M: SwiftProtobuf.Message>(protobuf body: Data,
+                                                  maxValueDepth: Int = ValueDepthLimit.default) throws(DecodeError) -> M {
+        var options = BinaryDecodingOptions()
+        options.messageDepthLimit = ValueDepthLimit.messageDepthLimit(for: signal(of: M.self), maxValueDepth: maxValueDepth)
         do {
-            return try M(serializedBytes: body)
+            return try M(serializedBytes: body, options: options)
         } catch {
-            throw .malformed("invalid protobuf \(M.shortName): \(describe(error))")
+            throw .malformed("invalid protobuf \(M.shortName): \(describe(error, maxValueDepth: maxValueDepth))")
         }
     }
 
-    private static func message<M: SwiftProtobuf.Message>(json body: Data) throws(DecodeError) -> M {
+    private static func message<M: SwiftProtobuf.Message>(json body: Data,
+                                                          maxValueDepth: Int = ValueDepthLimit.default) throws(DecodeError) -> M {
         var options = JSONDecodingOptions()
         options.ignoreUnknownFields = true
+        options.messageDepthLimit = ValueDepthLimit.messageDepthLimit(for: signal(of: M.self), maxValueDepth: maxValueDepth)
         do {
             return try M(jsonUTF8Data: body, options: options)
         } catch {
-            throw .malformed("invalid OTLP/JSON \(M.shortName): \(describe(error))")
+            throw .malformed("invalid OTLP/JSON \(M.shortName): \(describe(error, maxValueDepth: maxValueDepth))")
         }
     }
 
-    static func describe(_ error: any Error) -> String {
+    /// The signal whose depth limit applies to a message type (the requests; anything else as traces).
+    private static func signal<M: SwiftProtobuf.Message>(of type: M.Type) -> Signal {
+        switch type {
+        case is ExportMetricsRequest.Type: .metrics
+        case is ExportLogsRequest.Type: .logs
+        default: .traces
+        }
+    }
+
+    static func nestingRefusal(maxValueDepth: Int) -> String {
+        "the message nests too deeply (attribute values may nest \(maxValueDepth) levels, see --max-value-depth)"
+    }
+
+    static func describe(_ error: any Error, maxValueDepth: Int = ValueDepthLimit.default) -> String {
         switch error {
         case BinaryDecodingError.truncated: "the message is truncated"
         case BinaryDecodingError.malformedProtobuf: "the bytes are not a valid protobuf encoding"
         case BinaryDecodingError.invalidUTF8: "a string field is not valid UTF-8"
-        case BinaryDecodingError.messageDepthLimit: "the message nests too deeply"
+        case BinaryDecodingError.messageDepthLimit, JSONDecodingError.messageDepthLimit: nestingRefusal(maxValueDepth: maxValueDepth)
         case JSONDecodingError.unrecognizedEnumValue: "an enum field has an unknown value"
         case JSONDecodingError.schemaMismatch: "a field has the wrong JSON type"
         case JSONDecodingError.malformedNumber: "a number field is malformed"
         case JSONDecodingError.numberRange: "a number is out of range for its field"
         case JSONDecodingError.malformedString: "a string field is malformed (bytes fields must be base64)"
         case JSONDecodingError.conflictingOneOf: "more than one value set for a oneof (e.g. AnyValue)"
-        case JSONDecodingError.messageDepthLimit: "the message nests too deeply"
         case JSONDecodingError.failure: "a field does not match the OTLP schema (wrong JSON type or unknown value)"
         default: String(describing: error)
         }

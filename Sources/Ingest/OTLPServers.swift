@@ -15,6 +15,8 @@ public final class OTLPServers: Sendable {
         public var httpPort: Int
         /// Largest request body, as received and after gzip inflation.
         public var maxRequestBytes: Int
+        /// How deeply attribute values may nest (see `ValueDepthLimit`); deeper requests are malformed.
+        public var maxValueDepth = ValueDepthLimit.default
         public var sink: any TelemetrySink
         /// When set, every request must carry `Authorization: Bearer <token>`.
         public var token: BearerToken?
@@ -91,7 +93,7 @@ public final class OTLPServers: Sendable {
         let server = GRPCServer(
             transport: transport,
             services: [OTLPGRPCServices(sink: configuration.sink, maxRequestBytes: configuration.maxRequestBytes,
-                                        relay: configuration.relay)],
+                                        maxValueDepth: configuration.maxValueDepth, relay: configuration.relay)],
             interceptors: configuration.token.map { [BearerTokenInterceptor(token: $0, sink: configuration.sink)] } ?? [])
         let task = Task { try await server.serve() }
         let grpcPort: Int
@@ -120,6 +122,7 @@ public final class OTLPServers: Sendable {
     private static func startHTTP(host: String, configuration: Configuration) async throws(ListenError) -> any Channel {
         let sink = configuration.sink
         let limit = configuration.maxRequestBytes
+        let maxValueDepth = configuration.maxValueDepth
         let token = configuration.token
         let relay = configuration.relay
         let tlsContext = configuration.tls?.context
@@ -144,7 +147,8 @@ public final class OTLPServers: Sendable {
                         requestTimeout: requestTimeout, idleTimeout: idleTimeout,
                         onTimeout: { sink.refused(RequestRefusal(.timedOut, signal: nil, reason: "request timed out")) }))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(OTLPHTTPHandler(sink: sink, maxRequestBytes: limit, token: token, relay: relay))
+                    try channel.pipeline.syncOperations.addHandler(OTLPHTTPHandler(
+                        sink: sink, maxRequestBytes: limit, maxValueDepth: maxValueDepth, token: token, relay: relay))
                 }
             }
         do {

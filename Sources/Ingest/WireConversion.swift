@@ -29,9 +29,9 @@ struct Rejections {
     private(set) var count = 0
     private(set) var firstReason: String?
 
-    mutating func record(_ reason: String, at path: String) {
+    mutating func record(_ reason: String, at path: @autoclosure () -> String) {
         count += 1
-        if firstReason == nil { firstReason = "\(path): \(reason)" }
+        if firstReason == nil { firstReason = "\(path()): \(reason)" }
     }
 }
 

@@ -2,7 +2,7 @@
 // produces these; normalization and the store never see a protobuf message.
 
 /// An OTLP `AnyValue`.
-public indirect enum AttributeValue: Sendable, Equatable, Hashable {
+public enum AttributeValue: Sendable, Equatable, Hashable {
     case string(String)
     case bool(Bool)
     case int(Int64)

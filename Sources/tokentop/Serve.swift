@@ -48,6 +48,11 @@ struct Serve: AsyncParsableCommand {
     var maxRequestBytes = OTLPDecoder.defaultMaxBytes
 
     @Option(name: .long, help: ArgumentHelp(
+        "Levels an attribute value (arrays and maps in arrays and maps) may nest; a request nesting deeper is refused as malformed (\(ValueDepthLimit.range.lowerBound)-\(ValueDepthLimit.range.upperBound)).",
+        valueName: "levels"))
+    var maxValueDepth = ValueDepthLimit.default
+
+    @Option(name: .long, help: ArgumentHelp(
         "Daily budget in USD: the header shows today's spend against it and warns when it is spent or will be at the current pace.",
         valueName: "usd"))
     var budget: Double?
@@ -87,6 +92,9 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("ports must be between 0 and 65535")
         }
         guard (maxSpans ?? 1) > 0, maxRequestBytes > 0 else { throw ValidationError("limits must be positive") }
+        guard ValueDepthLimit.range.contains(maxValueDepth) else {
+            throw ValidationError("--max-value-depth must be between \(ValueDepthLimit.range.lowerBound) and \(ValueDepthLimit.range.upperBound)")
+        }
         if let maxMemory, maxMemory < 2 * Self.processBaselineMB {
             throw ValidationError("--max-memory must be at least \(2 * Self.processBaselineMB) MB")
         }
@@ -131,6 +139,7 @@ struct Serve: AsyncParsableCommand {
                                    hasToken: token != nil)
         var configuration = OTLPServers.Configuration(host: listen, grpcPort: grpcPort, httpPort: httpPort,
                                                       maxRequestBytes: maxRequestBytes, token: token, sink: sink)
+        configuration.maxValueDepth = maxValueDepth
         connections.apply(to: &configuration)
         configuration.tls = try exposure.serverTLS()
         let forwarder = try forwarding.makeForwarder()

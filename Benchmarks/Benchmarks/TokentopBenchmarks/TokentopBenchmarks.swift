@@ -21,9 +21,17 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The reference path and the scanner that replaced it on the receivers, on the same request.
     Benchmark("Decode: swift-protobuf + conversion to RawSpan, 512-span request") { benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(try OTLPDecoder.decode(signal: .traces, body: Fixtures.firstBody, contentType: .protobuf))
+            blackHole(try OTLPDecoder.referenceTraceBatch(protobuf: Fixtures.firstBody))
+        }
+    }
+
+    Benchmark("Decode: OTLPTraceScanner to RawSpan, 512-span request") { benchmark in
+        var scanner = OTLPTraceScanner()
+        for _ in benchmark.scaledIterations {
+            blackHole(try Fixtures.firstBody.withUnsafeBytes { try scanner.decode($0) })
         }
     }
 

@@ -11,6 +11,8 @@ enum FuzzTarget: String, CaseIterable {
     case otlpMetrics = "otlp-metrics"
     case otlpLogs = "otlp-logs"
     case otlpJSON = "otlp-json"
+    /// The trace scanner against swift-protobuf and conversion: a disagreement traps.
+    case otlpScanner = "otlp-scanner"
     case gzip
     /// First byte: signal; the rest: a protobuf body, decoded, limited and applied to a store.
     case normalize
@@ -26,6 +28,7 @@ enum FuzzTarget: String, CaseIterable {
         case .otlpMetrics: _ = try? OTLPDecoder.decode(signal: .metrics, body: data, contentType: .protobuf)
         case .otlpLogs: _ = try? OTLPDecoder.decode(signal: .logs, body: data, contentType: .protobuf)
         case .otlpJSON: Self.decodeJSON(data)
+        case .otlpScanner: Self.compareTraceDecoders(data)
         case .gzip: Self.inflate(data)
         case .normalize: Self.normalize(data)
         case .limits: Self.limit(data)
@@ -41,6 +44,18 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? OTLPDecoder.decode(signal: signal, body: data, contentType: .json)
             if let body = try? OTLPDecoder.protobufBody(fromJSON: data, signal: signal) {
                 _ = try? OTLPDecoder.decode(signal: signal, body: body, contentType: .protobuf)
+            }
+        }
+    }
+
+    nonisolated(unsafe) private static var scanners = [OTLPTraceScanner(), OTLPTraceScanner(maxValueDepth: 3)]
+
+    /// Once with the default value depth limit and once with a small one, so both sides of it are reached.
+    private static func compareTraceDecoders(_ data: Data) {
+        for index in scanners.indices {
+            let depth = scanners[index].maxValueDepth
+            if let problem = TraceDecoderComparison.disagreement(data, maxValueDepth: depth, scanner: &scanners[index]) {
+                fatalError("max value depth \(depth): \(problem)")
             }
         }
     }

@@ -1,0 +1,479 @@
+import Semantics
+import Synchronization
+
+/// Decodes the protobuf bytes of an `ExportTraceServiceRequest` straight into a `TelemetryBatch`,
+/// without swift-protobuf's message tree. It accepts and refuses exactly what swift-protobuf (with the
+/// message depth limit `ValueDepthLimit` derives) followed by `TelemetryBatch(_: ExportTraceRequest)`
+/// does, and yields the same batch; a differential test and a fuzz target hold it to that.
+///
+/// Strings repeated across spans (attribute keys, names, short values) are interned per scanner, so
+/// keep one scanner per thread of work (see `OTLPTraceScannerPool`).
+public struct OTLPTraceScanner: Sendable {
+    public let maxValueDepth: Int
+    private let messageDepthLimit: Int
+    private var interner = StringInterner()
+
+    public init(maxValueDepth: Int = ValueDepthLimit.default) {
+        self.maxValueDepth = maxValueDepth
+        self.messageDepthLimit = ValueDepthLimit.messageDepthLimit(for: .traces, maxValueDepth: maxValueDepth)
+    }
+
+    public mutating func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> TelemetryBatch {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return TelemetryBatch() }
+        var scan = TraceRequestScan(base: base, messageDepthLimit: messageDepthLimit, maxValueDepth: maxValueDepth,
+                                    interner: interner)
+        interner = StringInterner()
+        defer { interner = scan.interner }
+        do throws(WireError) {
+            try scan.request(0..<bytes.count)
+        } catch .tooDeep {
+            throw .malformed("invalid protobuf ExportTraceServiceRequest: \(OTLPDecoder.nestingRefusal(maxValueDepth: maxValueDepth))")
+        } catch {
+            throw .malformed("invalid protobuf ExportTraceServiceRequest: \(error.description)")
+        }
+        return TelemetryBatch(spans: scan.spans, rejectedSpans: scan.rejections.count,
+                              rejectionReason: scan.rejections.firstReason)
+    }
+
+    public mutating func decode(_ bytes: [UInt8]) throws(DecodeError) -> TelemetryBatch {
+        let result = bytes.withUnsafeBytes { buffer in Result { () throws(DecodeError) in try decode(buffer) } }
+        return try result.get()
+    }
+}
+
+/// One request's decoding: field numbers are those of opentelemetry/proto/trace/v1/trace.proto and
+/// common.proto. Repeated singular fields merge as protobuf prescribes (last scalar wins, messages merge).
+private struct TraceRequestScan {
+    let base: UnsafeRawPointer
+    let messageDepthLimit: Int
+    let maxValueDepth: Int
+    var interner: StringInterner
+    var spans: [RawSpan] = []
+    var rejections = Rejections()
+
+    private func reader(_ range: Range<Int>) -> WireReader { WireReader(base: base, range: range) }
+
+    /// Entering a nested message at `level` (the request is level 1).
+    @inline(__always)
+    private func enter(_ level: Int) throws(WireError) {
+        guard level <= messageDepthLimit else { throw .tooDeep }
+    }
+
+    @inline(__always)
+    private func skip(_ reader: inout WireReader, _ field: Int, _ wire: UInt8, level: Int) throws(WireError) {
+        try reader.skip(field: field, wire: wire, level: level, depthLimit: messageDepthLimit)
+    }
+
+    mutating func request(_ range: Range<Int>) throws(WireError) {
+        var fields = reader(range)
+        var index = 0
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            if field == 1 && wire == WireType.lengthDelimited {
+                let body = try fields.lengthDelimited()
+                try enter(2)
+                try resourceSpans(body, index: index, level: 2)
+                index += 1
+            } else {
+                try skip(&fields, field, wire, level: 1)
+            }
+        }
+    }
+
+    // The resource and the schema URL may follow the scope groups, so a first pass reads them.
+    private mutating func resourceSpans(_ range: Range<Int>, index r: Int, level: Int) throws(WireError) {
+        var resource: [Attribute] = []
+        var schemaURL = ""
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            switch (field, wire) {
+            case (1, WireType.lengthDelimited):
+                let body = try fields.lengthDelimited()
+                try enter(level + 1)
+                try self.resource(body, into: &resource, level: level + 1)
+            case (3, WireType.lengthDelimited):
+                schemaURL = try interner.string(fields, try fields.lengthDelimited())
+            default:
+                try skip(&fields, field, wire, level: level)
+            }
+        }
+        fields = reader(range)
+        var s = 0
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            if field == 2 && wire == WireType.lengthDelimited {
+                let body = try fields.lengthDelimited()
+                try enter(level + 1)
+                try scopeSpans(body, resource: resource, resourceSchemaURL: schemaURL, r: r, s: s, level: level + 1)
+                s += 1
+            } else {
+                try skip(&fields, field, wire, level: level)
+            }
+        }
+    }
+
+    private mutating func resource(_ range: Range<Int>, into attributes: inout [Attribute], level: Int) throws(WireError) {
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            switch (field, wire) {
+            case (1, WireType.lengthDelimited):
+                attributes.append(try attribute(try fields.lengthDelimited(), level: level + 1))
+            case (3, WireType.lengthDelimited):
+                let body = try fields.lengthDelimited()
+                try enter(level + 1)
+                try entityRef(body, level: level + 1)
+            default:
+                try skip(&fields, field, wire, level: level)
+            }
+        }
+    }
+
+    /// `EntityRef`: four string fields, checked and dropped.
+    private func entityRef(_ range: Range<Int>, level: Int) throws(WireError) {
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            if (1...4).contains(field) && wire == WireType.lengthDelimited {
+                try fields.validateUTF8(try fields.lengthDelimited())
+            } else {
+                try skip(&fields, field, wire, level: level)
+            }
+        }
+    }
+
+    private mutating func scopeSpans(_ range: Range<Int>, resource: [Attribute], resourceSchemaURL: String,
+                                     r: Int, s: Int, level: Int) throws(WireError) {
+        var scopeName = "", scopeVersion = "", schemaURL = ""
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            switch (field, wire) {
+            case (1, WireType.lengthDelimited):
+                let body = try fields.lengthDelimited()
+                try enter(level + 1)
+                try scope(body, name: &scopeName, version: &scopeVersion, level: level + 1)
+            case (3, WireType.lengthDelimited):
+                schemaURL = try interner.string(fields, try fields.lengthDelimited())
+            default:
+                try skip(&fields, field, wire, level: level)
+            }
+        }
+        let origin = Origin(resource: resource, scopeName: scopeName, scopeVersion: scopeVersion,
+                            schemaURL: schemaURL.isEmpty ? resourceSchemaURL : schemaURL)
+        fields = reader(range)
+        var i = 0
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            if field == 2 && wire == WireType.lengthDelimited {
+                let body = try fields.lengthDelimited()
+                try enter(level + 1)
+                switch try span(body, origin: origin, level: level + 1) {
+                case .success(let span): spans.append(span)
+                case .failure(let invalid):
+                    rejections.record(invalid.reason, at: "resourceSpans[\(r)].scopeSpans[\(s)].spans[\(i)]")
+                }
+                i += 1
+            } else {
+                try skip(&fields, field, wire, level: level)
+            }
+        }
+    }
+
+    private mutating func scope(_ range: Range<Int>, name: inout String, version: inout String, level: Int) throws(WireError) {
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            switch (field, wire) {
+            case (1, WireType.lengthDelimited): name = try interner.string(fields, try fields.lengthDelimited())
+            case (2, WireType.lengthDelimited): version = try interner.string(fields, try fields.lengthDelimited())
+            case (3, WireType.lengthDelimited): _ = try attribute(try fields.lengthDelimited(), level: level + 1)
+            default: try skip(&fields, field, wire, level: level)
+            }
+        }
+    }
+
+    /// A span, or the reason it is dropped (`InvalidRecord`); malformed bytes anywhere fail the request.
+    private mutating func span(_ range: Range<Int>, origin: Origin, level: Int) throws(WireError) -> Result<RawSpan, InvalidRecord> {
+        // Counted first so the lists are allocated once, at their final size.
+        var attributeCount = 0, eventCount = 0, linkCount = 0
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            if wire == WireType.lengthDelimited {
+                switch field {
+                case 9: attributeCount += 1
+                case 11: eventCount += 1
+                case 13: linkCount += 1
+                default: break
+                }
+            }
+            try skip(&fields, field, wire, level: level)
+        }
+
+        var traceID: Range<Int>?, spanID: Range<Int>?, parentSpanID: Range<Int>?
+        var name = ""
+        var kind: Int32 = 0, statusCode: Int32 = 0
+        var statusMessage = ""
+        var start: UInt64 = 0, end: UInt64 = 0
+        var attributes: [Attribute] = [], events: [SpanEvent] = [], links: [SpanLink] = []
+        attributes.reserveCapacity(attributeCount)
+        events.reserveCapacity(eventCount)
+        links.reserveCapacity(linkCount)
+        fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            switch (field, wire) {
+            case (1, WireType.lengthDelimited): traceID = try fields.lengthDelimited()
+            case (2, WireType.lengthDelimited): spanID = try fields.lengthDelimited()
+            case (3, WireType.lengthDelimited): try fields.validateUTF8(try fields.lengthDelimited())
+            case (4, WireType.lengthDelimited): parentSpanID = try fields.lengthDelimited()
+            case (5, WireType.lengthDelimited): name = try interner.string(fields, try fields.lengthDelimited())
+            case (6, WireType.varint): kind = Int32(truncatingIfNeeded: try fields.varint())
+            case (7, WireType.fixed64): start = try fields.fixed64()
+            case (8, WireType.fixed64): end = try fields.fixed64()
+            case (9, WireType.lengthDelimited):
+                attributes.append(try attribute(try fields.lengthDelimited(), level: level + 1))
+            case (11, WireType.lengthDelimited):
+                let body = try fields.lengthDelimited()
+                try enter(level + 1)
+                events.append(try event(body, level: level + 1))
+            case (13, WireType.lengthDelimited):
+                let body = try fields.lengthDelimited()
+                try enter(level + 1)
+                if let link = try link(body, level: level + 1) { links.append(link) }
+            case (15, WireType.lengthDelimited):
+                let body = try fields.lengthDelimited()
+                try enter(level + 1)
+                try status(body, code: &statusCode, message: &statusMessage, level: level + 1)
+            default:
+                try skip(&fields, field, wire, level: level)
+            }
+        }
+        do throws(InvalidRecord) {
+            return .success(RawSpan(
+                traceID: try requiredTraceID(traceID, field: "traceId"),
+                spanID: try requiredSpanID(spanID, field: "spanId"),
+                parentSpanID: try optionalSpanID(parentSpanID, field: "parentSpanId"),
+                name: name,
+                kind: SpanKind(rawValue: Int(kind)) ?? .unspecified,
+                startNanos: start,
+                endNanos: end,
+                attributes: attributes,
+                events: events,
+                links: links,
+                statusCode: StatusCode(rawValue: Int(statusCode)) ?? .unset,
+                statusMessage: statusMessage,
+                origin: origin
+            ))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private mutating func event(_ range: Range<Int>, level: Int) throws(WireError) -> SpanEvent {
+        var time: UInt64 = 0
+        var name = ""
+        var attributes: [Attribute] = []
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            switch (field, wire) {
+            case (1, WireType.fixed64): time = try fields.fixed64()
+            case (2, WireType.lengthDelimited): name = try interner.string(fields, try fields.lengthDelimited())
+            case (3, WireType.lengthDelimited):
+                attributes.append(try attribute(try fields.lengthDelimited(), level: level + 1))
+            default: try skip(&fields, field, wire, level: level)
+            }
+        }
+        return SpanEvent(timeNanos: time, name: name, attributes: attributes)
+    }
+
+    /// A link that points nowhere carries no information and is dropped; the span itself stays valid.
+    private mutating func link(_ range: Range<Int>, level: Int) throws(WireError) -> SpanLink? {
+        var traceID: Range<Int>?, spanID: Range<Int>?
+        var attributes: [Attribute] = []
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            switch (field, wire) {
+            case (1, WireType.lengthDelimited): traceID = try fields.lengthDelimited()
+            case (2, WireType.lengthDelimited): spanID = try fields.lengthDelimited()
+            case (3, WireType.lengthDelimited): try fields.validateUTF8(try fields.lengthDelimited())
+            case (4, WireType.lengthDelimited):
+                attributes.append(try attribute(try fields.lengthDelimited(), level: level + 1))
+            default: try skip(&fields, field, wire, level: level)
+            }
+        }
+        guard let trace = try? requiredTraceID(traceID, field: "traceId"),
+              let span = try? requiredSpanID(spanID, field: "spanId") else { return nil }
+        return SpanLink(traceID: trace, spanID: span, attributes: attributes)
+    }
+
+    private func status(_ range: Range<Int>, code: inout Int32, message: inout String, level: Int) throws(WireError) {
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            switch (field, wire) {
+            case (2, WireType.lengthDelimited): message = try fields.string(try fields.lengthDelimited())
+            case (3, WireType.varint): code = Int32(truncatingIfNeeded: try fields.varint())
+            default: try skip(&fields, field, wire, level: level)
+            }
+        }
+    }
+
+    // MARK: Attributes
+
+    /// One entry of an attribute list (a `KeyValue` at `level`), checked against the value depth limit.
+    private mutating func attribute(_ range: Range<Int>, level: Int) throws(WireError) -> Attribute {
+        try enter(level)
+        let attribute = try keyValue(range, level: level)
+        switch attribute.value {
+        case .array, .map:
+            if ValueDepthLimit.exceeds(attribute.value, limit: maxValueDepth) { throw .valueTooDeep(limit: maxValueDepth) }
+        default:
+            break
+        }
+        return attribute
+    }
+
+    private mutating func keyValue(_ range: Range<Int>, level: Int) throws(WireError) -> Attribute {
+        var key = ""
+        var value = AttributeValue.empty
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            switch (field, wire) {
+            case (1, WireType.lengthDelimited):
+                key = try interner.string(fields, try fields.lengthDelimited())
+            case (2, WireType.lengthDelimited):
+                let body = try fields.lengthDelimited()
+                try enter(level + 1)
+                try anyValue(body, into: &value, level: level + 1)
+            default:
+                try skip(&fields, field, wire, level: level)
+            }
+        }
+        return Attribute(key, value)
+    }
+
+    /// Decodes an `AnyValue` into `value`, merging as protobuf does: a second array (or map) for the
+    /// same value extends the first; any other case replaces what was there.
+    private mutating func anyValue(_ range: Range<Int>, into value: inout AttributeValue, level: Int) throws(WireError) {
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            switch (field, wire) {
+            case (1, WireType.lengthDelimited):
+                value = .string(try interner.string(fields, try fields.lengthDelimited()))
+            case (2, WireType.varint):
+                value = .bool(try fields.varint() != 0)
+            case (3, WireType.varint):
+                value = .int(Int64(bitPattern: try fields.varint()))
+            case (4, WireType.fixed64):
+                value = .double(Double(bitPattern: try fields.fixed64()))
+            case (5, WireType.lengthDelimited):
+                let body = try fields.lengthDelimited()
+                try enter(level + 1)
+                var items: [AttributeValue] = []
+                if case .array(let existing) = value {
+                    items = existing
+                    value = .empty
+                }
+                var elements = reader(body)
+                while !elements.isAtEnd {
+                    let (field, wire) = try elements.tag()
+                    if field == 1 && wire == WireType.lengthDelimited {
+                        let element = try elements.lengthDelimited()
+                        try enter(level + 2)
+                        var item = AttributeValue.empty
+                        try anyValue(element, into: &item, level: level + 2)
+                        items.append(item)
+                    } else {
+                        try skip(&elements, field, wire, level: level + 1)
+                    }
+                }
+                value = .array(items)
+            case (6, WireType.lengthDelimited):
+                let body = try fields.lengthDelimited()
+                try enter(level + 1)
+                var entries: [Attribute] = []
+                if case .map(let existing) = value {
+                    entries = existing
+                    value = .empty
+                }
+                var elements = reader(body)
+                while !elements.isAtEnd {
+                    let (field, wire) = try elements.tag()
+                    if field == 1 && wire == WireType.lengthDelimited {
+                        let entry = try elements.lengthDelimited()
+                        try enter(level + 2)
+                        entries.append(try keyValue(entry, level: level + 2))
+                    } else {
+                        try skip(&elements, field, wire, level: level + 1)
+                    }
+                }
+                value = .map(entries)
+            case (7, WireType.lengthDelimited):
+                value = .bytes(Array(fields.bytes(try fields.lengthDelimited())))
+            case (8, WireType.varint):
+                // An index into a profiles string table; meaningless outside a profiles request.
+                _ = try fields.varint()
+                value = .empty
+            default:
+                try skip(&fields, field, wire, level: level)
+            }
+        }
+    }
+
+    // MARK: Ids
+
+    private func requiredTraceID(_ range: Range<Int>?, field: String) throws(InvalidRecord) -> TraceID {
+        let id = try optionalTraceID(range, field: field)
+        guard !id.isZero else { throw InvalidRecord(range?.isEmpty ?? true ? "\(field) is missing" : "\(field) is all zeros") }
+        return id
+    }
+
+    private func optionalTraceID(_ range: Range<Int>?, field: String) throws(InvalidRecord) -> TraceID {
+        guard let range, !range.isEmpty else { return .zero }
+        guard range.count == 16 else { throw InvalidRecord("\(field) has \(range.count) bytes, expected 16") }
+        return TraceID(high: UInt64(bigEndian: base.loadUnaligned(fromByteOffset: range.lowerBound, as: UInt64.self)),
+                       low: UInt64(bigEndian: base.loadUnaligned(fromByteOffset: range.lowerBound + 8, as: UInt64.self)))
+    }
+
+    private func requiredSpanID(_ range: Range<Int>?, field: String) throws(InvalidRecord) -> SpanID {
+        let id = try optionalSpanID(range, field: field)
+        guard !id.isZero else { throw InvalidRecord(range?.isEmpty ?? true ? "\(field) is missing" : "\(field) is all zeros") }
+        return id
+    }
+
+    private func optionalSpanID(_ range: Range<Int>?, field: String) throws(InvalidRecord) -> SpanID {
+        guard let range, !range.isEmpty else { return .zero }
+        guard range.count == 8 else { throw InvalidRecord("\(field) has \(range.count) bytes, expected 8") }
+        return SpanID(UInt64(bigEndian: base.loadUnaligned(fromByteOffset: range.lowerBound, as: UInt64.self)))
+    }
+}
+
+/// Scanners for concurrent requests: each decode borrows one, so its interned strings keep serving
+/// the requests that follow without a lock held while decoding.
+public final class OTLPTraceScannerPool: Sendable {
+    public static let shared = OTLPTraceScannerPool()
+    /// More idle scanners than this are dropped (each holds an interning table of about 100 KB).
+    private static let maxIdle = 8
+    private let idle = Mutex<[OTLPTraceScanner]>([])
+
+    public init() {}
+
+    public func decode(_ bytes: UnsafeRawBufferPointer, maxValueDepth: Int) throws(DecodeError) -> TelemetryBatch {
+        var scanner = idle.withLock { scanners in
+            scanners.lastIndex { $0.maxValueDepth == maxValueDepth }.map { scanners.remove(at: $0) }
+        } ?? OTLPTraceScanner(maxValueDepth: maxValueDepth)
+        defer {
+            idle.withLock { scanners in
+                if scanners.count < Self.maxIdle { scanners.append(scanner) }
+            }
+        }
+        return try scanner.decode(bytes)
+    }
+}
