@@ -107,14 +107,16 @@ final class TraceStoreTests: XCTestCase {
         XCTAssertEqual(store.counters.logRecords, 2)
     }
 
-    func testIndexesFollowInsertAndEviction() {
+    func testRowsFollowInsertAndEviction() {
         var store = TraceStore(limits: StoreLimits(maxSpans: 1))
         store.apply(TelemetryBatch(spans: [chat(1, 1, parent: 0, input: 1, output: 1)]), nowNanos: 1)
-        XCTAssertEqual(store.tracesByModel["gpt-4o-2024-08-06"], [TraceID(high: 1, low: 1)])
-        XCTAssertEqual(store.tracesByService["svc"], [TraceID(high: 1, low: 1)])
+        XCTAssertEqual(store.snapshot(nowNanos: 1).traces.map(\.models), [["gpt-4o-2024-08-06"]])
+        let query = TraceQuery(filter: TraceFilter("model:gpt-4o"))
+        XCTAssertEqual(store.snapshot(nowNanos: 1, query: query).window?.count, 1)
         store.apply(TelemetryBatch(spans: [span(2, 1)]), nowNanos: 2)
-        XCTAssertNil(store.tracesByModel["gpt-4o-2024-08-06"])
-        XCTAssertEqual(store.tracesByService["svc"], [TraceID(high: 1, low: 2)])
+        XCTAssertEqual(store.snapshot(nowNanos: 2).traces.map(\.traceID), [TraceID(high: 1, low: 2)])
+        XCTAssertEqual(store.snapshot(nowNanos: 2, query: query).window?.count, 0, "the evicted trace left the filtered list")
+        XCTAssertEqual(store.snapshot(nowNanos: 2, query: TraceQuery()).window?.rows.map(\.serviceName), ["svc"])
     }
 
     func testSnapshotIsNewestFirst() {
