@@ -25,7 +25,9 @@ public struct StoredSpan: Sendable {
 public struct TraceEntry: Sendable {
     public let id: TraceID
     public internal(set) var spans: [StoredSpan] = []
-    var indexBySpanID: [SpanID: Int] = [:]
+    /// Positions in `spans` by span id, once the trace is too long to search; most traces never need it.
+    private var indexBySpanID: [SpanID: Int] = [:]
+    private static let searchedSpans = 16
     let arrivalSequence: UInt64
     public internal(set) var lastArrivalNanos: UInt64
     /// Estimated bytes its spans and attached logs keep (see `RetainedSize`).
@@ -37,7 +39,22 @@ public struct TraceEntry: Sendable {
         self.lastArrivalNanos = nowNanos
     }
 
-    public func span(_ id: SpanID) -> StoredSpan? { indexBySpanID[id].map { spans[$0] } }
+    public func span(_ id: SpanID) -> StoredSpan? { position(of: id).map { spans[$0] } }
+
+    func position(of id: SpanID) -> Int? {
+        spans.count > Self.searchedSpans ? indexBySpanID[id] : spans.firstIndex { $0.raw.spanID == id }
+    }
+
+    mutating func append(_ span: StoredSpan) {
+        spans.append(span)
+        if spans.count > Self.searchedSpans {
+            if indexBySpanID.isEmpty {
+                for (position, stored) in spans.enumerated() { indexBySpanID[stored.raw.spanID] = position }
+            } else {
+                indexBySpanID[span.raw.spanID] = spans.count - 1
+            }
+        }
+    }
     public var root: StoredSpan? { spans.first(where: \.isRoot) }
 }
 
@@ -174,7 +191,7 @@ public struct TraceStore: Sendable {
     /// Returns false when the span was rejected (a duplicate of a stored span).
     private mutating func insert(_ raw: RawSpan, nowNanos: UInt64) -> Bool {
         let key = SpanKey(trace: raw.traceID, span: raw.spanID)
-        if traces[raw.traceID]?.indexBySpanID[raw.spanID] != nil {
+        if traces[raw.traceID]?.position(of: raw.spanID) != nil {
             counters.rejectedSpans += 1
             return false
         }
@@ -219,8 +236,7 @@ public struct TraceStore: Sendable {
         let size = RetainedSize.of(raw) + span.logEvents.reduce(0) { $0 + RetainedSize.of($1) }
         traces[raw.traceID]!.retainedBytes += size
         counters.retainedBytes += size
-        traces[raw.traceID]!.indexBySpanID[raw.spanID] = traces[raw.traceID]!.spans.count
-        traces[raw.traceID]!.spans.append(span)
+        traces[raw.traceID]!.append(span)
         traces[raw.traceID]!.lastArrivalNanos = nowNanos
         counters.storedSpans += 1
         return true
@@ -228,7 +244,7 @@ public struct TraceStore: Sendable {
 
     /// A stored call turned out to repeat a failed sibling that arrived after it.
     private mutating func markRetry(_ id: SpanID, in trace: TraceID, nowNanos: UInt64) {
-        guard let index = traces[trace]?.indexBySpanID[id] else { return }
+        guard let index = traces[trace]?.position(of: id) else { return }
         traces[trace]!.spans[index].inferredRetry = true
         let span = traces[trace]!.spans[index]
         if case .llm(let call) = span.role, call.retries == 0, span.duplicateOf == nil {
@@ -239,7 +255,7 @@ public struct TraceStore: Sendable {
 
     /// Of two reports of one call, the poorer is marked as the duplicate of the richer.
     private mutating func markDuplicate(new span: inout StoredSpan, key: SpanKey, earlier: SpanKey) {
-        guard let index = traces[earlier.trace]?.indexBySpanID[earlier.span] else { return }
+        guard let index = traces[earlier.trace]?.position(of: earlier.span) else { return }
         counters.duplicateCalls += 1
         let kept = traces[earlier.trace]!.spans[index]
         if DuplicateCallIndex.richness(of: span) > DuplicateCallIndex.richness(of: kept) {
@@ -266,7 +282,7 @@ public struct TraceStore: Sendable {
             if unlinkedLogs.count > limits.maxUnlinkedLogs { unlinkedLogs.removeFirst(unlinkedLogs.count / 2) }
             return nil
         }
-        if let index = traces[log.traceID]?.indexBySpanID[log.spanID] {
+        if let index = traces[log.traceID]?.position(of: log.spanID) {
             traces[log.traceID]!.spans[index].attach(log)
             traces[log.traceID]!.retainedBytes += RetainedSize.of(log)
             counters.retainedBytes += RetainedSize.of(log)
@@ -310,7 +326,7 @@ public struct TraceStore: Sendable {
             let key = SpanKey(trace: entry.id, span: span.raw.spanID)
             if let primary = span.duplicateOf { duplicatesOfKept[primary]?.removeAll { $0 == key } }
             for duplicate in duplicatesOfKept.removeValue(forKey: key) ?? [] {
-                guard let index = traces[duplicate.trace]?.indexBySpanID[duplicate.span] else { continue }
+                guard let index = traces[duplicate.trace]?.position(of: duplicate.span) else { continue }
                 traces[duplicate.trace]!.spans[index].duplicateOf = nil
                 changedTraces.insert(duplicate.trace)
             }

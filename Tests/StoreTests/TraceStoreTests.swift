@@ -119,6 +119,22 @@ final class TraceStoreTests: XCTestCase {
         XCTAssertEqual(store.snapshot(nowNanos: 2, query: TraceQuery()).window?.rows.map(\.serviceName), ["svc"])
     }
 
+    func testSpansAreFoundByIDInShortAndLongTraces() {
+        var store = TraceStore()
+        // Spans in an order unlike their ids; the long trace passes the length where an index takes over.
+        let ids: [UInt64] = (1...40).map { ($0 * 17) % 41 }
+        store.apply(TelemetryBatch(spans: ids.prefix(5).map { span(1, $0, parent: 99) } + ids.map { span(2, $0, parent: 99) }),
+                    nowNanos: 1)
+        store.apply(TelemetryBatch(spans: [span(1, ids[2], parent: 99), span(2, ids[30], parent: 99)]), nowNanos: 2)
+        XCTAssertEqual(store.counters.rejectedSpans, 2, "a span id seen before in its trace is refused")
+        for (trace, count) in [(1, 5), (2, 40)] as [(UInt64, Int)] {
+            let entry = store.trace(TraceID(high: 1, low: trace))!
+            XCTAssertEqual(entry.spans.count, count)
+            for id in ids.prefix(count) { XCTAssertEqual(entry.span(SpanID(id))?.raw.spanID, SpanID(id)) }
+            XCTAssertNil(entry.span(SpanID(1_000)))
+        }
+    }
+
     func testSnapshotIsNewestFirst() {
         var store = TraceStore()
         store.apply(TelemetryBatch(spans: [span(1, 1, start: 100), span(2, 1, start: 300), span(3, 1, start: 200)]),
