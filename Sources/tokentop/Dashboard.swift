@@ -57,8 +57,12 @@ final class Dashboard: @unchecked Sendable {
             } else {
                 pausedAtReceived = nil
                 drawnWaiting = nil
-                if store.version != snapshot.version || wanted != snapshot.window?.query
-                    || (timerRunning && LiveStore.wallClockNanos() / 1_000_000_000 != drawnSecond) {
+                let now = LiveStore.wallClockNanos()
+                // Every row costs time under the store lock as traces pile up: the sessions screen
+                // takes them at most once a second while spans arrive.
+                let wholeIsFresh = wanted == nil && snapshot.window == nil && now < snapshot.takenAtNanos + 1_000_000_000
+                if (store.version != snapshot.version && !wholeIsFresh) || wanted != snapshot.window?.query
+                    || (timerRunning && now / 1_000_000_000 != drawnSecond) {
                     snapshot = store.snapshot(query: wanted)
                 }
             }
