@@ -53,6 +53,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: ["Semantics", .product(name: "DequeModule", package: "swift-collections"),
+                           .product(name: "HeapModule", package: "swift-collections"),
                            .product(name: "Prometheus", package: "swift-prometheus"),
                            .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strict

@@ -133,7 +133,7 @@ public struct AgentRun: Sendable, Equatable {
 }
 
 /// What a span is, after normalization.
-public enum SpanRole: Sendable, Equatable {
+public indirect enum SpanRole: Sendable, Equatable {
     case llm(LLMCall)
     case tool(ToolCall)
     case agent(AgentRun)

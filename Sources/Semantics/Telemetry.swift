@@ -467,8 +467,9 @@ extension TelemetryBatch {
 /// Rough bytes a record keeps alive once stored: a fixed share for the record itself and its indexes,
 /// plus its text and values. Used to bound memory (`--max-memory`), not to report exact sizes.
 public enum RetainedSize {
-    // Calibrated against the resident size of real runs (about 4 kB a typical chat span, see BENCHMARKS.md).
-    static let perSpan = 2_000
+    // Calibrated against the resident size of real runs (about 4 kB a typical chat span, see BENCHMARKS.md),
+    // less the 150 bytes a span the store stopped keeping (its role boxed, no span index for short traces).
+    static let perSpan = 1_850
     static let perAttribute = 90
     static let perEvent = 150
     static let perLog = 500

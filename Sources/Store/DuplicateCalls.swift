@@ -41,7 +41,13 @@ struct DuplicateCallIndex: Sendable {
         var bucket: UInt64
     }
 
-    private var byResponseID: [String: [Registered]] = [:]
+    /// A provider's response id; its strings are the call's own, so registering allocates no key.
+    private struct ResponseKey: Hashable, Sendable {
+        var provider: String
+        var responseID: String
+    }
+
+    private var byResponseID: [ResponseKey: [Registered]] = [:]
     private var byShape: [Shape: [Registered]] = [:]
 
     /// Registers a call and returns the earlier span it duplicates, if any.
@@ -80,8 +86,8 @@ struct DuplicateCallIndex: Sendable {
         }
     }
 
-    private static func responseKey(_ call: LLMCall) -> String? {
-        call.responseID.isEmpty ? nil : call.provider + "\u{0}" + call.responseID
+    private static func responseKey(_ call: LLMCall) -> ResponseKey? {
+        call.responseID.isEmpty ? nil : ResponseKey(provider: call.provider, responseID: call.responseID)
     }
 
     private static func shape(_ call: LLMCall, startNanos: UInt64) -> Shape {

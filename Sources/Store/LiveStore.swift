@@ -40,15 +40,25 @@ public final class LiveStore: Sendable {
     public var version: UInt64 { state.withLock { $0.version } }
     public var counters: IngestCounters { state.withLock { $0.counters } }
 
-    public func snapshot() -> StoreSnapshot {
+    /// Every pane's figures with every trace row (for reports and a paused screen).
+    public func snapshot() -> StoreSnapshot { snapshot(query: nil) }
+
+    /// Every pane's figures with the trace rows `query` asks for (every row when nil). Only traces that
+    /// changed since the last snapshot are summarized again, and the lists stay sorted as rows change,
+    /// so the time under the lock follows what arrived, not what is stored.
+    public func snapshot(query: TraceQuery?) -> StoreSnapshot {
         let now = clock()
-        let draft = state.withLock { store in
+        return state.withLock { store in
             store.advance(nowNanos: now)
             store.refreshWindowedAlerts(nowNanos: now)
-            return store.snapshotDraft(nowNanos: now)
+            return store.snapshot(nowNanos: now, query: query)
         }
-        // Sorting 100,000 rows takes milliseconds; ingest does not wait for it.
-        return draft.finished()
+    }
+
+    /// Spans received per second over the last few seconds.
+    public var spansPerSecond: Double {
+        let now = clock()
+        return state.withLock { $0.spansPerSecond(atNanos: now) }
     }
 
     public func trace(_ id: TraceID) -> TraceEntry? { state.withLock { $0.trace(id) } }

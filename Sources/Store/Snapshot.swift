@@ -85,8 +85,14 @@ public struct TraceSummary: Sendable, Equatable {
 /// An immutable view of the store for one frame or one report.
 public struct StoreSnapshot: Sendable {
     public var counters: IngestCounters
-    /// Newest first (by start time).
+    /// Every trace row, newest first (by start time), when no `window` was asked for.
     public var traces: [TraceSummary]
+    /// The part of the trace list a `TraceQuery` asked for; nil when `traces` holds every row.
+    public var window: TraceWindow?
+    /// All stored traces.
+    public var traceCount: Int { window?.totalTraces ?? traces.count }
+    /// Stored traces that are running.
+    public var runningTraces: Int { window?.totalRunning ?? traces.reduce(0) { $0 + ($1.inFlight ? 1 : 0) } }
     /// Spans received per second over the last few seconds.
     public var spansPerSecond: Double
     /// Wall-clock time the snapshot was taken (Unix nanoseconds); timers on screen use it.

@@ -1,4 +1,5 @@
 import DequeModule
+import HeapModule
 import Semantics
 
 /// One stored span with its normalized role and the log events attached to it.
@@ -24,7 +25,9 @@ public struct StoredSpan: Sendable {
 public struct TraceEntry: Sendable {
     public let id: TraceID
     public internal(set) var spans: [StoredSpan] = []
-    var indexBySpanID: [SpanID: Int] = [:]
+    /// Positions in `spans` by span id, once the trace is too long to search; most traces never need it.
+    private var indexBySpanID: [SpanID: Int] = [:]
+    private static let searchedSpans = 16
     let arrivalSequence: UInt64
     public internal(set) var lastArrivalNanos: UInt64
     /// Estimated bytes its spans and attached logs keep (see `RetainedSize`).
@@ -36,7 +39,22 @@ public struct TraceEntry: Sendable {
         self.lastArrivalNanos = nowNanos
     }
 
-    public func span(_ id: SpanID) -> StoredSpan? { indexBySpanID[id].map { spans[$0] } }
+    public func span(_ id: SpanID) -> StoredSpan? { position(of: id).map { spans[$0] } }
+
+    func position(of id: SpanID) -> Int? {
+        spans.count > Self.searchedSpans ? indexBySpanID[id] : spans.firstIndex { $0.raw.spanID == id }
+    }
+
+    mutating func append(_ span: StoredSpan) {
+        spans.append(span)
+        if spans.count > Self.searchedSpans {
+            if indexBySpanID.isEmpty {
+                for (position, stored) in spans.enumerated() { indexBySpanID[stored.raw.spanID] = position }
+            } else {
+                indexBySpanID[span.raw.spanID] = spans.count - 1
+            }
+        }
+    }
     public var root: StoredSpan? { spans.first(where: \.isRoot) }
 }
 
@@ -100,15 +118,16 @@ public struct TraceStore: Sendable {
     /// Kept report → the duplicates marked against it, to unmark them when it is evicted.
     private var duplicatesOfKept: [SpanKey: [SpanKey]] = [:]
 
-    // Indexes.
-    public private(set) var tracesByService: [String: Set<TraceID>] = [:]
-    public private(set) var tracesByModel: [String: Set<TraceID>] = [:]
-    public private(set) var tracesBySession: [String: Set<TraceID>] = [:]
-    /// Each trace's list row, kept current as spans and log events arrive, so a snapshot does not
-    /// summarize every trace again.
+    /// Each trace's list row as of the last snapshot. Rows of the traces in `changedTraces` are brought up
+    /// to date when the next snapshot is taken, once per frame however many batches touched them.
     private var summaries: [TraceID: TraceSummary] = [:]
-    /// Traces whose cached row says running (root not ended), for the snapshot's timeout check.
+    private var changedTraces = Set<TraceID>()
+    /// The rows in the orders and under the filters the screen asked for.
+    private var listings = TraceListings()
+    /// Traces whose row says running, and the same by their last arrival: a trace stops running once
+    /// nothing has arrived for the in-flight timeout, whether or not its root ever came.
     private var runningIDs = Set<TraceID>()
+    private var runningByArrival = Heap<RunningMark>()
 
     public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0,
                 alertThresholds: AlertThresholds = AlertThresholds(), windowSettings: WindowSettings = .standard) {
@@ -144,7 +163,7 @@ public struct TraceStore: Sendable {
         }
         for point in batch.metrics { metrics.apply(point) }
         counters.metricPoints += batch.metrics.count
-        for id in touched { index(id) }
+        changedTraces.formUnion(touched)
         evictIfNeeded(protecting: nil)
         if !batch.spans.isEmpty { evaluateAlerts(nowNanos: nowNanos) }
         if !batch.isEmpty || batch.rejectedSpans > 0 { version &+= 1 }
@@ -172,7 +191,7 @@ public struct TraceStore: Sendable {
     /// Returns false when the span was rejected (a duplicate of a stored span).
     private mutating func insert(_ raw: RawSpan, nowNanos: UInt64) -> Bool {
         let key = SpanKey(trace: raw.traceID, span: raw.spanID)
-        if traces[raw.traceID]?.indexBySpanID[raw.spanID] != nil {
+        if traces[raw.traceID]?.position(of: raw.spanID) != nil {
             counters.rejectedSpans += 1
             return false
         }
@@ -217,8 +236,7 @@ public struct TraceStore: Sendable {
         let size = RetainedSize.of(raw) + span.logEvents.reduce(0) { $0 + RetainedSize.of($1) }
         traces[raw.traceID]!.retainedBytes += size
         counters.retainedBytes += size
-        traces[raw.traceID]!.indexBySpanID[raw.spanID] = traces[raw.traceID]!.spans.count
-        traces[raw.traceID]!.spans.append(span)
+        traces[raw.traceID]!.append(span)
         traces[raw.traceID]!.lastArrivalNanos = nowNanos
         counters.storedSpans += 1
         return true
@@ -226,7 +244,7 @@ public struct TraceStore: Sendable {
 
     /// A stored call turned out to repeat a failed sibling that arrived after it.
     private mutating func markRetry(_ id: SpanID, in trace: TraceID, nowNanos: UInt64) {
-        guard let index = traces[trace]?.indexBySpanID[id] else { return }
+        guard let index = traces[trace]?.position(of: id) else { return }
         traces[trace]!.spans[index].inferredRetry = true
         let span = traces[trace]!.spans[index]
         if case .llm(let call) = span.role, call.retries == 0, span.duplicateOf == nil {
@@ -237,13 +255,13 @@ public struct TraceStore: Sendable {
 
     /// Of two reports of one call, the poorer is marked as the duplicate of the richer.
     private mutating func markDuplicate(new span: inout StoredSpan, key: SpanKey, earlier: SpanKey) {
-        guard let index = traces[earlier.trace]?.indexBySpanID[earlier.span] else { return }
+        guard let index = traces[earlier.trace]?.position(of: earlier.span) else { return }
         counters.duplicateCalls += 1
         let kept = traces[earlier.trace]!.spans[index]
         if DuplicateCallIndex.richness(of: span) > DuplicateCallIndex.richness(of: kept) {
             traces[earlier.trace]!.spans[index].duplicateOf = key
             duplicatesOfKept[key, default: []].append(earlier)
-            self.index(earlier.trace)
+            changedTraces.insert(earlier.trace)
         } else {
             let primary = kept.duplicateOf ?? earlier
             span.duplicateOf = primary
@@ -264,7 +282,7 @@ public struct TraceStore: Sendable {
             if unlinkedLogs.count > limits.maxUnlinkedLogs { unlinkedLogs.removeFirst(unlinkedLogs.count / 2) }
             return nil
         }
-        if let index = traces[log.traceID]?.indexBySpanID[log.spanID] {
+        if let index = traces[log.traceID]?.position(of: log.spanID) {
             traces[log.traceID]!.spans[index].attach(log)
             traces[log.traceID]!.retainedBytes += RetainedSize.of(log)
             counters.retainedBytes += RetainedSize.of(log)
@@ -291,7 +309,7 @@ public struct TraceStore: Sendable {
             counters.storedSpans -= entry.spans.count
             counters.retainedBytes -= entry.retainedBytes
             counters.evictedSpans += entry.spans.count
-            unindex(entry)
+            forgetRow(of: entry.id)
             forgetCalls(of: entry)
             retryInference.forget(entry.id)
         }
@@ -308,58 +326,102 @@ public struct TraceStore: Sendable {
             let key = SpanKey(trace: entry.id, span: span.raw.spanID)
             if let primary = span.duplicateOf { duplicatesOfKept[primary]?.removeAll { $0 == key } }
             for duplicate in duplicatesOfKept.removeValue(forKey: key) ?? [] {
-                guard let index = traces[duplicate.trace]?.indexBySpanID[duplicate.span] else { continue }
+                guard let index = traces[duplicate.trace]?.position(of: duplicate.span) else { continue }
                 traces[duplicate.trace]!.spans[index].duplicateOf = nil
-                self.index(duplicate.trace)
+                changedTraces.insert(duplicate.trace)
             }
         }
     }
 
-    private mutating func index(_ id: TraceID) {
-        guard let entry = traces[id] else { return }
-        let summary = TraceSummarizer.summarize(entry, nowNanos: 0, inFlightTimeoutNanos: .max)
-        summaries[id] = summary
-        if summary.inFlight { runningIDs.insert(id) } else { runningIDs.remove(id) }
-        tracesByService[summary.serviceName, default: []].insert(id)
-        for model in summary.models { tracesByModel[model, default: []].insert(id) }
-        if !summary.sessionID.isEmpty { tracesBySession[summary.sessionID, default: []].insert(id) }
+    private mutating func forgetRow(of id: TraceID) {
+        changedTraces.remove(id)
+        runningIDs.remove(id)
+        if let row = summaries.removeValue(forKey: id) { listings.remove(row) }
     }
 
-    private mutating func unindex(_ entry: TraceEntry) {
-        let summary = summaries.removeValue(forKey: entry.id)
-            ?? TraceSummarizer.summarize(entry, nowNanos: 0, inFlightTimeoutNanos: .max)
-        runningIDs.remove(entry.id)
-        func remove(_ key: String, from index: inout [String: Set<TraceID>]) {
-            index[key]?.remove(entry.id)
-            if index[key]?.isEmpty == true { index[key] = nil }
+    private mutating func replaceRow(_ row: TraceSummary) {
+        if let old = summaries[row.traceID] {
+            guard old != row else { return }
+            listings.remove(old)
         }
-        for span in entry.spans { remove(span.raw.origin.serviceName, from: &tracesByService) }
-        for model in summary.models { remove(model, from: &tracesByModel) }
-        if !summary.sessionID.isEmpty { remove(summary.sessionID, from: &tracesBySession) }
+        summaries[row.traceID] = row
+        listings.insert(row)
+    }
+
+    /// Summarizes the traces that changed since the last snapshot, and ends the running state of those
+    /// that timed out.
+    private mutating func refreshRows(nowNanos: UInt64) {
+        for id in changedTraces {
+            guard let entry = traces[id] else { continue }
+            let row = TraceSummarizer.summarize(entry, nowNanos: nowNanos, inFlightTimeoutNanos: limits.inFlightTimeoutNanos)
+            replaceRow(row)
+            if !row.inFlight {
+                runningIDs.remove(id)
+            } else if runningIDs.insert(id).inserted {
+                runningByArrival.insert(RunningMark(lastArrivalNanos: entry.lastArrivalNanos, traceID: id))
+            }
+        }
+        changedTraces.removeAll(keepingCapacity: true)
+        while let oldest = runningByArrival.min, !isRecent(oldest.lastArrivalNanos, nowNanos: nowNanos) {
+            runningByArrival.removeMin()
+            guard runningIDs.contains(oldest.traceID), let entry = traces[oldest.traceID] else { continue }
+            if entry.lastArrivalNanos != oldest.lastArrivalNanos {
+                // Spans came since it was marked: it runs until the timeout after the latest.
+                runningByArrival.insert(RunningMark(lastArrivalNanos: entry.lastArrivalNanos, traceID: oldest.traceID))
+                continue
+            }
+            runningIDs.remove(oldest.traceID)
+            if var row = summaries[oldest.traceID], row.inFlight {
+                row.inFlight = false
+                replaceRow(row)
+            }
+        }
+    }
+
+    private func isRecent(_ lastArrivalNanos: UInt64, nowNanos: UInt64) -> Bool {
+        nowNanos < lastArrivalNanos || nowNanos - lastArrivalNanos < limits.inFlightTimeoutNanos
     }
 
     // MARK: Reading
 
-    public func snapshot(nowNanos: UInt64) -> StoreSnapshot {
-        snapshotDraft(nowNanos: nowNanos).finished()
+    /// Everything, with every trace row, newest first (for reports, tests and a paused screen).
+    public mutating func snapshot(nowNanos: UInt64) -> StoreSnapshot {
+        snapshot(nowNanos: nowNanos, query: nil)
     }
 
-    /// What a snapshot needs from the store, cheap to take under the lock: the row cache is shared, not
-    /// copied, and sorting it happens in `finished()`, after the lock is released.
-    public func snapshotDraft(nowNanos: UInt64) -> SnapshotDraft {
-        // Cached rows say "running" while the root is open; a trace stops running once nothing has
-        // arrived for the timeout, whether or not its root ever came.
-        var stalled = Set<TraceID>()
-        for id in runningIDs {
-            guard let last = traces[id]?.lastArrivalNanos else { continue }
-            if !(nowNanos < last || nowNanos - last < limits.inFlightTimeoutNanos) { stalled.insert(id) }
+    /// The figures of every pane, and the trace rows `query` asks for; every row when it is nil.
+    public mutating func snapshot(nowNanos: UInt64, query: TraceQuery?) -> StoreSnapshot {
+        refreshRows(nowNanos: nowNanos)
+        var snapshot = StoreSnapshot(counters: counters, traces: [], spansPerSecond: spansPerSecond(atNanos: nowNanos),
+                                     takenAtNanos: nowNanos, version: version, burn: burnSummary(nowNanos: nowNanos),
+                                     models: modelSummaries(nowNanos: nowNanos), quality: qualitySummary(nowNanos: nowNanos),
+                                     windows: windowSettings)
+        if let query {
+            snapshot.window = window(for: query)
+        } else {
+            var rows: [TraceSummary] = []
+            rows.reserveCapacity(listings.all.count)
+            listings.all.ranks.forEach { rows.append(summaries[$0.traceID]!) }
+            snapshot.traces = rows
         }
-        let head = StoreSnapshot(counters: counters, traces: [], spansPerSecond: rate.perSecond(atNanos: nowNanos),
-                                 takenAtNanos: nowNanos, version: version, burn: burnSummary(nowNanos: nowNanos),
-                                 models: modelSummaries(nowNanos: nowNanos), quality: qualitySummary(nowNanos: nowNanos),
-                                 windows: windowSettings)
-        return SnapshotDraft(head: head, rows: summaries, stalled: stalled)
+        return snapshot
     }
+
+    private mutating func window(for query: TraceQuery) -> TraceWindow {
+        let listing = listings.listing(sort: query.sort, filter: query.filter, rows: summaries.values)
+        let selectedIndex = query.selected.flatMap { summaries[$0] }.flatMap { listing.position(of: $0) }
+        let count = listing.count
+        let anchor = selectedIndex ?? min(max(0, query.anchorIndex), max(0, count - 1))
+        let around = max(0, query.rowsAround)
+        let keys = listing.ranks.keys(in: max(0, anchor - around)..<min(count, anchor + around + 1))
+        return TraceWindow(query: query, count: count, running: listing.running, offset: max(0, anchor - around),
+                           rows: keys.map { summaries[$0.traceID]! },
+                           last: listing.ranks.keys(in: (count - 1)..<count).first.map { summaries[$0.traceID]! },
+                           selectedIndex: selectedIndex, openSummary: query.openTrace.flatMap { summaries[$0] },
+                           totalTraces: listings.all.count, totalRunning: listings.all.running)
+    }
+
+    public func spansPerSecond(atNanos nowNanos: UInt64) -> Double { rate.perSecond(atNanos: nowNanos) }
 
     public func trace(_ id: TraceID) -> TraceEntry? { traces[id] }
 
@@ -484,22 +546,12 @@ extension StoredSpan {
     }
 }
 
-/// A snapshot before its trace rows are sorted (see `TraceStore.snapshotDraft`).
-public struct SnapshotDraft: Sendable {
-    let head: StoreSnapshot
-    let rows: [TraceID: TraceSummary]
-    /// Running rows that have timed out.
-    let stalled: Set<TraceID>
+/// A running trace and when its last span arrived, for `TraceStore`'s timeout check.
+struct RunningMark: Comparable, Sendable {
+    var lastArrivalNanos: UInt64
+    var traceID: TraceID
 
-    /// Newest first; rows of stalled traces no longer say running.
-    public func finished() -> StoreSnapshot {
-        var snapshot = head
-        var list = Array(rows.values)
-        if !stalled.isEmpty {
-            for index in list.indices where stalled.contains(list[index].traceID) { list[index].inFlight = false }
-        }
-        list.sort { ($0.startNanos, $0.traceID) > ($1.startNanos, $1.traceID) }
-        snapshot.traces = list
-        return snapshot
+    static func < (a: RunningMark, b: RunningMark) -> Bool {
+        (a.lastArrivalNanos, a.traceID) < (b.lastArrivalNanos, b.traceID)
     }
 }

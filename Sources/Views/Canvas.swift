@@ -73,6 +73,12 @@ public struct Canvas: Sendable, Hashable {
         var safe = ""
         for character in text {
             if column >= end { break }
+            if character.isPrintableASCII {
+                // Nothing to sanitize and one column wide: most of what a frame writes.
+                if column >= 0 { set(Cell(String(character), width: 1, style: style), x: column, y: y) }
+                column += 1
+                continue
+            }
             safe.removeAll(keepingCapacity: true)
             Sanitizer.append(character, to: &safe)
             for grapheme in safe {
@@ -119,6 +125,12 @@ public struct Canvas: Sendable, Hashable {
         var safe = ""
         var cut = false
         outer: for character in text {
+            if character.isPrintableASCII {
+                if used + 1 > width { cut = true; break outer }
+                result.append(character)
+                used += 1
+                continue
+            }
             safe.removeAll(keepingCapacity: true)
             Sanitizer.append(character, to: &safe)
             for grapheme in safe {
@@ -242,5 +254,13 @@ public struct Canvas: Sendable, Hashable {
     /// One character per column naming the attributes of each cell (`.` none, `b` bold, `r` reverse, `u` underline, `d` dim, `*` several).
     public func attributeLayer() -> [String] {
         (0..<height).map { y in String(row(y).map { $0.style.attributes.code }) }
+    }
+}
+
+extension Character {
+    /// One printable ASCII character (not a control, not CR LF): inert, and one column wide.
+    var isPrintableASCII: Bool {
+        guard let ascii = asciiValue else { return false }
+        return ascii >= 0x20 && ascii < 0x7F
     }
 }

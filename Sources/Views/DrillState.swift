@@ -198,7 +198,8 @@ public struct DrillLayout: Sendable, Equatable {
 enum DrillScreen {
     static func render(_ snapshot: StoreSnapshot, state: ViewState, size: Size, openTrace: TraceEntry?) -> Canvas {
         guard let drill = state.drill else { return Canvas(size: size) }
-        let summary = snapshot.traces.first { $0.traceID == drill.traceID }
+        let summary = snapshot.window.map { $0.query.openTrace == drill.traceID ? $0.openSummary : nil }
+            ?? snapshot.traces.first { $0.traceID == drill.traceID }
         let focused = !state.helpVisible
         if drill.expandedValue != nil {
             return ValueScreenView.render(drill.value(in: openTrace, screen: size, nowNanos: snapshot.takenAtNanos),

@@ -30,7 +30,7 @@ public enum Frame {
             // Too narrow for the side panes: the focused one takes the list's place.
             canvas.draw(pane(state.focusedPane, in: layout.traceList), x: layout.traceList.x, y: layout.traceList.y)
         } else if layout.traceList.height > 0, state.drill == nil {
-            let list = TraceListView.render(state.listed(snapshot), state: state, size: Size(width: layout.traceList.width, height: layout.traceList.height),
+            let list = TraceListView.render(state.listed(snapshot), snapshot: snapshot, state: state, size: Size(width: layout.traceList.width, height: layout.traceList.height),
                                             focused: state.focusedPane == .traceList && !state.helpVisible, context: context)
             canvas.draw(list, x: layout.traceList.x, y: layout.traceList.y)
         }

@@ -21,7 +21,7 @@ public enum HeaderView {
         let live = snapshot.spansPerSecond > 0
         groups.append((1, [Span("●", Style(live ? .ok : .muted)), Span(" " + Format.rate(snapshot.spansPerSecond)),
                            Span(" spans/s", label)]))
-        groups.append((2, [Span("traces ", label), Span(Format.compact(snapshot.traces.count))]))
+        groups.append((2, [Span("traces ", label), Span(Format.compact(snapshot.traceCount))]))
         let burn = snapshot.burn
         groups.append((2, [Span(Format.rate(burn.tokensPerSecond)), Span(" tok/s", label)]))
         groups.append((1, [Span("today ", label), Span(Format.cost(burn.spentTodayUSD), Style(.cost))]))

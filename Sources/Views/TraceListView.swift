@@ -3,17 +3,18 @@ import Store
 
 /// The live list of traces, newest first, with the selection highlighted.
 public enum TraceListView {
-    public static func render(_ snapshot: StoreSnapshot, state: ViewState, size: Size, focused: Bool,
+    /// `traces` is the list as `state` shows it (`state.listed(snapshot)`).
+    public static func render(_ traces: ListedTraces, snapshot: StoreSnapshot, state: ViewState, size: Size, focused: Bool,
                               context: FrameContext) -> Canvas {
         var canvas = Canvas(size: size)
-        let running = snapshot.traces.reduce(0) { $0 + ($1.inFlight ? 1 : 0) }
-        var title = "Traces (\(Format.grouped(running)) running · \(Format.grouped(snapshot.traces.count - running)) done)"
+        let running = traces.running
+        var title = "Traces (\(Format.grouped(running)) running · \(Format.grouped(traces.count - running)) done)"
         if state.order.column != .started { title += "  by " + state.order.column.rawValue }
         if !state.filter.isEmpty { title += "  filter: " + state.filter.text }
         canvas.box(canvas.bounds, title: title, border: Style(focused ? .border_focused : .border))
         let inner = canvas.bounds.inset
         guard inner.width > 0, inner.height > 0 else { return canvas }
-        guard !snapshot.traces.isEmpty else {
+        guard !traces.isEmpty else {
             if state.filter.isEmpty {
                 EmptyStateView.draw(into: &canvas, area: inner, endpoints: context.endpoints)
             } else {
@@ -26,17 +27,16 @@ public enum TraceListView {
         let columns = TraceColumns(width: content.width)
         columns.drawTitles(into: &canvas, x: content.x, y: content.y)
         let rows = content.height - 1
-        let visible = snapshot.traces.dropFirst(state.scrollOffset).prefix(rows)
-        for (offset, trace) in visible.enumerated() {
-            let y = content.y + 1 + offset
-            let index = state.scrollOffset + offset
+        for index in state.scrollOffset..<max(state.scrollOffset, min(traces.count, state.scrollOffset + rows)) {
+            guard let trace = traces.row(at: index) else { continue }
+            let y = content.y + 1 + index - state.scrollOffset
             columns.drawRow(trace, into: &canvas, x: content.x, y: y, now: snapshot.takenAtNanos,
                             utcOffsetSeconds: context.utcOffsetSeconds)
             if index == state.selectedIndex {
                 canvas.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: Style(.selected, .bold))
             }
         }
-        let below = snapshot.traces.count - state.scrollOffset - rows
+        let below = traces.count - state.scrollOffset - rows
         if below > 0 { canvas.putBorderNote(" ↓ \(Format.grouped(below)) more ", y: canvas.height - 1) }
         if state.scrollOffset > 0 { canvas.putBorderNote(" ↑ \(Format.grouped(state.scrollOffset)) more ", y: 0) }
         return canvas

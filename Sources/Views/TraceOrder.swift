@@ -1,11 +1,10 @@
+import Semantics
 import Store
 
 /// How the trace list is sorted; `s` cycles through the columns, each newest/largest first, then
 /// back to start time.
 public struct TraceOrder: Sendable, Equatable {
-    public enum Column: String, Sendable, CaseIterable {
-        case started, duration, cost, tokens, llmCalls = "llm calls", errors
-    }
+    public typealias Column = TraceSortKey
 
     public var column = Column.started
 
@@ -22,26 +21,86 @@ public struct TraceOrder: Sendable, Equatable {
     /// Largest first; ties keep the store's newest-first order.
     public func sorted(_ traces: [TraceSummary]) -> [TraceSummary] {
         guard column != .started else { return traces }
-        let key: (TraceSummary) -> Double = switch column {
-        case .started: { Double($0.startNanos) }
-        case .duration: { Double($0.durationNanos) }
-        case .cost: { $0.costUSD ?? -1 }
-        case .tokens: { Double($0.usage.input + $0.usage.output) }
-        case .llmCalls: { Double($0.llmCalls) }
-        case .errors: { Double($0.errorSpans) }
-        }
         return traces.enumerated().sorted { a, b in
-            let (ka, kb) = (key(a.element), key(b.element))
+            let (ka, kb) = (column.value(of: a.element), column.value(of: b.element))
             return ka != kb ? ka > kb : a.offset < b.offset
         }.map(\.element)
     }
 }
 
-extension ViewState {
-    /// The snapshot as the trace list shows it: filtered, then sorted.
-    public func listed(_ snapshot: StoreSnapshot) -> StoreSnapshot {
-        var listed = filter.apply(to: snapshot)
-        listed.traces = order.sorted(listed.traces)
-        return listed
+/// The trace list as the screen shows it (filtered, then sorted): every row of a snapshot that holds
+/// them all, or the window the store listed for the screen's query.
+public struct ListedTraces: Sendable {
+    public let count: Int
+    public let running: Int
+    /// Position of `rows.first`.
+    let offset: Int
+    let rows: [TraceSummary]
+    let last: TraceSummary?
+    /// The store's position of the trace it was asked to centre on.
+    let known: (id: TraceID, index: Int)?
+    /// False when the snapshot was listed for another filter or order than the screen's; the next
+    /// snapshot brings the right one, and until then selection and scrolling stay where they are.
+    public let isCurrent: Bool
+
+    init(all rows: [TraceSummary]) {
+        count = rows.count
+        running = rows.reduce(0) { $0 + ($1.inFlight ? 1 : 0) }
+        offset = 0
+        self.rows = rows
+        last = nil
+        known = nil
+        isCurrent = true
+    }
+
+    init(window: TraceWindow, isCurrent: Bool) {
+        count = window.count
+        running = window.running
+        offset = window.offset
+        rows = window.rows
+        last = window.last
+        known = zip(window.query.selected, window.selectedIndex).map { (id: $0.0, index: $0.1) }
+        self.isCurrent = isCurrent
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    /// The row at a position of the list, when the snapshot holds it.
+    public func row(at index: Int) -> TraceSummary? {
+        if index >= offset, index - offset < rows.count { return rows[index - offset] }
+        if index == count - 1 { return last }
+        return nil
+    }
+
+    public func index(of id: TraceID) -> Int? {
+        if let known, known.id == id { return known.index }
+        return rows.firstIndex { $0.traceID == id }.map { $0 + offset } ?? (last?.traceID == id ? count - 1 : nil)
     }
 }
+
+private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
+}
+
+extension ViewState {
+    /// The trace list as this state shows it.
+    public func listed(_ snapshot: StoreSnapshot) -> ListedTraces {
+        if let window = snapshot.window {
+            let current = window.query.sort == order.column && window.query.filter == filter
+            return ListedTraces(window: window, isCurrent: current)
+        }
+        return ListedTraces(all: order.sorted(filter.apply(to: snapshot).traces))
+    }
+
+    /// What to ask the store for so that the next frame, and any one key after it, finds its rows.
+    public func traceQuery(screen: Size) -> TraceQuery {
+        let page = max(1, MainLayout(size: screen).visibleTraceRows)
+        return TraceQuery(sort: order.column, filter: filter, selected: selectedTraceID,
+                          anchorIndex: selectedTraceID == nil ? 0 : selectedIndex,
+                          rowsAround: 2 * page + 2, openTrace: drill?.traceID)
+    }
+}
+
+/// The filter type lives with the store, which keeps filtered lists current.
+public typealias TraceFilter = Store.TraceFilter

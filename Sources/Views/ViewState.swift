@@ -3,7 +3,7 @@ import Store
 
 /// Everything the screen remembers between frames. Changed only by `reduce`.
 public struct ViewState: Sendable, Equatable {
-    /// Row of the selected trace in `snapshot.traces`.
+    /// Row of the selected trace in the list as shown (`listed`).
     public var selectedIndex = 0
     /// The selected trace, so the selection stays on it as new traces arrive above.
     /// nil means "follow the newest trace".
@@ -54,20 +54,21 @@ public struct ViewState: Sendable, Equatable {
     /// Brings selection and scrolling in line with a new snapshot or screen size.
     public func reconciled(with snapshot: StoreSnapshot, screen: Size) -> ViewState {
         var state = self
-        let traces = listed(snapshot).traces
+        let traces = listed(snapshot)
+        guard traces.isCurrent else { return state }
         guard !traces.isEmpty else {
             state.selectedIndex = 0
             state.scrollOffset = 0
             return state
         }
         if let id = selectedTraceID {
-            if let index = traces.firstIndex(where: { $0.traceID == id }) {
+            if let index = traces.index(of: id) {
                 // Rows that arrived above the selection scroll the view with it, so nothing jumps.
                 state.scrollOffset += index - selectedIndex
                 state.selectedIndex = index
             } else {
                 state.selectedIndex = min(selectedIndex, traces.count - 1)
-                state.selectedTraceID = traces[state.selectedIndex].traceID
+                state.selectedTraceID = traces.row(at: state.selectedIndex)?.traceID
             }
         } else {
             state.selectedIndex = 0
@@ -113,13 +114,15 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
     if state.focusedPane != .traceList {
         return state.reducedInPane(action, snapshot: snapshot, screen: screen)
     }
-    let traces = state.listed(snapshot).traces
+    let traces = state.listed(snapshot)
     let page = max(1, MainLayout(size: screen).visibleTraceRows)
 
     func select(_ index: Int) {
-        guard !traces.isEmpty else { return }
-        state.selectedIndex = max(0, min(index, traces.count - 1))
-        state.selectedTraceID = traces[state.selectedIndex].traceID
+        guard !traces.isEmpty, traces.isCurrent else { return }
+        let index = max(0, min(index, traces.count - 1))
+        guard let row = traces.row(at: index) else { return }
+        state.selectedIndex = index
+        state.selectedTraceID = row.traceID
     }
 
     switch action {
@@ -136,10 +139,11 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
         state.scrollOffset -= page
         select(state.selectedIndex - page)
     case .openTrace:
-        guard !traces.isEmpty else { break }
+        guard !traces.isEmpty, traces.isCurrent else { break }
         // Pinned, so the list comes back with this trace selected.
         select(state.selectedIndex)
-        state.drill = DrillState(traceID: traces[state.selectedIndex].traceID)
+        guard let row = traces.row(at: state.selectedIndex) else { break }
+        state.drill = DrillState(traceID: row.traceID)
     case .openSpan, .back, .expandValue: break
     case .copyValue:
         state.valueCopyRequest = state.drill?.value(in: openTrace, screen: screen, nowNanos: snapshot.takenAtNanos)?.text
@@ -202,10 +206,11 @@ public func reduce(_ state: ViewState, key: Key, snapshot: StoreSnapshot, screen
             guard state.focusedPane == .traceList else { return state }
             let list = layout.traceList
             let row = y - (list.y + 2) + state.scrollOffset
-            let traces = state.listed(snapshot).traces
-            guard y >= list.y + 2, y < list.y + list.height - 1, traces.indices.contains(row) else { return state }
+            let traces = state.listed(snapshot)
+            guard y >= list.y + 2, y < list.y + list.height - 1, traces.isCurrent, let trace = traces.row(at: row)
+            else { return state }
             state.selectedIndex = row
-            state.selectedTraceID = traces[row].traceID
+            state.selectedTraceID = trace.traceID
             return state.reconciled(with: snapshot, screen: screen)
         }
     }

@@ -33,27 +33,37 @@ final class Dashboard: @unchecked Sendable {
         var drawnState = state
         var drawnSize = Size(width: 0, height: 0)
         var themeIndex = 0
-        var snapshot = store.snapshot()
+        var snapshot = store.snapshot(query: state.traceQuery(screen: terminal.size))
         var pausedAtReceived: Int?
         var noticeUntil: UInt64 = 0
         var drawnWaiting: Int?
         while !stop.load(ordering: .relaxed) {
-            // A new snapshot only when something arrived, or each second while a running timer shows.
-            let timerRunning = snapshot.traces.contains(where: \.inFlight)
+            // A new snapshot only when something arrived, the list wants other rows, or each second while
+            // a running timer shows. The store lists only the rows around the selection; the sessions
+            // screen and a paused screen (which scrolls and sorts on its own) take every row.
+            let timerRunning = snapshot.runningTraces > 0
+            let wanted = state.showsSessions || state.paused ? nil : state.traceQuery(screen: terminal.size)
             // Paused, the screen keeps its snapshot and only counts what arrives meanwhile.
             var frameContext = context
             if state.paused {
                 let received = store.counters.receivedSpans
-                if pausedAtReceived == nil { pausedAtReceived = snapshot.counters.receivedSpans }
+                if pausedAtReceived == nil {
+                    if snapshot.window != nil { snapshot = store.snapshot(query: nil) }
+                    pausedAtReceived = snapshot.counters.receivedSpans
+                }
                 frameContext.arrivedWhilePaused = received - (pausedAtReceived ?? received)
                 if frameContext.arrivedWhilePaused != drawnWaiting { drawnVersion = .max }
                 drawnWaiting = frameContext.arrivedWhilePaused
             } else {
                 pausedAtReceived = nil
                 drawnWaiting = nil
-                if store.version != snapshot.version
-                    || (timerRunning && LiveStore.wallClockNanos() / 1_000_000_000 != drawnSecond) {
-                    snapshot = store.snapshot()
+                let now = LiveStore.wallClockNanos()
+                // Every row costs time under the store lock as traces pile up: the sessions screen
+                // takes them at most once a second while spans arrive.
+                let wholeIsFresh = wanted == nil && snapshot.window == nil && now < snapshot.takenAtNanos + 1_000_000_000
+                if (store.version != snapshot.version && !wholeIsFresh) || wanted != snapshot.window?.query
+                    || (timerRunning && now / 1_000_000_000 != drawnSecond) {
+                    snapshot = store.snapshot(query: wanted)
                 }
             }
             let size = terminal.size

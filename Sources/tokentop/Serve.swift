@@ -268,7 +268,7 @@ struct Serve: AsyncParsableCommand {
                     continue
                 }
                 let c = store.counters
-                let rate = store.snapshot().spansPerSecond
+                let rate = store.spansPerSecond
                 FileHandle.standardError.write(Data(("tokentop status recv \(c.receivedSpans) stored \(c.storedSpans)"
                     + " evict \(c.evictedSpans) rej \(c.rejectedSpans) logs \(c.logRecords) points \(c.metricPoints)"
                     + " refused \(c.rejectedRequests) spans/s \(Int(rate.rounded()))\n").utf8))

@@ -30,7 +30,8 @@ final class DuplicateCallTests: XCTestCase {
         let sdk = call(trace: 1, span: 1, scope: "com.anthropic.sdk.python", responseID: "msg_01")
         let library = call(trace: 2, span: 2, scope: "opentelemetry.instrumentation.anthropic", responseID: "msg_01",
                            extra: [Attribute("gen_ai.response.finish_reasons", .array([.string("end_turn")]))])
-        let (r, store) = report([sdk, library])
+        let (r, reported) = report([sdk, library])
+        var store = reported
         XCTAssertEqual(r.spans, 2, "both spans stay visible")
         XCTAssertEqual(r.llmCalls, 1)
         XCTAssertEqual(r.duplicateCalls, 1)

@@ -107,14 +107,32 @@ final class TraceStoreTests: XCTestCase {
         XCTAssertEqual(store.counters.logRecords, 2)
     }
 
-    func testIndexesFollowInsertAndEviction() {
+    func testRowsFollowInsertAndEviction() {
         var store = TraceStore(limits: StoreLimits(maxSpans: 1))
         store.apply(TelemetryBatch(spans: [chat(1, 1, parent: 0, input: 1, output: 1)]), nowNanos: 1)
-        XCTAssertEqual(store.tracesByModel["gpt-4o-2024-08-06"], [TraceID(high: 1, low: 1)])
-        XCTAssertEqual(store.tracesByService["svc"], [TraceID(high: 1, low: 1)])
+        XCTAssertEqual(store.snapshot(nowNanos: 1).traces.map(\.models), [["gpt-4o-2024-08-06"]])
+        let query = TraceQuery(filter: TraceFilter("model:gpt-4o"))
+        XCTAssertEqual(store.snapshot(nowNanos: 1, query: query).window?.count, 1)
         store.apply(TelemetryBatch(spans: [span(2, 1)]), nowNanos: 2)
-        XCTAssertNil(store.tracesByModel["gpt-4o-2024-08-06"])
-        XCTAssertEqual(store.tracesByService["svc"], [TraceID(high: 1, low: 2)])
+        XCTAssertEqual(store.snapshot(nowNanos: 2).traces.map(\.traceID), [TraceID(high: 1, low: 2)])
+        XCTAssertEqual(store.snapshot(nowNanos: 2, query: query).window?.count, 0, "the evicted trace left the filtered list")
+        XCTAssertEqual(store.snapshot(nowNanos: 2, query: TraceQuery()).window?.rows.map(\.serviceName), ["svc"])
+    }
+
+    func testSpansAreFoundByIDInShortAndLongTraces() {
+        var store = TraceStore()
+        // Spans in an order unlike their ids; the long trace passes the length where an index takes over.
+        let ids: [UInt64] = (1...40).map { ($0 * 17) % 41 }
+        store.apply(TelemetryBatch(spans: ids.prefix(5).map { span(1, $0, parent: 99) } + ids.map { span(2, $0, parent: 99) }),
+                    nowNanos: 1)
+        store.apply(TelemetryBatch(spans: [span(1, ids[2], parent: 99), span(2, ids[30], parent: 99)]), nowNanos: 2)
+        XCTAssertEqual(store.counters.rejectedSpans, 2, "a span id seen before in its trace is refused")
+        for (trace, count) in [(1, 5), (2, 40)] as [(UInt64, Int)] {
+            let entry = store.trace(TraceID(high: 1, low: trace))!
+            XCTAssertEqual(entry.spans.count, count)
+            for id in ids.prefix(count) { XCTAssertEqual(entry.span(SpanID(id))?.raw.spanID, SpanID(id)) }
+            XCTAssertNil(entry.span(SpanID(1_000)))
+        }
     }
 
     func testSnapshotIsNewestFirst() {

@@ -107,7 +107,8 @@ enum DrillFixtures {
 
     static var entry: TraceEntry { store.trace(traceID)! }
     static var snapshot: StoreSnapshot {
-        var snapshot = store.snapshot(nowNanos: Fixtures.now)
+        var copy = store
+        var snapshot = copy.snapshot(nowNanos: Fixtures.now)
         snapshot.counters = Fixtures.counters
         // A newer trace above and older ones below, so selections have somewhere to go.
         snapshot.traces = [Fixtures.trace(90, name: "chat gpt-4o-mini", startedSecondsAgo: 1, duration: 0.3, llm: 1)]

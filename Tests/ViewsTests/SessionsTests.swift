@@ -31,7 +31,7 @@ final class SessionsTests: XCTestCase {
         state = reduce(state, key: .enter, snapshot: snapshot, screen: screen)
         XCTAssertEqual(state.keyContext, .traceList)
         XCTAssertEqual(state.filter.text, "session:conv-b")
-        XCTAssertEqual(state.listed(snapshot).traces.count, 2)
+        XCTAssertEqual(state.listed(snapshot).count, 2)
         let back = reduce(reduce(state, key: .character("S"), snapshot: snapshot, screen: screen), key: .escape,
                           snapshot: snapshot, screen: screen)
         XCTAssertEqual(back.keyContext, .traceList)

@@ -39,7 +39,10 @@ enum HostileSpan {
     }()
 
     static var entry: TraceEntry { store.trace(traceID)! }
-    static var snapshot: StoreSnapshot { store.snapshot(nowNanos: Fixtures.now) }
+    static var snapshot: StoreSnapshot {
+        var copy = store
+        return copy.snapshot(nowNanos: Fixtures.now)
+    }
 }
 
 final class ValueViewTests: XCTestCase {

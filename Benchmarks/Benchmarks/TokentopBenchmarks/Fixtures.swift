@@ -40,8 +40,21 @@ enum Fixtures {
             store.apply(batch(sequence), nowNanos: nowNanos)
             sequence += 1
         }
+        _ = store.snapshot(nowNanos: nowNanos)  // every row summarized and listed once
         return store
     }()
+}
+
+/// The store of 100,000 traces, growing by one batch per iteration, with the screen's state.
+final class LiveFrameFixture: @unchecked Sendable {
+    var store = Fixtures.storeWith100kTraces
+    private let batches = (0..<40).map { Fixtures.batch(2_000_000 + $0) }
+    private var next = 0
+
+    func applyNextBatch() {
+        store.apply(batches[next % batches.count], nowNanos: Fixtures.nowNanos + UInt64(next) * 1_000_000)
+        next += 1
+    }
 }
 
 /// Batches with ids of their own, decoded before the measurement, one per iteration.

@@ -60,35 +60,69 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
-    Benchmark("Snapshot: store of 100,000 traces", configuration: .init(
+    Benchmark("Snapshot: every row, store of 100,000 traces", configuration: .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal], warmupIterations: 1, maxDuration: .seconds(5), maxIterations: 50
     )) { benchmark in
-        let store = Fixtures.storeWith100kTraces
+        var store = Fixtures.storeWith100kTraces
         benchmark.startMeasurement()
         blackHole(store.snapshot(nowNanos: Fixtures.nowNanos))
         benchmark.stopMeasurement()
     }
 
-    Benchmark("Snapshot draft (the part under the store lock): store of 100,000 traces", configuration: .init(
+    let idle = LiveFrameFixture()
+    Benchmark("Snapshot: the rows a 200x60 screen asks for, store of 100,000 traces", configuration: .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal], warmupIterations: 1, maxDuration: .seconds(5), maxIterations: 200
     )) { benchmark in
-        let store = Fixtures.storeWith100kTraces
         benchmark.startMeasurement()
-        blackHole(store.snapshotDraft(nowNanos: Fixtures.nowNanos))
+        // As LiveStore does: the recent latency windows move first (their percentiles are cached).
+        idle.store.advance(nowNanos: Fixtures.nowNanos)
+        blackHole(idle.store.snapshot(nowNanos: Fixtures.nowNanos, query: FrameFixture.query))
         benchmark.stopMeasurement()
     }
 
-    Benchmark("Frame: compose 200x60 from a snapshot of 100,000 traces", configuration: .init(
+    // What the screen does per frame while spans arrive: summarize the traces a batch touched, take
+    // the rows around the selection, and compose the frame.
+    let live = LiveFrameFixture()
+    Benchmark("Frame: snapshot + compose 200x60 after a 512-span batch, 100,000 traces stored", configuration: .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal], warmupIterations: 1, maxDuration: .seconds(5), maxIterations: 200
+    )) { benchmark in
+        live.applyNextBatch()
+        benchmark.startMeasurement()
+        live.store.advance(nowNanos: Fixtures.nowNanos)
+        let snapshot = live.store.snapshot(nowNanos: Fixtures.nowNanos, query: FrameFixture.query)
+        blackHole(Frame.render(snapshot, state: ViewState(), size: FrameFixture.size, context: FrameFixture.context))
+        benchmark.stopMeasurement()
+    }
+
+    Benchmark("Frame: compose 200x60 from the screen's snapshot of 100,000 traces", configuration: .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal], warmupIterations: 1, maxDuration: .seconds(5), maxIterations: 100
     )) { benchmark in
-        let snapshot = FrameFixture.snapshot
+        let snapshot = FrameFixture.windowed
         benchmark.startMeasurement()
-        blackHole(Frame.render(snapshot, state: ViewState(), size: Size(width: 200, height: 60), context: FrameFixture.context))
+        blackHole(Frame.render(snapshot, state: ViewState(), size: FrameFixture.size, context: FrameFixture.context))
+        benchmark.stopMeasurement()
+    }
+
+    Benchmark("Frame: compose 200x60 from a snapshot holding all 100,000 traces", configuration: .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal], warmupIterations: 1, maxDuration: .seconds(5), maxIterations: 100
+    )) { benchmark in
+        let snapshot = FrameFixture.whole
+        benchmark.startMeasurement()
+        blackHole(Frame.render(snapshot, state: ViewState(), size: FrameFixture.size, context: FrameFixture.context))
         benchmark.stopMeasurement()
     }
 }
 
 enum FrameFixture {
-    static let snapshot = Fixtures.storeWith100kTraces.snapshot(nowNanos: Fixtures.nowNanos)
+    static let size = Size(width: 200, height: 60)
+    static let query = ViewState().traceQuery(screen: size)
+    static let whole: StoreSnapshot = {
+        var store = Fixtures.storeWith100kTraces
+        return store.snapshot(nowNanos: Fixtures.nowNanos)
+    }()
+    static let windowed: StoreSnapshot = {
+        var store = Fixtures.storeWith100kTraces
+        return store.snapshot(nowNanos: Fixtures.nowNanos, query: query)
+    }()
     static let context = FrameContext(endpoints: ListenEndpoints(grpc: "127.0.0.1:4317", http: "127.0.0.1:4318"))
 }

@@ -1,12 +1,9 @@
-import Foundation
-import Store
-
 /// The trace list's filter, as typed after `/`: space-separated terms that must all match.
 /// `model:`, `service:`, `agent:`, `session:` match part of that field, `status:` one of running, ok,
 /// error, truncated; any other word matches part of the root name, agent, service or a model.
 /// Case is ignored.
-public struct TraceFilter: Sendable, Equatable {
-    enum Term: Sendable, Equatable {
+public struct TraceFilter: Sendable, Hashable {
+    enum Term: Sendable, Hashable {
         case model(String), service(String), agent(String), session(String), status(String), text(String)
     }
 
@@ -15,7 +12,7 @@ public struct TraceFilter: Sendable, Equatable {
     let terms: [Term]
 
     public init(_ text: String = "") {
-        self.text = text.trimmingCharacters(in: .whitespaces)
+        self.text = Self.trimmed(text)
         terms = self.text.split(separator: " ", omittingEmptySubsequences: true).map { word in
             let lowered = word.lowercased()
             guard let colon = lowered.firstIndex(of: ":") else { return .text(lowered) }
@@ -40,7 +37,7 @@ public struct TraceFilter: Sendable, Equatable {
             case .service(let value): trace.serviceName.lowercased().contains(value)
             case .agent(let value): (trace.agentName ?? "").lowercased().contains(value)
             case .session(let value): trace.sessionID.lowercased().contains(value)
-            case .status(let value): Self.statusNames(TraceStatus(trace)).contains(value)
+            case .status(let value): Self.statusNames(trace).contains(value)
             case .text(let value):
                 ([trace.rootName, trace.agentName ?? "", trace.serviceName] + trace.models)
                     .contains { $0.lowercased().contains(value) }
@@ -56,12 +53,18 @@ public struct TraceFilter: Sendable, Equatable {
         return filtered
     }
 
-    private static func statusNames(_ status: TraceStatus) -> [String] {
-        switch status {
-        case .running: ["running", "inflight", "open"]
-        case .ok: ["ok", "done"]
-        case .error: ["error", "err", "failed"]
-        case .truncated: ["truncated", "length"]
-        }
+    /// The names `status:` accepts for a trace, as the list's status mark shows it.
+    private static func statusNames(_ trace: TraceSummary) -> [String] {
+        if trace.inFlight { return ["running", "inflight", "open"] }
+        if trace.errorSpans > 0 { return ["error", "err", "failed"] }
+        if trace.truncatedCalls > 0 { return ["truncated", "length"] }
+        return ["ok", "done"]
+    }
+
+    private static func trimmed(_ text: String) -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || ($0.isWhitespace && !$0.isNewline) }
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) })
+        else { return "" }
+        return String(text[first...last])
     }
 }
