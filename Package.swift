@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "LoadGenerator",
             dependencies: [
-                "OTLPWire",
+                "OTLPWire", "Semantics",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

@@ -219,7 +219,8 @@ def measure_tokentop(args):
     time.sleep(1)
     results["arrival_to_screen_under_load"] = arrival_to_screen(screen, args.probes)
     results["arrival_to_screen_under_load"]["background_rate_spans_per_second"] = args.latency_rate
-    background.send_signal(signal.SIGINT)
+    # SIGTERM: a script started in the background has SIGINT ignored, and its children inherit that.
+    background.terminate()
     background.wait()
     screen.stop()
     return results
@@ -269,7 +270,7 @@ def measure_phoenix(args, tokentop_rate):
         result["tokentop_to_phoenix"] = round(tokentop_rate / max(result["stored_spans_per_second"], 0.001), 1)
         return result
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.terminate()
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -382,17 +382,10 @@ private struct TraceRequestScan {
                     value = .empty
                 }
                 var elements = reader(body)
-                while !elements.isAtEnd {
-                    let (field, wire) = try elements.tag()
-                    if field == 1 && wire == WireType.lengthDelimited {
-                        let element = try elements.lengthDelimited()
-                        try enter(level + 2)
-                        var item = AttributeValue.empty
-                        try anyValue(element, into: &item, level: level + 2)
-                        items.append(item)
-                    } else {
-                        try skip(&elements, field, wire, level: level + 1)
-                    }
+                while let element = try nextElement(&elements, level: level) {
+                    var item = AttributeValue.empty
+                    try anyValue(element, into: &item, level: level + 2)
+                    items.append(item)
                 }
                 value = .array(items)
             case (6, WireType.lengthDelimited):
@@ -404,15 +397,8 @@ private struct TraceRequestScan {
                     value = .empty
                 }
                 var elements = reader(body)
-                while !elements.isAtEnd {
-                    let (field, wire) = try elements.tag()
-                    if field == 1 && wire == WireType.lengthDelimited {
-                        let entry = try elements.lengthDelimited()
-                        try enter(level + 2)
-                        entries.append(try keyValue(entry, level: level + 2))
-                    } else {
-                        try skip(&elements, field, wire, level: level + 1)
-                    }
+                while let entry = try nextElement(&elements, level: level) {
+                    entries.append(try keyValue(entry, level: level + 2))
                 }
                 value = .map(entries)
             case (7, WireType.lengthDelimited):
@@ -425,6 +411,21 @@ private struct TraceRequestScan {
                 try skip(&fields, field, wire, level: level)
             }
         }
+    }
+
+    /// The next element of an `ArrayValue` or `KeyValueList` (both keep them in field 1), skipping
+    /// anything else; nil at the end.
+    private mutating func nextElement(_ elements: inout WireReader, level: Int) throws(WireError) -> Range<Int>? {
+        while !elements.isAtEnd {
+            let (field, wire) = try elements.tag()
+            if field == 1 && wire == WireType.lengthDelimited {
+                let element = try elements.lengthDelimited()
+                try enter(level + 2)
+                return element
+            }
+            try skip(&elements, field, wire, level: level + 1)
+        }
+        return nil
     }
 
     // MARK: Ids

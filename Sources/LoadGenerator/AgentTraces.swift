@@ -1,5 +1,6 @@
 import Foundation
 import OTLPWire
+import Semantics
 
 typealias LoadSpan = Opentelemetry_Proto_Trace_V1_Span
 typealias LoadKeyValue = Opentelemetry_Proto_Common_V1_KeyValue
@@ -41,7 +42,7 @@ public enum AgentTraces {
 
     /// One export request of `spanCount` spans, grouped by service as an SDK's batch exporter would.
     public static func request(spanCount: Int, seed: UInt64 = 1) -> LoadTraceRequest {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         var byService: [String: [LoadSpan]] = [:]
         var order: [String] = []
         var traceIndex = 0
@@ -76,7 +77,7 @@ public enum AgentTraces {
     }
 
     /// The root first, then its children in start order, at most `limit` spans.
-    private static func trace(agent: Agent, index: Int, limit: Int, random: inout SplitMix64) -> [LoadSpan] {
+    private static func trace(agent: Agent, index: Int, limit: Int, random: inout SeededRandom) -> [LoadSpan] {
         let traceID = random.bytes(16)
         let rootID = random.bytes(8)
         let conversation = "conv_" + random.hex(12)
@@ -131,7 +132,7 @@ public enum AgentTraces {
     }
 
     private static func chat(agent: Agent, traceID: Data, parent: Data, spanID: Data, start: UInt64, end: UInt64,
-                             conversation: String, turn: Int, random: inout SplitMix64) -> LoadSpan {
+                             conversation: String, turn: Int, random: inout SeededRandom) -> LoadSpan {
         var span = LoadSpan()
         span.traceID = traceID
         span.spanID = spanID
@@ -179,7 +180,7 @@ public enum AgentTraces {
     }
 
     private static func tool(agent: Agent, traceID: Data, parent: Data, spanID: Data, start: UInt64, end: UInt64,
-                             name: String, random: inout SplitMix64) -> LoadSpan {
+                             name: String, random: inout SeededRandom) -> LoadSpan {
         var span = LoadSpan()
         span.traceID = traceID
         span.spanID = spanID
@@ -246,24 +247,7 @@ public enum AgentTraces {
     }
 }
 
-/// SplitMix64: a seed gives the same traces on every platform.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return Self.mix(state)
-    }
-
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededRandom {
     mutating func bytes(_ count: Int) -> Data {
         var data = Data(count: count)
         for i in 0..<count { data[i] = UInt8(truncatingIfNeeded: next()) }

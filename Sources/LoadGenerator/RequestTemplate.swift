@@ -1,5 +1,6 @@
 import Foundation
 import OTLPWire
+import Semantics
 import SwiftProtobuf
 
 /// An export request encoded once, with the places of its ids, timestamps and response ids, so each
@@ -50,9 +51,9 @@ public struct RequestTemplate: Sendable {
     public func render(sequence: UInt64, shiftNanos: UInt64, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
         out.append(contentsOf: bytes)
-        let traceHigh = SplitMix64.mix(sequence &* 3 &+ 1)
-        let traceLow = SplitMix64.mix(sequence &* 3 &+ 2)
-        let spanMask = SplitMix64.mix(sequence &* 3 &+ 3)
+        let traceHigh = SeededRandom.mix(sequence &* 3 &+ 1)
+        let traceLow = SeededRandom.mix(sequence &* 3 &+ 2)
+        let spanMask = SeededRandom.mix(sequence &* 3 &+ 3)
         out.withUnsafeMutableBytes { raw in
             switch encoding {
             case .protobuf:

@@ -73,8 +73,8 @@ public enum Normalizer {
         let (usage, hasUsage) = tokenUsage(a, provider: call.provider)
         call.usage = usage
         call.hasUsage = hasUsage
-        call.rawFinishReasons = finishReasons(a)
-        call.finishReasons = call.rawFinishReasons.map(normalizedFinishReason)
+        call.rawFinishReasons = CommonReasonLists.shared(finishReasons(a))
+        call.finishReasons = CommonReasonLists.shared(call.rawFinishReasons.map(normalizedFinishReason))
         call.streaming = first(a, ["gen_ai.request.stream", "gen_ai.is_streaming", "llm.is_streaming"])?.boolValue
         call.timeToFirstTokenSeconds = timeToFirstToken(span)
         if call.streaming == nil, call.timeToFirstTokenSeconds != nil { call.streaming = true }
@@ -237,5 +237,19 @@ public enum Normalizer {
         if case .string(let s) = value { return "\"" + s + "\"" }
         if case .empty = value { return "null" }
         return displayString(value)
+    }
+}
+
+/// One array for each common single finish reason, shared by every call that has it, so that a stored
+/// call does not keep two small arrays of its own.
+enum CommonReasonLists {
+    private static let lists: [String: [String]] = Dictionary(uniqueKeysWithValues: [
+        "stop", "length", "tool_call", "tool_calls", "tool_use", "end_turn", "max_tokens", "content_filter",
+        "STOP", "MAX_TOKENS", "error",
+    ].map { ($0, [$0]) })
+
+    static func shared(_ reasons: [String]) -> [String] {
+        guard reasons.count == 1, let list = lists[reasons[0]] else { return reasons }
+        return list
     }
 }

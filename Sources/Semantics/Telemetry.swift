@@ -467,18 +467,22 @@ extension TelemetryBatch {
 /// Rough bytes a record keeps alive once stored: a fixed share for the record itself and its indexes,
 /// plus its text and values. Used to bound memory (`--max-memory`), not to report exact sizes.
 public enum RetainedSize {
-    // Calibrated against the resident size of real runs (about 4 kB a typical chat span, see BENCHMARKS.md),
-    // less the 150 bytes a span the store stopped keeping (its role boxed, no span index for short traces).
-    static let perSpan = 1_850
+    // Calibrated against the resident size of runs storing the load generator's agent traces (see
+    // BENCHMARKS.md): what a packed span, its share of its trace's row and indexes, and the allocator keep.
+    static let perPackedSpan = 700
+    static let perLLMCall = 400
+    static let perRole = 100
     static let perAttribute = 90
-    static let perEvent = 150
     static let perLog = 500
 
-    public static func of(_ span: RawSpan) -> Int {
-        var bytes = perSpan + span.name.utf8.count + span.statusMessage.utf8.count + of(span.attributes)
-        for event in span.events { bytes += perEvent + event.name.utf8.count + of(event.attributes) }
-        for link in span.links { bytes += perEvent + of(link.attributes) }
-        return bytes
+    /// A packed span as the store keeps it, with its normalized role.
+    public static func of(_ span: PackedSpan, role: SpanRole) -> Int {
+        let roleBytes = switch role {
+        case .llm(let call): perLLMCall + 16 * (call.finishReasons.count + call.rawFinishReasons.count)
+        case .tool, .agent, .workflow: perRole
+        case .plain: 0
+        }
+        return perPackedSpan + span.bodyBytes + roleBytes
     }
 
     public static func of(_ log: RawLogRecord) -> Int {

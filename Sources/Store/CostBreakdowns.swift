@@ -30,13 +30,11 @@ struct CostBreakdowns {
 
     mutating func add(_ entry: TraceEntry) {
         var servicesSeen = Set<String>(), sessionsSeen = Set<String>()
-        let traceSession = entry.spans.lazy.map { span in
-            span.role.llm?.sessionID.nilIfEmpty ?? Normalizer.sessionID(span.raw.attributes).nilIfEmpty
-        }.compactMap { $0 }.first
+        let traceSession = entry.sessionID.nilIfEmpty
         for span in entry.spans {
             if let agent = span.role.agent { agents[agent.name, default: CostGroup(name: agent.name)].count += 1 }
             guard case .llm(let call) = span.role, span.duplicateOf == nil else { continue }
-            let service = span.raw.origin.serviceName
+            let service = span.packed.origin.serviceName
             services[service, default: CostGroup(name: service)].add(call, cost: span.cost)
             if servicesSeen.insert(service).inserted { services[service]!.count += 1 }
             if let session = call.sessionID.nilIfEmpty ?? traceSession {
@@ -51,11 +49,11 @@ struct CostBreakdowns {
 
     /// The name of the closest agent span among the call's ancestors.
     static func innermostAgent(above span: StoredSpan, in entry: TraceEntry) -> String? {
-        var parent = span.raw.parentSpanID
+        var parent = span.packed.parentSpanID
         var hops = 0
         while !parent.isZero, hops < 256, let ancestor = entry.span(parent) {
             if let agent = ancestor.role.agent { return agent.name }
-            parent = ancestor.raw.parentSpanID
+            parent = ancestor.packed.parentSpanID
             hops += 1
         }
         return nil

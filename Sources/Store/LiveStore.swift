@@ -21,8 +21,9 @@ public final class LiveStore: Sendable {
     }
 
     public func apply(_ batch: TelemetryBatch) {
+        let prepared = PreparedBatch(batch)
         let now = clock()
-        state.withLock { $0.apply(batch, nowNanos: now) }
+        state.withLock { $0.apply(prepared, nowNanos: now) }
     }
 
     public func noteSourceEnded(_ note: String) {

@@ -74,7 +74,7 @@ public struct PrometheusSeries: Sendable {
         if !span.isOpen {
             let histogram = entry.duration ?? registry.makeValueHistogram(
                 descriptor: Self.duration, labels: key.labels, buckets: Self.durationBuckets)
-            histogram.record(Double(span.raw.endNanos - span.raw.startNanos) / 1e9)
+            histogram.record(Double(span.packed.endNanos - span.packed.startNanos) / 1e9)
             entry.duration = histogram
         }
         series[key] = entry

@@ -158,8 +158,8 @@ public struct Report: Sendable {
                         byModel[key]!.reportedCostUSD = (byModel[key]!.reportedCostUSD ?? 0) + reported
                     }
                     if call.hasUsage {
-                        modelsWithSpanUsage.insert(span.raw.origin.serviceName + "\u{0}" + call.requestModel)
-                        modelsWithSpanUsage.insert(span.raw.origin.serviceName + "\u{0}" + call.responseModel)
+                        modelsWithSpanUsage.insert(span.packed.origin.serviceName + "\u{0}" + call.requestModel)
+                        modelsWithSpanUsage.insert(span.packed.origin.serviceName + "\u{0}" + call.responseModel)
                     }
                     for reason in call.finishReasons { finishReasons[reason, default: 0] += 1 }
                     if !call.finishReasons.isEmpty { responses += 1 }

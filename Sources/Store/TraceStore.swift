@@ -4,7 +4,8 @@ import Semantics
 
 /// One stored span with its normalized role and the log events attached to it.
 public struct StoredSpan: Sendable {
-    public var raw: RawSpan
+    /// The span as received, packed (see `PackedSpan`); `raw` unpacks it.
+    public let packed: PackedSpan
     public var role: SpanRole
     public var logEvents: [RawLogRecord]
     /// Set on the poorer of two reports of the same LLM call (see `DuplicateCallIndex`): the span is
@@ -15,10 +16,18 @@ public struct StoredSpan: Sendable {
     /// An LLM call that repeats a failed sibling (see `RetryInference`).
     public var inferredRetry = false
 
-    public var isRoot: Bool { raw.parentSpanID.isZero }
-    public var isError: Bool { raw.statusCode == .error }
+    public init(packed: PackedSpan, role: SpanRole, logEvents: [RawLogRecord] = []) {
+        self.packed = packed
+        self.role = role
+        self.logEvents = logEvents
+    }
+
+    /// Everything the span carried, unpacked (for drill-down and exports, not for every frame).
+    public var raw: RawSpan { packed.unpacked() }
+    public var isRoot: Bool { packed.parentSpanID.isZero }
+    public var isError: Bool { packed.statusCode == .error }
     /// Ended spans have an end time at or after their start.
-    public var isOpen: Bool { raw.endNanos == 0 || raw.endNanos < raw.startNanos }
+    public var isOpen: Bool { packed.endNanos == 0 || packed.endNanos < packed.startNanos }
 }
 
 /// All spans of one trace, in arrival order.
@@ -32,6 +41,8 @@ public struct TraceEntry: Sendable {
     public internal(set) var lastArrivalNanos: UInt64
     /// Estimated bytes its spans and attached logs keep (see `RetainedSize`).
     var retainedBytes = 0
+    /// The first session or conversation id its spans carried, in arrival order.
+    public internal(set) var sessionID = ""
 
     init(id: TraceID, arrivalSequence: UInt64, nowNanos: UInt64) {
         self.id = id
@@ -42,16 +53,16 @@ public struct TraceEntry: Sendable {
     public func span(_ id: SpanID) -> StoredSpan? { position(of: id).map { spans[$0] } }
 
     func position(of id: SpanID) -> Int? {
-        spans.count > Self.searchedSpans ? indexBySpanID[id] : spans.firstIndex { $0.raw.spanID == id }
+        spans.count > Self.searchedSpans ? indexBySpanID[id] : spans.firstIndex { $0.packed.spanID == id }
     }
 
     mutating func append(_ span: StoredSpan) {
         spans.append(span)
         if spans.count > Self.searchedSpans {
             if indexBySpanID.isEmpty {
-                for (position, stored) in spans.enumerated() { indexBySpanID[stored.raw.spanID] = position }
+                for (position, stored) in spans.enumerated() { indexBySpanID[stored.packed.spanID] = position }
             } else {
-                indexBySpanID[span.raw.spanID] = spans.count - 1
+                indexBySpanID[span.packed.spanID] = spans.count - 1
             }
         }
     }
@@ -148,6 +159,11 @@ public struct TraceStore: Sendable {
     // MARK: Writing
 
     public mutating func apply(_ batch: TelemetryBatch, nowNanos: UInt64) {
+        apply(PreparedBatch(batch), nowNanos: nowNanos)
+    }
+
+    public mutating func apply(_ prepared: PreparedBatch, nowNanos: UInt64) {
+        let batch = prepared.batch
         counters.receivedSpans += batch.spans.count + batch.rejectedSpans
         counters.rejectedSpans += batch.rejectedSpans
         counters.limitCounts += batch.limitCounts
@@ -155,8 +171,8 @@ public struct TraceStore: Sendable {
         counters.rejectedMetricPoints += batch.rejectedMetricPoints
         rate.add(batch.spans.count, atNanos: nowNanos)
         var touched = Set<TraceID>()
-        for span in batch.spans where insert(span, nowNanos: nowNanos) {
-            touched.insert(span.traceID)
+        for span in prepared.spans where insert(span, nowNanos: nowNanos) {
+            touched.insert(span.raw.traceID)
         }
         for log in batch.logs {
             if let trace = attach(log) { touched.insert(trace) }
@@ -189,7 +205,8 @@ public struct TraceStore: Sendable {
     }
 
     /// Returns false when the span was rejected (a duplicate of a stored span).
-    private mutating func insert(_ raw: RawSpan, nowNanos: UInt64) -> Bool {
+    private mutating func insert(_ prepared: PreparedBatch.Span, nowNanos: UInt64) -> Bool {
+        let raw = prepared.raw
         let key = SpanKey(trace: raw.traceID, span: raw.spanID)
         if traces[raw.traceID]?.position(of: raw.spanID) != nil {
             counters.rejectedSpans += 1
@@ -200,12 +217,12 @@ public struct TraceStore: Sendable {
             nextArrival += 1
             arrivalOrder.append(raw.traceID)
         }
-        var span = StoredSpan(raw: raw, role: Normalizer.role(of: raw), logEvents: [])
+        var span = StoredSpan(packed: prepared.packed, role: prepared.role)
         if let waiting = pendingLogs.removeValue(forKey: key) {
             pendingLogCount -= waiting.count
             for log in waiting { span.attach(log) }
         }
-        for result in Normalizer.evaluations(of: raw) { feedback.record(result) }
+        for result in prepared.evaluations { feedback.record(result) }
         if case .llm(let call) = span.role {
             if call.hasUsage { span.cost = pricing.price(call, raw.startNanos) }
             for retried in retryInference.register(raw, call: call, alreadyRetry: call.retries > 0) {
@@ -233,9 +250,12 @@ public struct TraceStore: Sendable {
                 }
             }
         }
-        let size = RetainedSize.of(raw) + span.logEvents.reduce(0) { $0 + RetainedSize.of($1) }
+        let size = RetainedSize.of(span.packed, role: span.role) + span.logEvents.reduce(0) { $0 + RetainedSize.of($1) }
         traces[raw.traceID]!.retainedBytes += size
         counters.retainedBytes += size
+        if traces[raw.traceID]!.sessionID.isEmpty {
+            traces[raw.traceID]!.sessionID = span.role.llm?.sessionID.nilIfEmpty ?? Normalizer.sessionID(raw.attributes)
+        }
         traces[raw.traceID]!.append(span)
         traces[raw.traceID]!.lastArrivalNanos = nowNanos
         counters.storedSpans += 1
@@ -319,11 +339,11 @@ public struct TraceStore: Sendable {
     private mutating func forgetCalls(of entry: TraceEntry) {
         for span in entry.spans {
             guard case .llm(let call) = span.role else { continue }
-            let key = SpanKey(trace: entry.id, span: span.raw.spanID)
+            let key = SpanKey(trace: entry.id, span: span.packed.spanID)
             duplicates.remove(key, call: call, span: span.raw)
         }
         for span in entry.spans {
-            let key = SpanKey(trace: entry.id, span: span.raw.spanID)
+            let key = SpanKey(trace: entry.id, span: span.packed.spanID)
             if let primary = span.duplicateOf { duplicatesOfKept[primary]?.removeAll { $0 == key } }
             for duplicate in duplicatesOfKept.removeValue(forKey: key) ?? [] {
                 guard let index = traces[duplicate.trace]?.position(of: duplicate.span) else { continue }

@@ -9,15 +9,14 @@ enum TraceSummarizer {
         var isAgent = false
         var agentName: String?
         var models: [String] = []
-        var session = ""
         var root: StoredSpan?
         var earliest: StoredSpan?
         var cost: Double? = nil
         var unpriced = 0
         for span in entry.spans {
-            let raw = span.raw
-            if raw.startNanos < start { start = raw.startNanos; earliest = span }
-            if !span.isOpen { end = max(end, raw.endNanos) }
+            let packed = span.packed
+            if packed.startNanos < start { start = packed.startNanos; earliest = span }
+            if !span.isOpen { end = max(end, packed.endNanos) }
             if span.isRoot, root == nil { root = span }
             if span.isError { errors += 1 }
             if Normalizer.marksAgentTrace(span.role) { isAgent = true }
@@ -29,7 +28,6 @@ enum TraceSummarizer {
                 usage += call.usage
                 if call.isTruncated { truncated += 1 }
                 if !call.model.isEmpty, !models.contains(call.model) { models.append(call.model) }
-                if session.isEmpty { session = call.sessionID }
                 if let computed = span.cost {
                     cost = (cost ?? 0) + computed.usd
                 } else if let reported = call.reportedCostUSD {
@@ -43,7 +41,6 @@ enum TraceSummarizer {
                 if agentName == nil || span.isRoot { agentName = run.name }
             default: break
             }
-            if session.isEmpty { session = Normalizer.sessionID(raw.attributes) }
         }
         let named = root ?? earliest
         let lastArrival = entry.lastArrivalNanos
@@ -51,9 +48,9 @@ enum TraceSummarizer {
         let recent = nowNanos == 0 || nowNanos < lastArrival || nowNanos - lastArrival < inFlightTimeoutNanos
         return TraceSummary(
             traceID: entry.id,
-            rootName: named?.raw.name ?? "",
+            rootName: named?.packed.name ?? "",
             agentName: isAgent ? agentName : nil,
-            serviceName: named?.raw.origin.serviceName ?? "",
+            serviceName: named?.packed.origin.serviceName ?? "",
             startNanos: start == .max ? 0 : start,
             endNanos: max(end, start == .max ? 0 : start),
             inFlight: rootOpen && recent,
@@ -67,6 +64,6 @@ enum TraceSummarizer {
             costUSD: cost,
             unpricedCalls: unpriced,
             models: models,
-            sessionID: session)
+            sessionID: entry.sessionID)
     }
 }

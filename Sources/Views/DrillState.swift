@@ -49,7 +49,7 @@ public struct DrillState: Sendable, Equatable {
         func select(_ row: Int) {
             guard !rows.isEmpty else { return }
             next.selectedRow = max(0, min(row, rows.count - 1))
-            next.selectedSpanID = rows[next.selectedRow].span.raw.spanID
+            next.selectedSpanID = rows[next.selectedRow].span.packed.spanID
         }
         switch action {
         case .moveDown: select(next.selectedRow + 1)

@@ -150,7 +150,7 @@ struct SpanDetails {
         guard span.isError || !exceptions.isEmpty || !span.raw.statusMessage.isEmpty else { return }
         d.section("Status")
         let code: String
-        switch span.raw.statusCode {
+        switch span.packed.statusCode {
         case .error: code = "ERROR"
         case .ok: code = "OK"
         case .unset: code = "UNSET"
@@ -213,7 +213,7 @@ struct SpanDetails {
     }
 
     private func origin(_ d: inout Document) {
-        let origin = span.raw.origin
+        let origin = span.packed.origin
         d.section("Resource (\(origin.resource.count))")
         d.attributes(origin.resource)
         d.section("Scope")
@@ -224,8 +224,8 @@ struct SpanDetails {
 
     /// `+0.12s` from the span's start.
     private func offset(_ time: UInt64) -> String {
-        time >= span.raw.startNanos ? "+" + Format.duration(nanos: time - span.raw.startNanos)
-            : "-" + Format.duration(nanos: span.raw.startNanos - time)
+        time >= span.packed.startNanos ? "+" + Format.duration(nanos: time - span.packed.startNanos)
+            : "-" + Format.duration(nanos: span.packed.startNanos - time)
     }
 }
 

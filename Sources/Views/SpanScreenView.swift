@@ -20,7 +20,7 @@ public enum SpanScreenView {
             canvas.draw(body, x: 0, y: layout.body.y)
             return canvas
         }
-        body.box(body.bounds, title: span.raw.name, border: border)
+        body.box(body.bounds, title: span.packed.name, border: border)
         let document = SpanDetails(span: span, nowNanos: nowNanos).document(width: layout.detailTextWidth)
         let lines = document.lines
         let rows = layout.detailRows

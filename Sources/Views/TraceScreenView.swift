@@ -43,7 +43,7 @@ public enum TraceScreenView {
             let y = content.y + 1 + offset
             columns.drawRow(row, into: &body, x: content.x, y: y, nowNanos: nowNanos, waterfall: waterfall)
             if split.isSplit {
-                waterfall.draw(into: &timeline, x: 2, y: y, start: row.span.raw.startNanos, end: row.span.raw.endNanos,
+                waterfall.draw(into: &timeline, x: 2, y: y, start: row.span.packed.startNanos, end: row.span.packed.endNanos,
                                isOpen: row.span.isOpen, style: Style(SpanColumns.barRole(row.span)))
             }
             if drill.scrollOffset + offset == drill.selectedRow {
@@ -86,10 +86,10 @@ enum DrillHeader {
         var groups: [(priority: Int, spans: [Span])] = [(0, [Span("tokentop", Style(.title, .bold)), Span(" ›", muted)])]
         if let span {
             groups.append((2, [Span(traceName, Style(.accent)), Span(" ›", muted)]))
-            groups.append((0, [Span(span.raw.name, Style(.text, .bold))]))
-            groups.append((3, [Span(span.raw.kind.label, muted)]))
+            groups.append((0, [Span(span.packed.name, Style(.text, .bold))]))
+            groups.append((3, [Span(span.packed.kind.label, muted)]))
             groups.append((1, [Span(Format.duration(nanos: span.durationNanos(nowNanos: nowNanos)), Style(span.isOpen ? .running : .text))]))
-            switch span.raw.statusCode {
+            switch span.packed.statusCode {
             case .error: groups.append((0, [Span("ERROR", Style(.error, .bold))]))
             case .ok: groups.append((1, [Span("OK", Style(.ok))]))
             case .unset: break
@@ -199,7 +199,7 @@ struct SpanColumns {
             let cellX = x + entry.x
             switch entry.column {
             case .bar:
-                waterfall.draw(into: &canvas, x: cellX, y: y, start: span.raw.startNanos, end: span.raw.endNanos,
+                waterfall.draw(into: &canvas, x: cellX, y: y, start: span.packed.startNanos, end: span.packed.endNanos,
                                isOpen: span.isOpen, style: Style(Self.barRole(span)))
             case .tree:
                 canvas.put(treeSpans(row, width: entry.width), x: cellX, y: y, limit: entry.width)
@@ -234,7 +234,7 @@ struct SpanColumns {
         var spans = [Span(guide, Style(.muted))]
         if row.isOrphan { spans.append(Span("⋯ ", Style(.warning))) }
         let span = row.span
-        spans.append(Span(span.raw.name, Style(span.role.agent != nil ? .accent : .text)))
+        spans.append(Span(span.packed.name, Style(span.role.agent != nil ? .accent : .text)))
         if span.duplicateOf != nil { spans.append(Span(" (duplicate)", Style(.muted))) }
         return spans
     }

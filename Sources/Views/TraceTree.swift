@@ -44,19 +44,19 @@ public struct TraceTree: Sendable {
 
     public init(_ entry: TraceEntry, nowNanos: UInt64) {
         let spans = entry.spans
-        let ids = Set(spans.map(\.raw.spanID))
+        let ids = Set(spans.map(\.packed.spanID))
         var children: [SpanID: [Int]] = [:]
         var topLevel: [Int] = []
         for (index, span) in spans.enumerated() {
-            let parent = span.raw.parentSpanID
-            if span.isRoot || !ids.contains(parent) || parent == span.raw.spanID {
+            let parent = span.packed.parentSpanID
+            if span.isRoot || !ids.contains(parent) || parent == span.packed.spanID {
                 topLevel.append(index)
             } else {
                 children[parent, default: []].append(index)
             }
         }
         func byStart(_ a: Int, _ b: Int) -> Bool {
-            (spans[a].raw.startNanos, spans[a].raw.spanID) < (spans[b].raw.startNanos, spans[b].raw.spanID)
+            (spans[a].packed.startNanos, spans[a].packed.spanID) < (spans[b].packed.startNanos, spans[b].packed.spanID)
         }
         for key in children.keys { children[key]!.sort(by: byStart) }
 
@@ -72,7 +72,7 @@ public struct TraceTree: Sendable {
                 guard visited.insert(index).inserted else { continue }
                 let span = spans[index]
                 rows.append(Row(span: span, depth: depth, isOrphan: orphans && depth == 0 && !span.isRoot, lastAtLevel: last))
-                let kids = (children[span.raw.spanID] ?? []).filter { !visited.contains($0) }
+                let kids = (children[span.packed.spanID] ?? []).filter { !visited.contains($0) }
                 for (position, child) in kids.enumerated().reversed() {
                     stack.append((child, depth + 1, last + [position == kids.count - 1]))
                 }
@@ -88,8 +88,8 @@ public struct TraceTree: Sendable {
 
         var start = UInt64.max, end: UInt64 = 0
         for span in spans {
-            start = min(start, span.raw.startNanos)
-            end = max(end, span.isOpen ? max(nowNanos, span.raw.startNanos) : span.raw.endNanos)
+            start = min(start, span.packed.startNanos)
+            end = max(end, span.isOpen ? max(nowNanos, span.packed.startNanos) : span.packed.endNanos)
         }
         startNanos = start == .max ? 0 : start
         endNanos = max(end, startNanos)
@@ -109,7 +109,7 @@ public struct TraceTree: Sendable {
         }
     }
 
-    public func index(of id: SpanID) -> Int? { rows.firstIndex { $0.span.raw.spanID == id } }
+    public func index(of id: SpanID) -> Int? { rows.firstIndex { $0.span.packed.spanID == id } }
 }
 
 extension StoredSpan {

@@ -175,7 +175,7 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
         let rows = TraceTree(trace, nowNanos: snapshot.takenAtNanos).rows
         state.copyRequest = drill.openSpanID
             ?? drill.selectedSpanID
-            ?? (rows.indices.contains(drill.selectedRow) ? rows[drill.selectedRow].span.raw.spanID : nil)
+            ?? (rows.indices.contains(drill.selectedRow) ? rows[drill.selectedRow].span.packed.spanID : nil)
     case .cycleTheme: state.themeIndex += 1
     case .showHelp: state.helpVisible = true
     case .closeHelp: state.helpVisible = false

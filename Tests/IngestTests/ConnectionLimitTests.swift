@@ -9,22 +9,14 @@ import Testing
     private func withServers(maxConnections: Int = 256, requestTimeout: Duration = .seconds(30),
                              idleTimeout: Duration = .seconds(120),
                              _ body: (OTLPServers, CollectingSink) async throws -> Void) async throws {
-        let sink = CollectingSink()
-        var configuration = OTLPServers.Configuration(host: "127.0.0.1", grpcPort: 0, httpPort: 0, sink: sink)
-        configuration.maxConnections = maxConnections
-        configuration.requestTimeout = requestTimeout
-        configuration.idleTimeout = idleTimeout
-        let servers = try await OTLPServers.start(configuration)
-        do {
-            try await body(servers, sink)
-        } catch {
-            await servers.shutdown()
-            throw error
-        }
-        await servers.shutdown()
+        try await LoopbackServers.with({ configuration in
+            configuration.maxConnections = maxConnections
+            configuration.requestTimeout = requestTimeout
+            configuration.idleTimeout = idleTimeout
+        }, body)
     }
 
-    private func port(_ address: String) -> Int { Int(address.split(separator: ":").last!)! }
+    private func port(_ address: String) -> Int { LoopbackServers.port(address) }
 
     private func post(_ socket: RawHTTP.Socket) throws -> RawHTTP.Reply {
         let body = try Build.traceBody(spanCount: 1)

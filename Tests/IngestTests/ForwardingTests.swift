@@ -8,7 +8,7 @@ import Testing
 /// `--forward`: accepted requests reach the upstream byte for byte; refusals do not; 429/503 are
 /// retried as told; a full queue drops and counts; the receivers never wait on the upstream.
 @Suite(.serialized) struct ForwardingTests {
-    private func port(_ address: String) -> Int { Int(address.split(separator: ":").last!)! }
+    private func port(_ address: String) -> Int { LoopbackServers.port(address) }
 
     private func withRelay(_ forwarder: Forwarder,
                            _ body: (OTLPServers, CollectingSink) async throws -> Void) async throws {

@@ -13,19 +13,10 @@ import Testing
     private static let limit = 100_000
 
     private func withServers(_ body: (OTLPServers, CollectingSink) async throws -> Void) async throws {
-        let sink = CollectingSink()
-        let servers = try await OTLPServers.start(.init(host: "127.0.0.1", grpcPort: 0, httpPort: 0,
-                                                        maxRequestBytes: Self.limit, sink: sink))
-        do {
-            try await body(servers, sink)
-        } catch {
-            await servers.shutdown()
-            throw error
-        }
-        await servers.shutdown()
+        try await LoopbackServers.with({ $0.maxRequestBytes = Self.limit }, body)
     }
 
-    private func port(_ address: String) -> Int { Int(address.split(separator: ":").last!)! }
+    private func port(_ address: String) -> Int { LoopbackServers.port(address) }
 
     // MARK: HTTP
 

@@ -134,3 +134,24 @@ enum Build {
         return try traceRequest(spans).serializedData()
     }
 }
+
+/// Both receivers on free loopback ports for the length of one test, shut down however it ends.
+enum LoopbackServers {
+    static func with(_ configure: (inout OTLPServers.Configuration) -> Void = { _ in },
+                     _ body: (OTLPServers, CollectingSink) async throws -> Void) async throws {
+        let sink = CollectingSink()
+        var configuration = OTLPServers.Configuration(host: "127.0.0.1", grpcPort: 0, httpPort: 0, sink: sink)
+        configure(&configuration)
+        let servers = try await OTLPServers.start(configuration)
+        do {
+            try await body(servers, sink)
+        } catch {
+            await servers.shutdown()
+            throw error
+        }
+        await servers.shutdown()
+    }
+
+    /// The port of a `host:port` address.
+    static func port(_ address: String) -> Int { Int(address.split(separator: ":").last!)! }
+}

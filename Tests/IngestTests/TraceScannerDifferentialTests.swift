@@ -189,19 +189,6 @@ enum Wire {
     static func group(_ field: Int, _ body: [UInt8]) -> [UInt8] { tag(field, 3) + body + tag(field, 4) }
 }
 
-/// SplitMix64: small, fast, and the same sequence on every machine.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random but valid trace requests, built with swift-protobuf, and mutations of encodings.
 enum RandomTraces {
     private static let texts = ["", "a", "gen_ai.system", "gen_ai.usage.input_tokens", "gen_ai.request.model",

@@ -157,20 +157,10 @@ private typealias LogsRequest = Opentelemetry_Proto_Collector_Logs_V1_ExportLogs
     private static let limit = 4
 
     private func withServers(_ body: (OTLPServers, CollectingSink) async throws -> Void) async throws {
-        let sink = CollectingSink()
-        var configuration = OTLPServers.Configuration(host: "127.0.0.1", grpcPort: 0, httpPort: 0, sink: sink)
-        configuration.maxValueDepth = Self.limit
-        let servers = try await OTLPServers.start(configuration)
-        do {
-            try await body(servers, sink)
-        } catch {
-            await servers.shutdown()
-            throw error
-        }
-        await servers.shutdown()
+        try await LoopbackServers.with({ $0.maxValueDepth = Self.limit }, body)
     }
 
-    private func port(_ address: String) -> Int { Int(address.split(separator: ":").last!)! }
+    private func port(_ address: String) -> Int { LoopbackServers.port(address) }
 
     @Test func httpRefusesOneLevelPastTheLimit() async throws {
         try await withServers { servers, sink in

@@ -45,7 +45,7 @@ final class RetryInferenceTests: XCTestCase {
         var store = TraceStore()
         store.apply(TelemetryBatch(spans: [retry, parent(), failed]), nowNanos: 1)
         let spans = store.trace(TraceID(high: 3, low: 1))!.spans
-        XCTAssertEqual(spans.filter(\.inferredRetry).map(\.raw.spanID), [SpanID(3)], "the repeat is the retry")
+        XCTAssertEqual(spans.filter(\.inferredRetry).map(\.packed.spanID), [SpanID(3)], "the repeat is the retry")
         XCTAssertEqual(Report(store: store).retryRate, 0.5)
     }
 

@@ -2,18 +2,6 @@ import Semantics
 import XCTest
 @testable import Store
 
-/// A fixed-seed generator, so a failure replays.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The store keeps its trace lists sorted as spans arrive, traces are evicted and time passes; these
 /// tests compare what it lists with every row summarized, filtered and sorted from scratch.
 final class TraceListingTests: XCTestCase {
@@ -22,7 +10,7 @@ final class TraceListingTests: XCTestCase {
                    "status:ok chat"]
 
     struct Generator {
-        var random: SplitMix64
+        var random: SeededRandom
         var nextSpan: UInt64 = 1
 
         mutating func spans(now: UInt64) -> [RawSpan] {
@@ -88,7 +76,7 @@ final class TraceListingTests: XCTestCase {
 
     func testListsEqualAFreshSortAfterRandomArrivalsEvictionsAndTime() {
         for seed in [1, 2, 3, 4] as [UInt64] {
-            var generator = Generator(random: SplitMix64(state: seed))
+            var generator = Generator(random: SeededRandom(seed: seed))
             var store = TraceStore(limits: StoreLimits(maxSpans: 150, inFlightTimeoutNanos: Self.timeout))
             var now: UInt64 = 1
             var checks = 0
@@ -149,7 +137,7 @@ final class TraceListingTests: XCTestCase {
     }
 
     func testSortedChunksKeepOrderAndPositions() {
-        var random = SplitMix64(state: 9)
+        var random = SeededRandom(seed: 9)
         var chunks = SortedChunks<Int>()
         var reference = Set<Int>()
         for _ in 0..<20_000 {

@@ -130,7 +130,7 @@ final class TraceStoreTests: XCTestCase {
         for (trace, count) in [(1, 5), (2, 40)] as [(UInt64, Int)] {
             let entry = store.trace(TraceID(high: 1, low: trace))!
             XCTAssertEqual(entry.spans.count, count)
-            for id in ids.prefix(count) { XCTAssertEqual(entry.span(SpanID(id))?.raw.spanID, SpanID(id)) }
+            for id in ids.prefix(count) { XCTAssertEqual(entry.span(SpanID(id))?.packed.spanID, SpanID(id)) }
             XCTAssertNil(entry.span(SpanID(1_000)))
         }
     }
@@ -166,18 +166,18 @@ final class RetainedBytesTests: XCTestCase {
     let origin = Origin(resource: [Attribute("service.name", .string("svc"))], scopeName: "test")
 
     func testWholeOldestTracesAreEvictedToStayUnderTheByteBudget() {
-        // Each span carries a 10,000-byte prompt; the budget holds nine such spans and a little more.
-        let prompt = String(repeating: "p", count: 10_000)
-        let perSpan = RetainedSize.of(RawSpan(traceID: TraceID(high: 7, low: 1), spanID: SpanID(1), name: "chat",
-                                              startNanos: 1, endNanos: 2,
-                                              attributes: [Attribute("gen_ai.prompt", .string(prompt))], origin: origin))
+        // Each span carries a prompt of its own of 10,000 bytes; the budget holds nine such spans and a little more.
+        func span(trace: UInt64, id: UInt64) -> RawSpan {
+            let prompt = "\(trace)-\(id)-" + String(repeating: "p", count: 10_000 - "\(trace)-\(id)-".count)
+            return RawSpan(traceID: TraceID(high: 7, low: trace), spanID: SpanID(id), name: "chat", startNanos: 1,
+                           endNanos: 2, attributes: [Attribute("gen_ai.prompt", .string(prompt))], origin: origin)
+        }
+        var packer = SpanPacker()
+        let perSpan = RetainedSize.of(packer.pack(span(trace: 1, id: 1)), role: Normalizer.role(of: span(trace: 1, id: 1)))
         let budget = 9 * perSpan + 1_000
         var store = TraceStore(limits: StoreLimits(maxRetainedBytes: budget))
         for trace in 1...10 as ClosedRange<UInt64> {
-            let spans = (1...3 as ClosedRange<UInt64>).map { id in
-                RawSpan(traceID: TraceID(high: 7, low: trace), spanID: SpanID(id), name: "chat",
-                        startNanos: 1, endNanos: 2, attributes: [Attribute("gen_ai.prompt", .string(prompt))], origin: origin)
-            }
+            let spans = (1...3 as ClosedRange<UInt64>).map { span(trace: trace, id: $0) }
             store.apply(TelemetryBatch(spans: spans), nowNanos: trace)
             XCTAssertLessThanOrEqual(store.counters.retainedBytes, budget)
         }

@@ -55,7 +55,7 @@ final class AgentSubtotalTests: XCTestCase {
 
     func testAgentRowsAddUpTheCallsBeneathThem() throws {
         let tree = TraceTree(entry, nowNanos: Fixtures.now)
-        let rows = Dictionary(uniqueKeysWithValues: tree.rows.map { ($0.span.raw.spanID.value, $0) })
+        let rows = Dictionary(uniqueKeysWithValues: tree.rows.map { ($0.span.packed.spanID.value, $0) })
         let orchestrator = try XCTUnwrap(rows[1]?.subtotal), researcher = try XCTUnwrap(rows[3]?.subtotal)
         // gpt-4o at $2.50 / $10 per million tokens; my-finetune has no price; the duplicate counts once.
         let plan = 100 * 2.5e-6 + 20 * 10e-6, search = 1000 * 2.5e-6 + 200 * 10e-6

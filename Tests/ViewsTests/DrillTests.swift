@@ -21,7 +21,7 @@ final class DrillTests: XCTestCase {
 
     func testTreeOrdersChildrenByStartAndMarksOrphans() {
         let tree = TraceTree(entry, nowNanos: Fixtures.now)
-        XCTAssertEqual(tree.rows.map(\.span.raw.name), [
+        XCTAssertEqual(tree.rows.map(\.span.packed.name), [
             "invoke_agent research-agent", "chat gpt-4o", "openai.chat", "execute_tool web-search",
             "execute_tool web-fetch", "chat gpt-4o", "chat my-finetune", "chat claude-sonnet-4", "retrieve documents",
         ])
@@ -37,7 +37,7 @@ final class DrillTests: XCTestCase {
         var store = TraceStore()
         store.apply(TelemetryBatch(spans: [a, b]), nowNanos: 10)
         let tree = TraceTree(store.trace(Fixtures.id(77))!, nowNanos: 10)
-        XCTAssertEqual(tree.rows.map(\.span.raw.name), ["a", "b"])
+        XCTAssertEqual(tree.rows.map(\.span.packed.name), ["a", "b"])
         XCTAssertEqual(tree.rows.map(\.depth), [0, 1])
     }
 

@@ -58,7 +58,7 @@ final class WideGoldenTests: XCTestCase {
         let tree = TraceTree(DrillFixtures.entry, nowNanos: Fixtures.now)
         for (offset, row) in tree.rows.enumerated() {
             let y = 3 + offset
-            XCTAssertTrue(text[y].contains(row.span.raw.name), "row \(offset): \(text[y])")
+            XCTAssertTrue(text[y].contains(row.span.packed.name), "row \(offset): \(text[y])")
             let bar = String(text[y].dropFirst(timelineX + 2).prefix(split.timelineWidth - 4))
             XCTAssertTrue(bar.contains("█") || bar.contains("▒"), "row \(offset) has its bar on the same line: \(bar)")
         }

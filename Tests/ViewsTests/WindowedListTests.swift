@@ -6,18 +6,7 @@ import XCTest
 /// The screen asks the store for the rows around its selection only; these tests drive one screen with
 /// such snapshots and one with every row, through random keys and arrivals, and expect the same frames.
 final class WindowedListTests: XCTestCase {
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func spans(_ count: Int, now: UInt64, random: inout Random, next: inout UInt64) -> [RawSpan] {
+    static func spans(_ count: Int, now: UInt64, random: inout SeededRandom, next: inout UInt64) -> [RawSpan] {
         (0..<count).map { _ in
             let trace = UInt64.random(in: 1...400, using: &random)
             next += 1
@@ -43,7 +32,7 @@ final class WindowedListTests: XCTestCase {
     }
 
     func testWindowedSnapshotsDrawTheSameFramesAsWholeOnes() {
-        var random = Random(state: 42)
+        var random = SeededRandom(seed: 42)
         var next: UInt64 = 0
         var store = TraceStore(limits: StoreLimits(maxSpans: 900))
         var now = Fixtures.now

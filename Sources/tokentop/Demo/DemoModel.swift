@@ -1,4 +1,5 @@
 import Foundation
+import Semantics
 
 /// A model as the demo's apps call it: who serves it, what it answers as, and how fast it is.
 struct DemoModel: Sendable {

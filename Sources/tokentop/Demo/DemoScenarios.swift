@@ -1,4 +1,5 @@
 import Foundation
+import Semantics
 
 /// The made-up apps the demo runs; each is its own OTLP resource.
 enum DemoService: String, Sendable {

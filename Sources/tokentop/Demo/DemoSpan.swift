@@ -1,4 +1,5 @@
 import Foundation
+import Semantics
 import OTLPWire
 
 typealias WireSpan = Opentelemetry_Proto_Trace_V1_Span
@@ -105,20 +106,7 @@ struct TraceRecorder {
     }
 }
 
-/// SplitMix64: small, fast and the same on every platform, so a seed replays the same traffic.
-struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededRandom {
     mutating func bytes(_ count: Int) -> Data {
         Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &self) })
     }

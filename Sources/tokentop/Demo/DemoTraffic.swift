@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Semantics
 import NIOCore
 import GRPCCore
 import GRPCNIOTransportHTTP2

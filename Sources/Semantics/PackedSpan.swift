@@ -1,0 +1,345 @@
+import Synchronization
+
+/// A span as the store keeps it: what every pane reads (ids, times, kind, status) inline, and the rest
+/// (name, attributes, events, links, status message) packed into one byte buffer. Attribute keys and
+/// event names are numbered in `SymbolTable`, and long values already packed before are shared
+/// instead of copied, so a typical GenAI span keeps a few hundred bytes instead of an array of
+/// `Attribute`s with a heap object per value. `unpacked()` gives the `RawSpan` back, equal to the one
+/// packed.
+// Unchecked: the body is a ManagedBuffer, which Swift never calls Sendable, but it is immutable once made.
+public struct PackedSpan: @unchecked Sendable {
+    public let traceID: TraceID
+    public let spanID: SpanID
+    public let parentSpanID: SpanID
+    public let startNanos: UInt64
+    public let endNanos: UInt64
+    public let kind: SpanKind
+    public let statusCode: StatusCode
+    let body: PackedSpanBody
+
+    public var origin: Origin { body.header.origin }
+    /// Bytes the packed form takes on the heap beyond this struct (for `--max-memory`).
+    public var bodyBytes: Int { body.header.byteCount + MemoryLayout<PackedSpanBody.Header>.size + 16 + body.header.shared.count * 16 }
+
+    public var name: String {
+        body.withBytes { bytes in
+            var reader = PackedReader(bytes: bytes, shared: body.header.shared, symbols: [])
+            return reader.text()
+        }
+    }
+
+    /// The value of attribute `key` (the last one sent wins), without unpacking the rest.
+    public func attribute(_ key: String) -> AttributeValue? { unpacked().attributes[key] }
+
+    public func unpacked() -> RawSpan {
+        body.withBytes { bytes in
+            var reader = PackedReader(bytes: bytes, shared: body.header.shared, symbols: SymbolTable.shared.names)
+            let name = reader.text()
+            let statusMessage = reader.text()
+            var span = RawSpan(traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, name: name, kind: kind,
+                               startNanos: startNanos, endNanos: endNanos, statusCode: statusCode,
+                               statusMessage: statusMessage, origin: body.header.origin)
+            span.dropped = DroppedCounts(attributes: reader.count(), events: reader.count(), links: reader.count())
+            span.attributes = reader.attributes()
+            span.events = (0..<reader.count()).map { _ in
+                let time = reader.fixed64()
+                let name = reader.key()
+                return SpanEvent(timeNanos: time, name: name, attributes: reader.attributes())
+            }
+            span.links = (0..<reader.count()).map { _ in
+                let trace = TraceID(high: reader.fixed64(), low: reader.fixed64())
+                let span = SpanID(reader.fixed64())
+                return SpanLink(traceID: trace, spanID: span, attributes: reader.attributes())
+            }
+            return span
+        }
+    }
+}
+
+/// Attribute keys and event names, numbered once for the whole process so that packed spans refer to
+/// them by number. Only grows, and is bounded: past `capacity` names, or for a name longer than
+/// `maxNameBytes`, the packer writes the text itself.
+public final class SymbolTable: Sendable {
+    public static let shared = SymbolTable()
+    static let capacity = 1 << 16
+    static let maxNameBytes = 128
+
+    private struct State {
+        var ids: [String: UInt32] = [:]
+        var names: [String] = []
+    }
+    private let state = Mutex(State())
+
+    init() {}
+
+    /// The number of `name`, given one now if there is room.
+    func id(of name: String) -> UInt32? {
+        guard name.utf8.count <= Self.maxNameBytes else { return nil }
+        return state.withLock { state in
+            if let id = state.ids[name] { return id }
+            guard state.names.count < Self.capacity else { return nil }
+            let id = UInt32(state.names.count)
+            state.ids[name] = id
+            state.names.append(name)
+            return id
+        }
+    }
+
+    /// Every name so far, by number (a shared copy: later names do not change it).
+    var names: [String] { state.withLock { $0.names } }
+}
+
+/// Packs spans. Keeps the symbol numbers it has used and the long values it has packed recently (to
+/// share them), so keep one per thread of work; `SpanPackerPool` hands them out.
+public struct SpanPacker: Sendable {
+    private var symbols: [String: UInt32] = [:]
+    /// Recently packed values, by hash: a value found here is shared, not copied.
+    private var recent: [String?]
+    private static let recentSlots = 4096
+    /// Values shorter than this are stored inline by Swift strings anyway; longer ones than the
+    /// upper bound are rare and not worth hashing.
+    private static let sharedLengths = 16...16_384
+
+    public init() {
+        recent = Array(repeating: nil, count: Self.recentSlots)
+    }
+
+    public mutating func pack(_ span: RawSpan) -> PackedSpan {
+        var writer = PackedWriter()
+        writer.bytes.reserveCapacity(256)
+        text(span.name, &writer)
+        text(span.statusMessage, &writer)
+        writer.count(span.dropped.attributes)
+        writer.count(span.dropped.events)
+        writer.count(span.dropped.links)
+        attributes(span.attributes, &writer)
+        writer.count(span.events.count)
+        for event in span.events {
+            writer.fixed64(event.timeNanos)
+            key(event.name, &writer)
+            attributes(event.attributes, &writer)
+        }
+        writer.count(span.links.count)
+        for link in span.links {
+            writer.fixed64(link.traceID.high)
+            writer.fixed64(link.traceID.low)
+            writer.fixed64(link.spanID.value)
+            attributes(link.attributes, &writer)
+        }
+        let body = PackedSpanBody.make(writer.bytes, shared: writer.shared, origin: span.origin)
+        return PackedSpan(traceID: span.traceID, spanID: span.spanID, parentSpanID: span.parentSpanID,
+                          startNanos: span.startNanos, endNanos: span.endNanos, kind: span.kind,
+                          statusCode: span.statusCode, body: body)
+    }
+
+    private mutating func attributes(_ attributes: [Attribute], _ writer: inout PackedWriter) {
+        writer.count(attributes.count)
+        for attribute in attributes {
+            key(attribute.key, &writer)
+            value(attribute.value, &writer)
+        }
+    }
+
+    /// A key or event name: its symbol number times two, or its length times two plus one and the text.
+    private mutating func key(_ name: String, _ writer: inout PackedWriter) {
+        if let id = symbols[name] ?? SymbolTable.shared.id(of: name) {
+            symbols[name] = id
+            writer.varint(UInt64(id) << 1)
+        } else {
+            writer.varint(UInt64(name.utf8.count) << 1 | 1)
+            writer.bytes.append(contentsOf: name.utf8)
+        }
+    }
+
+    /// Text either inline or shared with an earlier span (see `recent`).
+    private mutating func text(_ string: String, _ writer: inout PackedWriter) {
+        let length = string.utf8.count
+        if Self.sharedLengths.contains(length) {
+            let slot = Int(UInt(bitPattern: string.hashValue) % UInt(Self.recentSlots))
+            if let earlier = recent[slot], earlier == string {
+                writer.tag(.sharedString)
+                writer.count(writer.shared.count)
+                writer.shared.append(earlier)
+                return
+            }
+            recent[slot] = string
+        }
+        writer.tag(.string)
+        writer.count(length)
+        writer.bytes.append(contentsOf: string.utf8)
+    }
+
+    private mutating func value(_ value: AttributeValue, _ writer: inout PackedWriter) {
+        switch value {
+        case .string(let string): text(string, &writer)
+        case .bool(let flag): writer.tag(flag ? .true : .false)
+        case .int(let number):
+            writer.tag(.int)
+            writer.varint(UInt64(bitPattern: (number << 1) ^ (number >> 63)))
+        case .double(let number):
+            writer.tag(.double)
+            writer.fixed64(number.bitPattern)
+        case .bytes(let bytes):
+            writer.tag(.bytes)
+            writer.count(bytes.count)
+            writer.bytes.append(contentsOf: bytes)
+        case .array(let items):
+            writer.tag(.array)
+            writer.count(items.count)
+            for item in items { self.value(item, &writer) }
+        case .map(let entries):
+            writer.tag(.map)
+            attributes(entries, &writer)
+        case .empty: writer.tag(.empty)
+        }
+    }
+}
+
+/// Hands each thread of work a packer of its own.
+public final class SpanPackerPool: Sendable {
+    public static let shared = SpanPackerPool()
+    /// More idle packers than this are dropped (each holds a table of recent values).
+    private static let maxIdle = 8
+    private let idle = Mutex<[SpanPacker]>([])
+
+    public init() {}
+
+    public func withPacker<T>(_ body: (inout SpanPacker) -> T) -> T {
+        var packer = idle.withLock { $0.popLast() } ?? SpanPacker()
+        defer { idle.withLock { if $0.count < Self.maxIdle { $0.append(packer) } } }
+        return body(&packer)
+    }
+}
+
+private enum PackedTag: UInt8 {
+    case empty = 0, string, sharedString, `false`, `true`, int, double, bytes, array, map
+}
+
+/// The packed bytes and what they refer to, in one allocation.
+final class PackedSpanBody: ManagedBuffer<PackedSpanBody.Header, UInt8> {
+    // Immutable once made, so it can be read from any thread.
+    struct Header {
+        let origin: Origin
+        let shared: [String]
+        let byteCount: Int
+    }
+
+    static func make(_ bytes: [UInt8], shared: [String], origin: Origin) -> PackedSpanBody {
+        let buffer = create(minimumCapacity: bytes.count) { _ in
+            Header(origin: origin, shared: shared, byteCount: bytes.count)
+        }
+        buffer.withUnsafeMutablePointerToElements { elements in
+            bytes.withUnsafeBufferPointer { source in
+                if let base = source.baseAddress { elements.initialize(from: base, count: source.count) }
+            }
+        }
+        return unsafeDowncast(buffer, to: PackedSpanBody.self)
+    }
+
+    func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        withUnsafeMutablePointers { header, elements in
+            body(UnsafeBufferPointer(start: elements, count: header.pointee.byteCount))
+        }
+    }
+}
+
+private struct PackedWriter {
+    var bytes: [UInt8] = []
+    var shared: [String] = []
+
+    mutating func tag(_ tag: PackedTag) { bytes.append(tag.rawValue) }
+    mutating func count(_ count: Int) { varint(UInt64(count)) }
+
+    mutating func varint(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    mutating func fixed64(_ value: UInt64) {
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    }
+}
+
+/// Reads what `SpanPacker` wrote; the bytes are trusted (they were written by this process).
+private struct PackedReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let shared: [String]
+    let symbols: [String]
+    var offset = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>, shared: [String], symbols: [String]) {
+        self.bytes = bytes
+        self.shared = shared
+        self.symbols = symbols
+    }
+
+    mutating func byte() -> UInt8 {
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    mutating func varint() -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let next = byte()
+            value |= UInt64(next & 0x7F) << shift
+            if next < 0x80 { return value }
+            shift += 7
+        }
+    }
+
+    mutating func count() -> Int { Int(varint()) }
+
+    mutating func fixed64() -> UInt64 {
+        var value: UInt64 = 0
+        for shift in stride(from: 0, to: 64, by: 8) { value |= UInt64(byte()) << UInt64(shift) }
+        return value
+    }
+
+    mutating func utf8(_ length: Int) -> String {
+        defer { offset += length }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
+    }
+
+    mutating func key() -> String {
+        let word = varint()
+        return word & 1 == 0 ? symbols[Int(word >> 1)] : utf8(Int(word >> 1))
+    }
+
+    mutating func text() -> String {
+        if case .string(let string) = value() { return string }
+        return ""
+    }
+
+    mutating func attributes() -> [Attribute] {
+        (0..<count()).map { _ in
+            let key = key()
+            return Attribute(key, value())
+        }
+    }
+
+    mutating func value() -> AttributeValue {
+        switch PackedTag(rawValue: byte()) ?? .empty {
+        case .empty: return .empty
+        case .string: return .string(utf8(count()))
+        case .sharedString: return .string(shared[count()])
+        case .false: return .bool(false)
+        case .true: return .bool(true)
+        case .int:
+            let word = varint()
+            return .int(Int64(bitPattern: word >> 1) ^ -Int64(bitPattern: word & 1))
+        case .double: return .double(Double(bitPattern: fixed64()))
+        case .bytes:
+            let length = count()
+            defer { offset += length }
+            return .bytes(Array(bytes[offset..<(offset + length)]))
+        case .array: return .array((0..<count()).map { _ in value() })
+        case .map: return .map(attributes())
+        }
+    }
+}
