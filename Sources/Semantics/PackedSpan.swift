@@ -92,7 +92,9 @@ public final class SymbolTable: Sendable {
 /// Packs spans. Keeps the symbol numbers it has used and the long values it has packed recently (to
 /// share them), so keep one per thread of work; `SpanPackerPool` hands them out.
 public struct SpanPacker: Sendable {
-    private var symbols: [String: UInt32] = [:]
+    /// Symbol numbers of the keys met lately, by `QuickHash`; a miss asks `SymbolTable`.
+    private var symbols: [(name: String, id: UInt32)?]
+    private static let symbolSlots = 1024
     /// Recently packed values, by hash: a value found here is shared, not copied.
     private var recent: [String?]
     private static let recentSlots = 4096
@@ -102,6 +104,7 @@ public struct SpanPacker: Sendable {
 
     public init() {
         recent = Array(repeating: nil, count: Self.recentSlots)
+        symbols = Array(repeating: nil, count: Self.symbolSlots)
     }
 
     public mutating func pack(_ span: RawSpan) -> PackedSpan {
@@ -142,8 +145,11 @@ public struct SpanPacker: Sendable {
 
     /// A key or event name: its symbol number times two, or its length times two plus one and the text.
     private mutating func key(_ name: String, _ writer: inout PackedWriter) {
-        if let id = symbols[name] ?? SymbolTable.shared.id(of: name) {
-            symbols[name] = id
+        let slot = Int(QuickHash.of(name) % UInt64(Self.symbolSlots))
+        if let known = symbols[slot], known.name == name {
+            writer.varint(UInt64(known.id) << 1)
+        } else if let id = SymbolTable.shared.id(of: name) {
+            symbols[slot] = (name, id)
             writer.varint(UInt64(id) << 1)
         } else {
             writer.varint(UInt64(name.utf8.count) << 1 | 1)
@@ -155,7 +161,7 @@ public struct SpanPacker: Sendable {
     private mutating func text(_ string: String, _ writer: inout PackedWriter) {
         let length = string.utf8.count
         if Self.sharedLengths.contains(length) {
-            let slot = Int(UInt(bitPattern: string.hashValue) % UInt(Self.recentSlots))
+            let slot = Int(QuickHash.of(string) % UInt64(Self.recentSlots))
             if let earlier = recent[slot], earlier == string {
                 writer.tag(.sharedString)
                 writer.count(writer.shared.count)
@@ -191,6 +197,31 @@ public struct SpanPacker: Sendable {
             writer.tag(.map)
             attributes(entries, &writer)
         case .empty: writer.tag(.empty)
+        }
+    }
+}
+
+/// A cheap hash of a string's length and of up to three 8-byte words of it, for the packer's caches,
+/// which check every hit for equality anyway: it reads the same few bytes however long the text.
+enum QuickHash {
+    static func of(_ string: String) -> UInt64 {
+        var string = string
+        return string.withUTF8 { bytes in
+            let count = bytes.count
+            var hash = UInt64(count) &* 0x9E37_79B9_7F4A_7C15
+            let raw = UnsafeRawBufferPointer(bytes)
+            func mix(_ offset: Int) {
+                hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                hash ^= hash >> 32
+            }
+            if count >= 8 {
+                mix(0)
+                if count >= 16 { mix(count / 2 - 4) }
+                mix(count - 8)
+            } else {
+                for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            }
+            return hash ^ (hash >> 29)
         }
     }
 }

@@ -81,7 +81,7 @@ public struct StoreLimits: Sendable {
     /// Estimated bytes of stored telemetry at most (`--max-memory`); whole oldest traces are evicted past it.
     public var maxRetainedBytes: Int?
 
-    /// About 1 GiB of spans at today's per-span footprint.
+    /// About 600 MB of agent-trace spans at today's footprint (see BENCHMARKS.md).
     public static let defaultMaxSpans = 500_000
 
     public init(maxSpans: Int = StoreLimits.defaultMaxSpans, maxPendingLogs: Int = 100_000,

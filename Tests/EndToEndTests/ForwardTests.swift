@@ -38,10 +38,9 @@ final class ForwardTests: XCTestCase {
 
     func testAnUnreachableUpstreamNeverSlowsIngestAndIsCountedAsFailing() throws {
         // A port nothing listens on: connections are refused, retried, then given up.
-        let closedPort = try TokentopProcess.headless()
-        let deadPort = closedPort.httpPort
-        _ = try closedPort.interruptAndCollect()
-        let front = try TokentopProcess.headless(["--forward", "http://127.0.0.1:\(deadPort)"])
+        let deadPort = BoundSocket()
+        defer { deadPort.close() }
+        let front = try TokentopProcess.headless(["--forward", "http://127.0.0.1:\(deadPort.port)"])
         let scenario = Scenario(name: "seed-manual")
         let started = Date()
         for request in try scenario.requests() {

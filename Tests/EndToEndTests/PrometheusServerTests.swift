@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import XCTest
 
 /// A real Prometheus server scrapes tokentop's /metrics, and the article's three Grafana queries
@@ -86,14 +87,29 @@ final class PrometheusServerTests: XCTestCase {
 
 enum FreePort {
     static func next() throws -> Int {
+        let socket = BoundSocket()
+        defer { socket.close() }
+        return socket.port
+    }
+}
+
+/// A loopback port bound but never listened on: connecting to it is refused, and no other process
+/// can take it while this is open (a port merely freed could be reused by a test running beside).
+final class BoundSocket {
+    private let fd: Int32
+    let port: Int
+
+    init() {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
+        self.fd = fd
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+        port = Int(UInt16(bigEndian: address.sin_port))
     }
+
+    func close() { _ = Glibc.close(fd) }
 }
