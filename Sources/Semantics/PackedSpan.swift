@@ -135,6 +135,43 @@ public struct SpanPacker: Sendable {
                           statusCode: span.statusCode, body: body)
     }
 
+    /// The role with its long strings swapped for equal ones already kept, and remembered, so that
+    /// the role and the packed span (packed next) keep one copy of each instead of two.
+    public mutating func sharingStrings(of role: SpanRole) -> SpanRole {
+        switch role {
+        case .llm(var call):
+            call.requestModel = shared(call.requestModel)
+            call.responseModel = shared(call.responseModel)
+            call.responseID = shared(call.responseID)
+            call.sessionID = shared(call.sessionID)
+            return .llm(call)
+        case .tool(var tool):
+            tool.name = shared(tool.name)
+            tool.callID = shared(tool.callID)
+            tool.arguments = shared(tool.arguments)
+            tool.result = shared(tool.result)
+            return .tool(tool)
+        case .agent(var run):
+            run.name = shared(run.name)
+            run.task = shared(run.task)
+            return .agent(run)
+        case .workflow(let name): return .workflow(shared(name))
+        case .plain: return .plain
+        }
+    }
+
+    /// An equal string packed or shared lately, else `string`, remembered from now on.
+    private mutating func shared(_ string: String) -> String { remembered(string) ?? string }
+
+    /// An equal string packed or shared lately; nil when there is none (`string` is remembered then).
+    private mutating func remembered(_ string: String) -> String? {
+        guard Self.sharedLengths.contains(string.utf8.count) else { return nil }
+        let slot = Int(QuickHash.of(string) % UInt64(Self.recentSlots))
+        if let earlier = recent[slot], earlier == string { return earlier }
+        recent[slot] = string
+        return nil
+    }
+
     private mutating func attributes(_ attributes: [Attribute], _ writer: inout PackedWriter) {
         writer.count(attributes.count)
         for attribute in attributes {
@@ -159,19 +196,14 @@ public struct SpanPacker: Sendable {
 
     /// Text either inline or shared with an earlier span (see `recent`).
     private mutating func text(_ string: String, _ writer: inout PackedWriter) {
-        let length = string.utf8.count
-        if Self.sharedLengths.contains(length) {
-            let slot = Int(QuickHash.of(string) % UInt64(Self.recentSlots))
-            if let earlier = recent[slot], earlier == string {
-                writer.tag(.sharedString)
-                writer.count(writer.shared.count)
-                writer.shared.append(earlier)
-                return
-            }
-            recent[slot] = string
+        if let earlier = remembered(string) {
+            writer.tag(.sharedString)
+            writer.count(writer.shared.count)
+            writer.shared.append(earlier)
+            return
         }
         writer.tag(.string)
-        writer.count(length)
+        writer.count(string.utf8.count)
         writer.bytes.append(contentsOf: string.utf8)
     }
 

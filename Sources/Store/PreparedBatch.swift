@@ -17,8 +17,9 @@ public struct PreparedBatch: Sendable {
         self.batch = batch
         spans = batch.spans.isEmpty ? [] : packers.withPacker { packer in
             batch.spans.map { raw in
-                Span(raw: raw, packed: packer.pack(raw), role: Normalizer.role(of: raw),
-                     evaluations: Normalizer.evaluations(of: raw))
+                // The role first: the packer then refers to the strings it keeps instead of copying them.
+                let role = packer.sharingStrings(of: Normalizer.role(of: raw))
+                return Span(raw: raw, packed: packer.pack(raw), role: role, evaluations: Normalizer.evaluations(of: raw))
             }
         }
     }
