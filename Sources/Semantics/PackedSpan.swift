@@ -95,6 +95,7 @@ public struct SpanPacker: Sendable {
     /// Symbol numbers of the keys met lately, by `QuickHash`; a miss asks `SymbolTable`.
     private var symbols: [(name: String, id: UInt32)?]
     private static let symbolSlots = 1024
+    private var scratch = PackedWriter()
     /// Recently packed values, by hash: a value found here is shared, not copied.
     private var recent: [String?]
     private static let recentSlots = 4096
@@ -108,8 +109,12 @@ public struct SpanPacker: Sendable {
     }
 
     public mutating func pack(_ span: RawSpan) -> PackedSpan {
-        var writer = PackedWriter()
-        writer.bytes.reserveCapacity(256)
+        // The writer's buffers are kept from span to span; the body gets exact-size copies.
+        var writer = scratch
+        scratch = PackedWriter()  // so that the writer's buffers are uniquely referenced, not copied on write
+        writer.bytes.removeAll(keepingCapacity: true)
+        writer.shared.removeAll(keepingCapacity: true)
+        defer { scratch = writer }
         text(span.name, &writer)
         text(span.statusMessage, &writer)
         writer.count(span.dropped.attributes)
@@ -129,7 +134,8 @@ public struct SpanPacker: Sendable {
             writer.fixed64(link.spanID.value)
             attributes(link.attributes, &writer)
         }
-        let body = PackedSpanBody.make(writer.bytes, shared: writer.shared, origin: span.origin)
+        let body = PackedSpanBody.make(writer.bytes, shared: writer.shared.withUnsafeBufferPointer { Array($0) },
+                                       origin: span.origin)
         return PackedSpan(traceID: span.traceID, spanID: span.spanID, parentSpanID: span.parentSpanID,
                           startNanos: span.startNanos, endNanos: span.endNanos, kind: span.kind,
                           statusCode: span.statusCode, body: body)

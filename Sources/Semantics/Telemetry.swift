@@ -72,7 +72,11 @@ public struct Attribute: Sendable, Equatable, Hashable {
 extension Array where Element == Attribute {
     /// Last value wins, as in the OTel SDKs' attribute maps.
     public subscript(key: String) -> AttributeValue? {
-        for attribute in reversed() where attribute.key == key { return attribute.value }
+        // Comparing lengths first (stored in the string, so free) skips most comparisons of text.
+        let length = key.utf8.count
+        for attribute in reversed() where attribute.key.utf8.count == length && attribute.key == key {
+            return attribute.value
+        }
         return nil
     }
 }
