@@ -28,9 +28,6 @@ public struct PackedSpan: @unchecked Sendable {
         }
     }
 
-    /// The value of attribute `key` (the last one sent wins), without unpacking the rest.
-    public func attribute(_ key: String) -> AttributeValue? { unpacked().attributes[key] }
-
     public func unpacked() -> RawSpan {
         body.withBytes { bytes in
             var reader = PackedReader(bytes: bytes, shared: body.header.shared, symbols: SymbolTable.shared.names)
