@@ -79,6 +79,20 @@ import Testing
         #expect(second.unpacked().attributes["gen_ai.system_instructions"]?.stringValue == prompt)
     }
 
+    @Test func keysPastTheSymbolBoundAndHostileTextComeBackUnchanged() {
+        var packer = SpanPacker()
+        let origin = Origin(resource: [])
+        // Longer than any key the symbol table numbers: packed as text instead.
+        let longKey = "app." + String(repeating: "k", count: 300)
+        let hostile = "\u{1b}]0;owned\u{7}\u{1b}[2J" + String(repeating: "\u{0}", count: 20) + "\u{202e}漢字"
+        let raw = RawSpan(traceID: TraceID(high: 9, low: 9), spanID: SpanID(9), name: hostile, startNanos: 1, endNanos: 2,
+                          attributes: [Attribute(longKey, .string(hostile)), Attribute(hostile, .int(-1)),
+                                       Attribute(longKey, .bytes([0, 255, 27]))],
+                          events: [SpanEvent(timeNanos: 3, name: longKey, attributes: [Attribute(longKey, .empty)])],
+                          origin: origin)
+        for _ in 0..<2 { Self.expectSame(packer.pack(raw).unpacked(), raw) }
+    }
+
     /// Text with multi-byte characters, control characters and lengths around the inline/shared bound.
     static func text(_ random: inout SeededRandom) -> String {
         let pieces = ["a", "gen_ai.", "é", "漢字", "🙂", "\u{1b}[31m", "\0", "x", "chat gpt-4o", "  "]
