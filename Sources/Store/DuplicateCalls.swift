@@ -98,7 +98,8 @@ struct DuplicateCallIndex: Sendable {
     /// Which of two reports of one call to keep: the one that says more.
     static func richness(of span: StoredSpan) -> Int {
         guard case .llm(let call) = span.role else { return 0 }
+        let raw = span.raw
         return (call.hasUsage ? 10_000 : 0) + (call.finishReasons.isEmpty ? 0 : 1_000)
-            + span.raw.events.count * 10 + span.logEvents.count * 10 + span.raw.attributes.count
+            + raw.events.count * 10 + span.logEvents.count * 10 + raw.attributes.count
     }
 }

@@ -6,6 +6,14 @@ import Store
 struct SpanDetails {
     let span: StoredSpan
     let nowNanos: UInt64
+    /// The span unpacked once for all the sections below.
+    private let raw: RawSpan
+
+    init(span: StoredSpan, nowNanos: UInt64) {
+        self.span = span
+        self.nowNanos = nowNanos
+        raw = span.raw
+    }
 
     /// Longest run of lines one value may take; the rest is counted, not drawn.
     static let maxLinesPerValue = 400
@@ -38,7 +46,6 @@ struct SpanDetails {
     // MARK: Sections
 
     private func identity(_ d: inout Document) {
-        let raw = span.raw
         d.section("Span")
         d.field("name", raw.name)
         d.field("kind", raw.kind.label)
@@ -98,7 +105,7 @@ struct SpanDetails {
 
     /// `gen_ai.evaluation.result` events, from span events and attached log events.
     private func evaluations(_ d: inout Document) {
-        let results = Normalizer.evaluations(of: span.raw) + span.logEvents.compactMap {
+        let results = Normalizer.evaluations(of: raw) + span.logEvents.compactMap {
             EvaluationResult(eventName: $0.eventName, attributes: $0.attributes, body: $0.body)
         }
         guard !results.isEmpty else { return }
@@ -120,7 +127,7 @@ struct SpanDetails {
 
     private func conversation(_ d: inout Document) {
         guard span.role.llm != nil else { return }
-        let messages = Conversation.messages(span: span.raw, logs: span.logEvents)
+        let messages = Conversation.messages(span: raw, logs: span.logEvents)
         d.section("Conversation (\(messages.count))")
         if messages.isEmpty {
             d.line([Span("not captured — set OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true", Style(.muted))])
@@ -146,8 +153,8 @@ struct SpanDetails {
     }
 
     private func status(_ d: inout Document) {
-        let exceptions = span.raw.events.filter { $0.name == "exception" }
-        guard span.isError || !exceptions.isEmpty || !span.raw.statusMessage.isEmpty else { return }
+        let exceptions = raw.events.filter { $0.name == "exception" }
+        guard span.isError || !exceptions.isEmpty || !raw.statusMessage.isEmpty else { return }
         d.section("Status")
         let code: String
         switch span.packed.statusCode {
@@ -156,7 +163,7 @@ struct SpanDetails {
         case .unset: code = "UNSET"
         }
         d.field("status", code, style: Style(span.isError ? .error : .text, span.isError ? .bold : []))
-        if !span.raw.statusMessage.isEmpty { d.field("message", span.raw.statusMessage) }
+        if !raw.statusMessage.isEmpty { d.field("message", raw.statusMessage) }
         for exception in exceptions {
             let a = exception.attributes
             d.field("exception", a["exception.type"].map(Normalizer.displayString) ?? "—", style: Style(.error, .bold))
@@ -169,8 +176,8 @@ struct SpanDetails {
     }
 
     private func attributes(_ d: inout Document) {
-        d.section("Attributes (\(span.raw.attributes.count)\(droppedNote(span.raw.dropped.attributes, "--max-attributes")))")
-        d.attributes(span.raw.attributes)
+        d.section("Attributes (\(raw.attributes.count)\(droppedNote(raw.dropped.attributes, "--max-attributes")))")
+        d.attributes(raw.attributes)
     }
 
     /// ` · 99,744 more dropped (--max-attributes)` when the ingest limits cut some.
@@ -179,9 +186,9 @@ struct SpanDetails {
     }
 
     private func events(_ d: inout Document) {
-        let events = span.raw.events
+        let events = raw.events
         guard !events.isEmpty else { return }
-        d.section("Events (\(events.count)\(droppedNote(span.raw.dropped.events, "--max-events")))")
+        d.section("Events (\(events.count)\(droppedNote(raw.dropped.events, "--max-events")))")
         for event in events {
             d.line([Span(offset(event.timeNanos) + "  ", Style(.muted)), Span(event.name, Style(.accent, .bold))])
             d.attributes(event.attributes, indent: 2)
@@ -203,9 +210,9 @@ struct SpanDetails {
     }
 
     private func links(_ d: inout Document) {
-        let links = span.raw.links
+        let links = raw.links
         guard !links.isEmpty else { return }
-        d.section("Links (\(links.count)\(droppedNote(span.raw.dropped.links, "--max-links")))")
+        d.section("Links (\(links.count)\(droppedNote(raw.dropped.links, "--max-links")))")
         for link in links {
             d.line([Span("trace ", Style(.muted)), Span(link.traceID.hex), Span("  span ", Style(.muted)), Span(link.spanID.hex)])
             d.attributes(link.attributes, indent: 2)
