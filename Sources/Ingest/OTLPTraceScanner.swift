@@ -31,8 +31,10 @@ public struct OTLPTraceScanner: Sendable {
         } catch {
             throw .malformed("invalid protobuf ExportTraceServiceRequest: \(error.description)")
         }
-        return TelemetryBatch(spans: scan.spans, rejectedSpans: scan.rejections.count,
-                              rejectionReason: scan.rejections.firstReason)
+        var batch = TelemetryBatch(spans: scan.spans, rejectedSpans: scan.rejections.count,
+                                   rejectionReason: scan.rejections.firstReason)
+        batch.spanExtents = scan.extents
+        return batch
     }
 
     public mutating func decode(_ bytes: [UInt8]) throws(DecodeError) -> TelemetryBatch {
@@ -50,6 +52,8 @@ private struct TraceRequestScan {
     var interner: StringInterner
     var spans: [RawSpan] = []
     var rejections = Rejections()
+    /// Measured for the ingest limits (see `SpanExtents`).
+    var extents = SpanExtents()
 
     private func reader(_ range: Range<Int>) -> WireReader { WireReader(base: base, range: range) }
 
@@ -212,6 +216,8 @@ private struct TraceRequestScan {
             try skip(&fields, field, wire, level: level)
         }
 
+        extents.note(spanBytes: range.count)
+        extents.note(list: max(attributeCount, eventCount, linkCount))
         var traceID: Range<Int>?, spanID: Range<Int>?, parentSpanID: Range<Int>?
         var name = ""
         var kind: Int32 = 0, statusCode: Int32 = 0
@@ -287,6 +293,7 @@ private struct TraceRequestScan {
             default: try skip(&fields, field, wire, level: level)
             }
         }
+        extents.note(list: attributes.count)
         return SpanEvent(timeNanos: time, name: name, attributes: attributes)
     }
 
@@ -306,6 +313,7 @@ private struct TraceRequestScan {
             default: try skip(&fields, field, wire, level: level)
             }
         }
+        extents.note(list: attributes.count)
         guard let trace = try? requiredTraceID(traceID, field: "traceId"),
               let span = try? requiredSpanID(spanID, field: "spanId") else { return nil }
         return SpanLink(traceID: trace, spanID: span, attributes: attributes)
@@ -387,6 +395,7 @@ private struct TraceRequestScan {
                     try anyValue(element, into: &item, level: level + 2)
                     items.append(item)
                 }
+                extents.note(list: items.count)
                 value = .array(items)
             case (6, WireType.lengthDelimited):
                 let body = try fields.lengthDelimited()
@@ -400,6 +409,7 @@ private struct TraceRequestScan {
                 while let entry = try nextElement(&elements, level: level) {
                     entries.append(try keyValue(entry, level: level + 2))
                 }
+                extents.note(list: entries.count)
                 value = .map(entries)
             case (7, WireType.lengthDelimited):
                 value = .bytes(Array(fields.bytes(try fields.lengthDelimited())))

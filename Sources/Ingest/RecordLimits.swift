@@ -29,8 +29,10 @@ public struct RecordLimits: Sendable, Equatable {
 
     public func apply(to batch: inout TelemetryBatch) {
         var cuts = LimitCounts()
-        for index in batch.spans.indices where exceeds(batch.spans[index]) {
-            limit(&batch.spans[index], cuts: &cuts)
+        if !batch.spans.isEmpty, !(batch.spanExtents.map(fits) ?? false) {
+            for index in batch.spans.indices where exceeds(batch.spans[index]) {
+                limit(&batch.spans[index], cuts: &cuts)
+            }
         }
         for index in batch.logs.indices where exceeds(batch.logs[index].attributes) || exceeds(batch.logs[index].body) {
             let dropped = limit(&batch.logs[index].attributes, cuts: &cuts)
@@ -44,6 +46,11 @@ public struct RecordLimits: Sendable, Equatable {
     }
 
     // MARK: Checking (cheap, no copies: most records are within bounds)
+
+    /// True when no span measured so can exceed a bound (so none needs checking).
+    private func fits(_ extents: SpanExtents) -> Bool {
+        extents.longestSpanBytes <= maxValueBytes && extents.longestList <= min(maxAttributes, maxEvents, maxLinks)
+    }
 
     private func exceeds(_ span: RawSpan) -> Bool {
         span.events.count > maxEvents || span.links.count > maxLinks || exceeds(span.attributes)

@@ -407,7 +407,11 @@ public struct LimitCounts: Sendable, Equatable {
 }
 
 public struct TelemetryBatch: Sendable {
-    public var spans: [RawSpan]
+    public var spans: [RawSpan] {
+        didSet { spanExtents = nil }
+    }
+    /// Set by a decoder that measured the spans as it built them; any change to `spans` forgets it.
+    public var spanExtents: SpanExtents?
     public var logs: [RawLogRecord]
     public var metrics: [RawMetricPoint]
     /// Records the decoder dropped as invalid (e.g. a span with an invalid id); counted as rejected.
@@ -431,6 +435,20 @@ public struct TelemetryBatch: Sendable {
     }
 
     public var isEmpty: Bool { spans.isEmpty && logs.isEmpty && metrics.isEmpty }
+}
+
+/// Bounds a decoder measured on the wire for the spans of one batch, so that the ingest limits skip
+/// checking spans that cannot exceed them.
+public struct SpanExtents: Sendable, Equatable {
+    /// The longest span message, in bytes: no name, key or value inside a span is longer.
+    public var longestSpanBytes = 0
+    /// The most entries of any list inside a span: attributes, events, links, array or map elements.
+    public var longestList = 0
+
+    public init() {}
+
+    public mutating func note(spanBytes: Int) { longestSpanBytes = max(longestSpanBytes, spanBytes) }
+    public mutating func note(list count: Int) { longestList = max(longestList, count) }
 }
 
 extension TelemetryBatch {

@@ -232,7 +232,9 @@ public struct TraceStore: Sendable {
                     markRetry(retried, in: raw.traceID, nowNanos: nowNanos)
                 }
             }
-            if let earlier = duplicates.register(key, call: call, span: raw) {
+            let indexing = duplicates.indexing(of: prepared.packed.origin)
+            if indexing == .startsNow { indexStoredCalls() }
+            if indexing != .off, let earlier = duplicates.register(key, call: call, span: prepared.packed) {
                 markDuplicate(new: &span, key: key, earlier: earlier)
             } else {
                 windows.add(model: call.model, usage: call.usage, costUSD: span.cost?.usd, atNanos: nowNanos,
@@ -260,6 +262,19 @@ public struct TraceStore: Sendable {
         traces[raw.traceID]!.lastArrivalNanos = nowNanos
         counters.storedSpans += 1
         return true
+    }
+
+    /// A service's second instrumentation reports a call: the calls of that service stored so far join
+    /// the duplicate index, in arrival order (none can be a duplicate of another: one scope reported them).
+    private mutating func indexStoredCalls() {
+        for id in arrivalOrder {
+            guard let entry = traces[id] else { continue }
+            for span in entry.spans where duplicates.needsIndexing(span.packed.origin) {
+                guard case .llm(let call) = span.role else { continue }
+                _ = duplicates.register(SpanKey(trace: id, span: span.packed.spanID), call: call, span: span.packed)
+            }
+        }
+        duplicates.finishStarting()
     }
 
     /// A stored call turned out to repeat a failed sibling that arrived after it.
@@ -340,7 +355,7 @@ public struct TraceStore: Sendable {
         for span in entry.spans {
             guard case .llm(let call) = span.role else { continue }
             let key = SpanKey(trace: entry.id, span: span.packed.spanID)
-            duplicates.remove(key, call: call, span: span.raw)
+            duplicates.remove(key, call: call, span: span.packed)
         }
         for span in entry.spans {
             let key = SpanKey(trace: entry.id, span: span.packed.spanID)

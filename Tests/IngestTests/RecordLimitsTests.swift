@@ -8,10 +8,69 @@ import Testing
 @Suite struct RecordLimitsTests {
     private let limits = RecordLimits(maxAttributes: 256, maxEvents: 4, maxLinks: 2, maxValueBytes: 1_000)
 
-    private func limited(_ spans: [WireSpan]) -> TelemetryBatch {
-        var batch = TelemetryBatch(Build.traceRequest(spans))
+    /// Limited as decoded by swift-protobuf and by the wire scanner (whose batches say how large their
+    /// spans can be, so that the limits may skip them): both must come out the same.
+    private func limited(_ spans: [WireSpan], limits: RecordLimits? = nil) -> TelemetryBatch {
+        let limits = limits ?? self.limits
+        let request = Build.traceRequest(spans)
+        var reference = TelemetryBatch(request)
+        limits.apply(to: &reference)
+        var scanner = OTLPTraceScanner()
+        var scanned: TelemetryBatch
+        do {
+            scanned = try scanner.decode(Array(try request.serializedData()))
+        } catch {
+            Issue.record("the scanner refused the request: \(error)")
+            return reference
+        }
+        #expect(scanned.spanExtents != nil)
+        limits.apply(to: &scanned)
+        #expect(TraceDecoderComparison.canonical(scanned) == TraceDecoderComparison.canonical(reference))
+        #expect(scanned.limitCounts == reference.limitCounts)
+        return scanned
+    }
+
+    /// Each list nested somewhere in a span, one entry over a bound far below the others: the scanner's
+    /// measure must see it, or the span would skip the limits.
+    @Test(arguments: ["span attributes", "event attributes", "link attributes", "array", "map", "events"])
+    func aListOverABoundIsCutWhereverItIsNested(_ place: String) throws {
+        let tight = RecordLimits(maxAttributes: 4, maxEvents: 4, maxLinks: 100, maxValueBytes: 100_000)
+        let five = (0..<5).map { Build.keyValue("k\($0)", .intValue(Int64($0))) }
+        var span = Build.span(name: "nested")
+        var event = Opentelemetry_Proto_Trace_V1_Span.Event()
+        event.name = "e"
+        switch place {
+        case "span attributes": span.attributes = five
+        case "event attributes":
+            event.attributes = five
+            span.events = [event]
+        case "link attributes":
+            var link = Opentelemetry_Proto_Trace_V1_Span.Link()
+            link.traceID = Data(repeating: 1, count: 16)
+            link.spanID = Data(repeating: 2, count: 8)
+            link.attributes = five
+            span.links = [link]
+        case "array":
+            var array = Opentelemetry_Proto_Common_V1_ArrayValue()
+            array.values = five.map(\.value)
+            span.attributes = [Build.keyValue("list", .arrayValue(array))]
+        case "map":
+            var map = Opentelemetry_Proto_Common_V1_KeyValueList()
+            map.values = five
+            span.attributes = [Build.keyValue("map", .kvlistValue(map))]
+        default: span.events = Array(repeating: event, count: 5)
+        }
+        let batch = limited([span], limits: tight)
+        #expect(batch.limitCounts.droppedAttributes + batch.limitCounts.droppedEvents == 1)
+    }
+
+    @Test func scannedSpansThatCannotExceedABoundAreNotWalkedButAChangedBatchIs() throws {
+        var batch = try OTLPTraceScanner().decodeCopy(Build.traceRequest([Build.span(name: "small")]))
+        #expect(batch.spanExtents.map { $0.longestList <= 256 && $0.longestSpanBytes < 1_000 } == true)
+        batch.spans[0].name = String(repeating: "n", count: 5_000)
+        #expect(batch.spanExtents == nil, "a changed span list is measured no more")
         limits.apply(to: &batch)
-        return batch
+        #expect(batch.spans[0].name.hasSuffix("…[cut: 5,000 bytes]"))
     }
 
     @Test func aHundredThousandAttributesKeepTheFirstOnesAndCountTheRest() throws {
@@ -104,5 +163,12 @@ import Testing
         #expect(batch.logs[0].droppedAttributes == 44)
         #expect(batch.logs[0].body.stringValue?.hasSuffix("…[cut: 3,000 bytes]") == true)
         #expect(batch.limitCounts.droppedAttributes == 44 && batch.limitCounts.cutValues == 1)
+    }
+}
+
+private extension OTLPTraceScanner {
+    func decodeCopy(_ request: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest) throws -> TelemetryBatch {
+        var scanner = self
+        return try scanner.decode(Array(try request.serializedData()))
     }
 }

@@ -84,4 +84,49 @@ final class DuplicateCallTests: XCTestCase {
         XCTAssertEqual(r.llmCalls, 2)
         XCTAssertEqual(r.duplicateCalls, 0)
     }
+    func testAThirdReportMatchesWhicheverEarlierReportIsFromAnotherInstrumentation() {
+        // Two reports from one scope (not duplicates of each other), then one from another scope.
+        let first = call(trace: 1, span: 1, scope: "a", responseID: "msg_01")
+        let second = call(trace: 2, span: 2, scope: "a", responseID: "msg_01")
+        let third = call(trace: 3, span: 3, scope: "b", responseID: "msg_01")
+        let (r, _) = report([first, second, third])
+        XCTAssertEqual(r.llmCalls, 2, "the scope-a pair is two calls; the scope-b report repeats one of them")
+        XCTAssertEqual(r.duplicateCalls, 1)
+    }
+
+    func testEvictingTheFirstOfSeveralReportsKeepsTheOthersMatching() {
+        let first = call(trace: 1, span: 1, scope: "a", responseID: "msg_01")
+        let filler = call(trace: 2, span: 2, scope: "a", responseID: "msg_02")
+        let second = call(trace: 3, span: 3, scope: "a", responseID: "msg_01")
+        let later = call(trace: 4, span: 4, scope: "b", responseID: "msg_01")
+        let (r, store) = report([first, filler, second, later], maxSpans: 2)
+        XCTAssertNil(store.trace(TraceID(high: 7, low: 1)), "the first report was evicted before the last arrived")
+        XCTAssertEqual(store.trace(TraceID(high: 7, low: 4))?.spans[0].duplicateOf?.trace, TraceID(high: 7, low: 3),
+                       "the second report, still stored, is matched")
+        XCTAssertEqual(r.duplicateCalls, 1)
+        XCTAssertEqual(r.llmCalls, 1, "of the two stored reports, one call")
+    }
+
+    func testShapesMatchAcrossTheToleranceBucketBoundaryEitherWay() {
+        let tolerance = DuplicateCallIndex.startToleranceNanos
+        let edge = 200 * tolerance
+        for (a, b) in [(edge - 1_000_000, edge + 1_000_000), (edge + 1_000_000, edge - 1_000_000)] {
+            let (r, _) = report([call(trace: 1, span: 1, scope: "a", responseID: nil, start: a),
+                                 call(trace: 2, span: 2, scope: "b", responseID: nil, start: b)])
+            XCTAssertEqual(r.llmCalls, 1, "2 ms apart on either side of a bucket edge")
+        }
+    }
+    func testPastTheFollowedServicesEveryServiceIsIndexedAndEarlierCallsStillMatch() {
+        let services = DuplicateCallIndex.maxFollowedServices
+        var spans = (0..<services).map { index in
+            call(trace: UInt64(index + 1), span: UInt64(index + 1), scope: "a", responseID: "msg_\(index)",
+                 service: "svc-\(index)")
+        }
+        spans.append(call(trace: 90_001, span: 90_001, scope: "a", responseID: "msg_new", service: "svc-new"))
+        spans.append(call(trace: 90_002, span: 90_002, scope: "b", responseID: "msg_7", service: "svc-7"))
+        spans.append(call(trace: 90_003, span: 90_003, scope: "b", responseID: "msg_new", service: "svc-new"))
+        let (r, _) = report(spans, maxSpans: services + 10)
+        XCTAssertEqual(r.duplicateCalls, 2, "a call stored before the switch and one after it are both matched")
+        XCTAssertEqual(r.llmCalls, services + 1)
+    }
 }
