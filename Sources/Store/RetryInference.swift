@@ -48,17 +48,48 @@ struct RetryInference: Sendable {
         }
     }
 
+    /// The calls of each trace that has had a failed attempt. Until one fails no call can be a retry, so
+    /// a trace's calls are filed only from its first failure on (`startFollowing` files those stored).
     private var groups: [TraceID: [Group: Siblings]] = [:]
 
-    /// Registers a call. `alreadyRetry` is true when the telemetry itself counted retries (such a call is
-    /// never reported again). Returns the calls newly found to be retries: this one, later siblings, or both.
-    mutating func register(_ span: RawSpan, call: LLMCall, alreadyRetry: Bool) -> [SpanID] {
-        let ended = span.endNanos >= span.startNanos && span.endNanos != 0
-        let attempt = Attempt(span: span.spanID, startNanos: span.startNanos, endNanos: ended ? span.endNanos : 0,
-                              failed: ended && Normalizer.isFailedAttempt(span), isRetry: alreadyRetry)
-        let group = Group(parent: span.parentSpanID, provider: call.provider,
-                          model: call.requestModel.isEmpty ? call.model : call.requestModel)
-        return groups[span.traceID, default: [:]][group, default: Siblings()].add(attempt)
+    /// Whether `trace` has had a failed attempt, so that its calls are filed.
+    func follows(_ trace: TraceID) -> Bool { groups[trace] != nil }
+
+    /// Files the calls a trace holds when its first failure arrives, in the order they arrived (none of
+    /// them failed, and none is a retry unless its telemetry said so).
+    mutating func startFollowing(_ trace: TraceID, calls: [(span: PackedSpan, call: LLMCall)]) {
+        var filed: [Group: Siblings] = [:]
+        for (span, call) in calls {
+            _ = filed[Self.group(span.parentSpanID, call), default: Siblings()]
+                .add(Self.attempt(span.spanID, start: span.startNanos, end: span.endNanos, failed: false,
+                                  alreadyRetry: call.retries > 0))
+        }
+        groups[trace] = filed
+    }
+
+    /// Registers a call of a followed trace. `alreadyRetry` is true when the telemetry itself counted
+    /// retries (such a call is never reported again). Returns the calls newly found to be retries: this
+    /// one, later siblings, or both.
+    mutating func register(_ span: RawSpan, call: LLMCall, failed: Bool, alreadyRetry: Bool) -> [SpanID] {
+        let attempt = Self.attempt(span.spanID, start: span.startNanos, end: span.endNanos, failed: failed,
+                                   alreadyRetry: alreadyRetry)
+        return groups[span.traceID, default: [:]][Self.group(span.parentSpanID, call), default: Siblings()].add(attempt)
+    }
+
+    /// Whether a call failed as an attempt (only an ended call can).
+    static func failed(_ span: RawSpan) -> Bool {
+        isEnded(start: span.startNanos, end: span.endNanos) && Normalizer.isFailedAttempt(span)
+    }
+
+    private static func isEnded(start: UInt64, end: UInt64) -> Bool { end >= start && end != 0 }
+
+    private static func attempt(_ id: SpanID, start: UInt64, end: UInt64, failed: Bool, alreadyRetry: Bool) -> Attempt {
+        Attempt(span: id, startNanos: start, endNanos: isEnded(start: start, end: end) ? end : 0, failed: failed,
+                isRetry: alreadyRetry)
+    }
+
+    private static func group(_ parent: SpanID, _ call: LLMCall) -> Group {
+        Group(parent: parent, provider: call.provider, model: call.requestModel.isEmpty ? call.model : call.requestModel)
     }
 
     /// Forgets an evicted trace.

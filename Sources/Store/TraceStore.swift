@@ -171,8 +171,8 @@ public struct TraceStore: Sendable {
         counters.rejectedMetricPoints += batch.rejectedMetricPoints
         rate.add(batch.spans.count, atNanos: nowNanos)
         var touched = Set<TraceID>()
-        for span in prepared.spans where insert(span, nowNanos: nowNanos) {
-            touched.insert(span.raw.traceID)
+        for index in prepared.spans.indices where insert(prepared.spans, at: index, nowNanos: nowNanos) {
+            touched.insert(prepared.spans[index].raw.traceID)
         }
         for log in batch.logs {
             if let trace = attach(log) { touched.insert(trace) }
@@ -204,8 +204,9 @@ public struct TraceStore: Sendable {
         version &+= 1
     }
 
-    /// Returns false when the span was rejected (a duplicate of a stored span).
-    private mutating func insert(_ prepared: PreparedBatch.Span, nowNanos: UInt64) -> Bool {
+    /// Inserts `batch[index]`; returns false when the span was rejected (a duplicate of a stored span).
+    private mutating func insert(_ batch: [PreparedBatch.Span], at index: Int, nowNanos: UInt64) -> Bool {
+        let prepared = batch[index]
         let raw = prepared.raw
         let key = SpanKey(trace: raw.traceID, span: raw.spanID)
         if traces[raw.traceID]?.position(of: raw.spanID) != nil {
@@ -213,7 +214,12 @@ public struct TraceStore: Sendable {
             return false
         }
         if traces[raw.traceID] == nil {
-            traces[raw.traceID] = TraceEntry(id: raw.traceID, arrivalSequence: nextArrival, nowNanos: nowNanos)
+            var entry = TraceEntry(id: raw.traceID, arrivalSequence: nextArrival, nowNanos: nowNanos)
+            // Exporters send a trace's spans together: room for those that follow in this batch, so the
+            // list is allocated once at its size instead of doubling.
+            let together = batch[index...].prefix { $0.packed.traceID == raw.traceID }.count
+            if together > 1 { entry.spans.reserveCapacity(together) }
+            traces[raw.traceID] = entry
             nextArrival += 1
             arrivalOrder.append(raw.traceID)
         }
@@ -225,7 +231,16 @@ public struct TraceStore: Sendable {
         for result in prepared.evaluations { feedback.record(result) }
         if case .llm(let call) = span.role {
             if call.hasUsage { span.cost = pricing.price(call, raw.startNanos) }
-            for retried in retryInference.register(raw, call: call, alreadyRetry: call.retries > 0) {
+            let failed = RetryInference.failed(raw)
+            if failed, !retryInference.follows(raw.traceID) {
+                let stored = traces[raw.traceID]!.spans.compactMap { stored in
+                    stored.role.llm.map { (span: stored.packed, call: $0) }
+                }
+                retryInference.startFollowing(raw.traceID, calls: stored)
+            }
+            let retries = retryInference.follows(raw.traceID)
+                ? retryInference.register(raw, call: call, failed: failed, alreadyRetry: call.retries > 0) : []
+            for retried in retries {
                 if retried == raw.spanID {
                     span.inferredRetry = true
                 } else {
