@@ -19,18 +19,20 @@ public struct PackedSpan: @unchecked Sendable {
 
     public var origin: Origin { body.header.origin }
     /// Bytes the packed form takes on the heap beyond this struct (for `--max-memory`).
-    public var bodyBytes: Int { body.header.byteCount + MemoryLayout<PackedSpanBody.Header>.size + 16 + body.header.shared.count * 16 }
+    public var bodyBytes: Int {
+        MemoryLayout<PackedSpanBody.Header>.size + 16 + body.sharedCount * MemoryLayout<String>.stride + body.byteCount
+    }
 
     public var name: String {
-        body.withBytes { bytes in
-            var reader = PackedReader(bytes: bytes, shared: body.header.shared, symbols: [])
+        body.withBytes { bytes, shared in
+            var reader = PackedReader(bytes: bytes, shared: shared, symbols: [])
             return reader.text()
         }
     }
 
     public func unpacked() -> RawSpan {
-        body.withBytes { bytes in
-            var reader = PackedReader(bytes: bytes, shared: body.header.shared, symbols: SymbolTable.shared.names)
+        body.withBytes { bytes, shared in
+            var reader = PackedReader(bytes: bytes, shared: shared, symbols: SymbolTable.shared.names)
             let name = reader.text()
             let statusMessage = reader.text()
             var span = RawSpan(traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, name: name, kind: kind,
@@ -131,8 +133,9 @@ public struct SpanPacker: Sendable {
             writer.fixed64(link.spanID.value)
             attributes(link.attributes, &writer)
         }
-        let body = PackedSpanBody.make(writer.bytes, shared: writer.shared.withUnsafeBufferPointer { Array($0) },
-                                       origin: span.origin)
+        let body = writer.shared.withUnsafeBufferPointer { shared in
+            PackedSpanBody.make(writer.bytes, shared: shared, origin: span.origin)
+        }
         return PackedSpan(traceID: span.traceID, spanID: span.spanID, parentSpanID: span.parentSpanID,
                           startNanos: span.startNanos, endNanos: span.endNanos, kind: span.kind,
                           statusCode: span.statusCode, body: body)
@@ -281,30 +284,56 @@ private enum PackedTag: UInt8 {
     case empty = 0, string, sharedString, `false`, `true`, int, double, bytes, array, map
 }
 
-/// The packed bytes and what they refer to, in one allocation.
-final class PackedSpanBody: ManagedBuffer<PackedSpanBody.Header, UInt8> {
+/// The packed bytes and the strings they share, in one allocation: the strings first (in 8-byte
+/// words, so they are aligned), then the bytes.
+final class PackedSpanBody: ManagedBuffer<PackedSpanBody.Header, UInt64> {
     // Immutable once made, so it can be read from any thread.
     struct Header {
         let origin: Origin
-        let shared: [String]
-        let byteCount: Int
+        let sharedCount: Int32
+        let byteCount: Int32
     }
 
-    static func make(_ bytes: [UInt8], shared: [String], origin: Origin) -> PackedSpanBody {
-        let buffer = create(minimumCapacity: bytes.count) { _ in
-            Header(origin: origin, shared: shared, byteCount: bytes.count)
+    static func make(_ bytes: [UInt8], shared: UnsafeBufferPointer<String>, origin: Origin) -> PackedSpanBody {
+        let stringBytes = shared.count * MemoryLayout<String>.stride
+        let words = (stringBytes + bytes.count + 7) / 8
+        let buffer = create(minimumCapacity: words) { _ in
+            // Bodies are bounded far below 2 GiB by the ingest limits (256 values of 64 KiB at most).
+            Header(origin: origin, sharedCount: Int32(shared.count), byteCount: Int32(bytes.count))
         }
         buffer.withUnsafeMutablePointerToElements { elements in
+            let start = UnsafeMutableRawPointer(elements)
+            if let strings = shared.baseAddress {
+                start.initializeMemory(as: String.self, from: strings, count: shared.count)
+            }
             bytes.withUnsafeBufferPointer { source in
-                if let base = source.baseAddress { elements.initialize(from: base, count: source.count) }
+                if let base = source.baseAddress {
+                    (start + stringBytes).initializeMemory(as: UInt8.self, from: base, count: source.count)
+                }
             }
         }
         return unsafeDowncast(buffer, to: PackedSpanBody.self)
     }
 
-    func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    deinit {
         withUnsafeMutablePointers { header, elements in
-            body(UnsafeBufferPointer(start: elements, count: header.pointee.byteCount))
+            UnsafeMutableRawPointer(elements).assumingMemoryBound(to: String.self)
+                .deinitialize(count: Int(header.pointee.sharedCount))
+        }
+    }
+
+    var sharedCount: Int { Int(header.sharedCount) }
+    var byteCount: Int { Int(header.byteCount) }
+
+    func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<String>) -> T) -> T {
+        withUnsafeMutablePointers { header, elements in
+            let start = UnsafeRawPointer(elements)
+            let count = Int(header.pointee.sharedCount)
+            let strings = UnsafeBufferPointer(start: start.assumingMemoryBound(to: String.self), count: count)
+            let bytes = UnsafeBufferPointer(start: (start + count * MemoryLayout<String>.stride)
+                                                .assumingMemoryBound(to: UInt8.self),
+                                            count: Int(header.pointee.byteCount))
+            return body(bytes, strings)
         }
     }
 }
@@ -333,11 +362,11 @@ private struct PackedWriter {
 /// Reads what `SpanPacker` wrote; the bytes are trusted (they were written by this process).
 private struct PackedReader {
     let bytes: UnsafeBufferPointer<UInt8>
-    let shared: [String]
+    let shared: UnsafeBufferPointer<String>
     let symbols: [String]
     var offset = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, shared: [String], symbols: [String]) {
+    init(bytes: UnsafeBufferPointer<UInt8>, shared: UnsafeBufferPointer<String>, symbols: [String]) {
         self.bytes = bytes
         self.shared = shared
         self.symbols = symbols
