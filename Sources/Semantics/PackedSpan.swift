@@ -243,24 +243,28 @@ public struct SpanPacker: Sendable {
 /// which check every hit for equality anyway: it reads the same few bytes however long the text.
 enum QuickHash {
     static func of(_ string: String) -> UInt64 {
-        var string = string
-        return string.withUTF8 { bytes in
-            let count = bytes.count
-            var hash = UInt64(count) &* 0x9E37_79B9_7F4A_7C15
-            let raw = UnsafeRawBufferPointer(bytes)
-            func mix(_ offset: Int) {
-                hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-                hash ^= hash >> 32
-            }
-            if count >= 8 {
-                mix(0)
-                if count >= 16 { mix(count / 2 - 4) }
-                mix(count - 8)
-            } else {
-                for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-            }
-            return hash ^ (hash >> 29)
+        // Native strings are contiguous: read them in place rather than through a copy.
+        if let hash = string.utf8.withContiguousStorageIfAvailable(of(bytes:)) { return hash }
+        var copy = string
+        return copy.withUTF8(of(bytes:))
+    }
+
+    private static func of(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let count = bytes.count
+        var hash = UInt64(count) &* 0x9E37_79B9_7F4A_7C15
+        let raw = UnsafeRawBufferPointer(bytes)
+        func mix(_ offset: Int) {
+            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
         }
+        if count >= 8 {
+            mix(0)
+            if count >= 16 { mix(count / 2 - 4) }
+            mix(count - 8)
+        } else {
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        }
+        return hash ^ (hash >> 29)
     }
 }
 

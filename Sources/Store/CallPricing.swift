@@ -31,8 +31,10 @@ extension CallPricing {
         let cache = PriceResolutionCache(table: table)
         self.init { call, startNanos in
             let provider = call.provider.isEmpty ? nil : call.provider
-            let match = [call.responseModel, call.requestModel].lazy.filter { !$0.isEmpty }
-                .compactMap { cache.resolve(provider: provider, model: $0, atUnixNanos: startNanos) }.first
+            func resolve(_ model: String) -> PriceMatch? {
+                model.isEmpty ? nil : cache.resolve(provider: provider, model: model, atUnixNanos: startNanos)
+            }
+            let match = resolve(call.responseModel) ?? resolve(call.requestModel)
             return match.map { PricedCost(usd: $0.price.cost(of: call.usage).total, rule: $0.rule) }
         }
     }

@@ -56,6 +56,15 @@ public struct TraceEntry: Sendable {
         spans.count > Self.searchedSpans ? indexBySpanID[id] : spans.firstIndex { $0.packed.spanID == id }
     }
 
+    /// Stores an arriving span; `sessionID` is asked only while the trace has none.
+    mutating func add(_ span: StoredSpan, retainedBytes bytes: Int, atNanos nowNanos: UInt64,
+                      sessionID: () -> String) {
+        retainedBytes += bytes
+        if self.sessionID.isEmpty { self.sessionID = sessionID() }
+        append(span)
+        lastArrivalNanos = nowNanos
+    }
+
     mutating func append(_ span: StoredSpan) {
         spans.append(span)
         if spans.count > Self.searchedSpans {
@@ -209,11 +218,12 @@ public struct TraceStore: Sendable {
         let prepared = batch[index]
         let raw = prepared.raw
         let key = SpanKey(trace: raw.traceID, span: raw.spanID)
-        if traces[raw.traceID]?.position(of: raw.spanID) != nil {
-            counters.rejectedSpans += 1
-            return false
-        }
-        if traces[raw.traceID] == nil {
+        if let stored = traces.index(forKey: raw.traceID) {
+            if traces.values[stored].position(of: raw.spanID) != nil {
+                counters.rejectedSpans += 1
+                return false
+            }
+        } else {
             var entry = TraceEntry(id: raw.traceID, arrivalSequence: nextArrival, nowNanos: nowNanos)
             // Exporters send a trace's spans together: room for those that follow in this batch, so the
             // list is allocated once at its size instead of doubling.
@@ -224,7 +234,7 @@ public struct TraceStore: Sendable {
             arrivalOrder.append(raw.traceID)
         }
         var span = StoredSpan(packed: prepared.packed, role: prepared.role)
-        if let waiting = pendingLogs.removeValue(forKey: key) {
+        if !pendingLogs.isEmpty, let waiting = pendingLogs.removeValue(forKey: key) {
             pendingLogCount -= waiting.count
             for log in waiting { span.attach(log) }
         }
@@ -268,14 +278,11 @@ public struct TraceStore: Sendable {
             }
         }
         let size = RetainedSize.of(span.packed, role: span.role) + span.logEvents.reduce(0) { $0 + RetainedSize.of($1) }
-        traces[raw.traceID]!.retainedBytes += size
         counters.retainedBytes += size
-        if traces[raw.traceID]!.sessionID.isEmpty {
-            traces[raw.traceID]!.sessionID = span.role.llm?.sessionID.nilIfEmpty ?? Normalizer.sessionID(raw.attributes)
-        }
-        traces[raw.traceID]!.append(span)
-        traces[raw.traceID]!.lastArrivalNanos = nowNanos
         counters.storedSpans += 1
+        traces[raw.traceID]!.add(span, retainedBytes: size, atNanos: nowNanos) {
+            span.role.llm?.sessionID.nilIfEmpty ?? Normalizer.sessionID(raw.attributes)
+        }
         return true
     }
 
