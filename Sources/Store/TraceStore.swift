@@ -7,20 +7,63 @@ public struct StoredSpan: Sendable {
     /// The span as received, packed (see `PackedSpan`); `raw` unpacks it.
     public let packed: PackedSpan
     public var role: SpanRole
-    public var logEvents: [RawLogRecord]
-    /// Set on the poorer of two reports of the same LLM call (see `DuplicateCallIndex`): the span is
-    /// kept and shown, but the call is counted once, under the span named here.
-    public var duplicateOf: SpanKey?
     /// The computed cost of an LLM call with a known price.
     public var cost: PricedCost?
-    /// An LLM call that repeats a failed sibling (see `RetryInference`).
-    public var inferredRetry = false
+    /// What few spans have, kept out of line so that the others do not carry room for it.
+    private var rare: RareFields = .none
 
     public init(packed: PackedSpan, role: SpanRole, logEvents: [RawLogRecord] = []) {
         self.packed = packed
         self.role = role
-        self.logEvents = logEvents
+        if !logEvents.isEmpty { rare = .some(Rare(logEvents: logEvents)) }
     }
+
+    private struct Rare: Sendable {
+        var logEvents: [RawLogRecord] = []
+        var duplicateOf: SpanKey?
+        var inferredRetry = false
+
+        var isEmpty: Bool { logEvents.isEmpty && duplicateOf == nil && !inferredRetry }
+    }
+
+    private indirect enum RareFields: Sendable {
+        case none
+        case some(Rare)
+    }
+
+    private var rareValue: Rare {
+        if case .some(let value) = rare { return value }
+        return Rare()
+    }
+
+    /// Changes the rare fields in place (the box is let go first, so its arrays are not copied).
+    private mutating func modifyRare(_ change: (inout Rare) -> Void) {
+        var value = rareValue
+        rare = .none
+        change(&value)
+        rare = value.isEmpty ? .none : .some(value)
+    }
+
+    /// Log records attached to the span (events sent as logs), in arrival order.
+    public var logEvents: [RawLogRecord] {
+        get { rareValue.logEvents }
+        set { modifyRare { $0.logEvents = newValue } }
+    }
+
+    /// Set on the poorer of two reports of the same LLM call (see `DuplicateCallIndex`): the span is
+    /// kept and shown, but the call is counted once, under the span named here.
+    public var duplicateOf: SpanKey? {
+        get { rareValue.duplicateOf }
+        set { modifyRare { $0.duplicateOf = newValue } }
+    }
+
+    /// An LLM call that repeats a failed sibling (see `RetryInference`).
+    public var inferredRetry: Bool {
+        get { rareValue.inferredRetry }
+        set { modifyRare { $0.inferredRetry = newValue } }
+    }
+
+    mutating func appendLogEvent(_ log: RawLogRecord) { modifyRare { $0.logEvents.append(log) } }
 
     /// Everything the span carried, unpacked (for drill-down and exports, not for every frame).
     public var raw: RawSpan { packed.unpacked() }
@@ -592,7 +635,7 @@ extension UsageWindows.Usage {
 
 extension StoredSpan {
     mutating func attach(_ log: RawLogRecord) {
-        logEvents.append(log)
+        appendLogEvent(log)
         // Streaming calls of some instrumentations carry their finish reason only in the choice event.
         if case .llm(var call) = role, call.rawFinishReasons.isEmpty, log.eventName == "gen_ai.choice",
            let reason = log.body["finish_reason"]?.stringValue, !reason.isEmpty {
