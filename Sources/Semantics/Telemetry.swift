@@ -491,9 +491,9 @@ extension TelemetryBatch {
 public enum RetainedSize {
     // Calibrated against the resident size of runs storing the load generator's agent traces (see
     // BENCHMARKS.md): what a packed span, its share of its trace's row and indexes, and the allocator keep.
-    static let perPackedSpan = 550
+    static let perPackedSpan = 250
     static let perLLMCall = 400
-    static let perRole = 100
+    static let perRole = 90
     static let perAttribute = 90
     static let perLog = 500
 

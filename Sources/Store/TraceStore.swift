@@ -133,7 +133,7 @@ public struct StoreLimits: Sendable {
     /// Estimated bytes of stored telemetry at most (`--max-memory`); whole oldest traces are evicted past it.
     public var maxRetainedBytes: Int?
 
-    /// About 600 MB of agent-trace spans at today's footprint (see BENCHMARKS.md).
+    /// About 400 MB of agent-trace spans at today's footprint (see BENCHMARKS.md).
     public static let defaultMaxSpans = 500_000
 
     public init(maxSpans: Int = StoreLimits.defaultMaxSpans, maxPendingLogs: Int = 100_000,
