@@ -70,7 +70,12 @@ public struct StoredSpan: Sendable {
     public var isRoot: Bool { packed.parentSpanID.isZero }
     public var isError: Bool { packed.statusCode == .error }
     /// Ended spans have an end time at or after their start.
-    public var isOpen: Bool { packed.endNanos == 0 || packed.endNanos < packed.startNanos }
+    public var isOpen: Bool { packed.isOpen }
+}
+
+extension PackedSpan {
+    /// Ended spans have an end time at or after their start.
+    public var isOpen: Bool { endNanos == 0 || endNanos < startNanos }
 }
 
 /// All spans of one trace, in arrival order.

@@ -9,26 +9,30 @@ enum TraceSummarizer {
         var isAgent = false
         var agentName: String?
         var models: [String] = []
-        var root: StoredSpan?
-        var earliest: StoredSpan?
+        // Positions rather than copies of spans: a row is summarized for every trace that changed.
+        var root: Int?
+        var earliest: Int?
         var cost: Double? = nil
         var unpriced = 0
-        for span in entry.spans {
-            let packed = span.packed
-            if packed.startNanos < start { start = packed.startNanos; earliest = span }
-            if !span.isOpen { end = max(end, packed.endNanos) }
-            if span.isRoot, root == nil { root = span }
-            if span.isError { errors += 1 }
-            if Normalizer.marksAgentTrace(span.role) { isAgent = true }
-            switch span.role {
-            case .llm where span.duplicateOf != nil:
+        let spans = entry.spans
+        for index in spans.indices {
+            let startNanos = spans[index].packed.startNanos, endNanos = spans[index].packed.endNanos
+            if startNanos < start { start = startNanos; earliest = index }
+            if !spans[index].packed.isOpen { end = max(end, endNanos) }
+            let isRoot = spans[index].packed.parentSpanID.isZero
+            if isRoot, root == nil { root = index }
+            if spans[index].packed.statusCode == .error { errors += 1 }
+            let role = spans[index].role
+            if Normalizer.marksAgentTrace(role) { isAgent = true }
+            switch role {
+            case .llm where spans[index].duplicateOf != nil:
                 break  // The same call is counted under its other report.
             case .llm(let call):
                 llmCalls += 1
                 usage += call.usage
                 if call.isTruncated { truncated += 1 }
                 if !call.model.isEmpty, !models.contains(call.model) { models.append(call.model) }
-                if let computed = span.cost {
+                if let computed = spans[index].cost {
                     cost = (cost ?? 0) + computed.usd
                 } else if let reported = call.reportedCostUSD {
                     cost = (cost ?? 0) + reported
@@ -38,19 +42,19 @@ enum TraceSummarizer {
             case .tool: toolCalls += 1
             case .agent(let run):
                 // The outermost agent names the trace.
-                if agentName == nil || span.isRoot { agentName = run.name }
+                if agentName == nil || isRoot { agentName = run.name }
             default: break
             }
         }
-        let named = root ?? earliest
+        let named = (root ?? earliest).map { spans[$0].packed }
         let lastArrival = entry.lastArrivalNanos
-        let rootOpen = root.map(\.isOpen) ?? true
+        let rootOpen = root.map { spans[$0].isOpen } ?? true
         let recent = nowNanos == 0 || nowNanos < lastArrival || nowNanos - lastArrival < inFlightTimeoutNanos
         return TraceSummary(
             traceID: entry.id,
-            rootName: named?.packed.name ?? "",
+            rootName: named?.name ?? "",
             agentName: isAgent ? agentName : nil,
-            serviceName: named?.packed.origin.serviceName ?? "",
+            serviceName: named?.origin.serviceName ?? "",
             startNanos: start == .max ? 0 : start,
             endNanos: max(end, start == .max ? 0 : start),
             inFlight: rootOpen && recent,
