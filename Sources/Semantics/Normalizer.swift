@@ -5,12 +5,12 @@ public enum Normalizer {
     /// Classifier order: OpenInference kind → traceloop kind → gen_ai.operation.name →
     /// tool attributes → agent attributes → any model/provider attribute → plain.
     public static func role(of span: RawSpan) -> SpanRole {
-        let a = span.attributes
+        let a = AttributeLookup(span.attributes)
         if let kind = a["openinference.span.kind"]?.stringValue?.uppercased() {
             switch kind {
-            case "LLM", "EMBEDDING": return .llm(llmCall(span, defaultOperation: kind == "EMBEDDING" ? "embeddings" : "chat"))
-            case "TOOL": return .tool(toolCall(span))
-            case "AGENT": return .agent(agentRun(span))
+            case "LLM", "EMBEDDING": return .llm(llmCall(span, a, defaultOperation: kind == "EMBEDDING" ? "embeddings" : "chat"))
+            case "TOOL": return .tool(toolCall(span, a))
+            case "AGENT": return .agent(agentRun(span, a))
             case "CHAIN", "RETRIEVER", "RERANKER", "GUARDRAIL", "EVALUATOR", "PROMPT":
                 return .workflow(kind.lowercased())
             default: break
@@ -18,33 +18,33 @@ public enum Normalizer {
         }
         if let kind = a["traceloop.span.kind"]?.stringValue?.lowercased() {
             switch kind {
-            case "agent": return .agent(agentRun(span))
-            case "tool": return .tool(toolCall(span))
+            case "agent": return .agent(agentRun(span, a))
+            case "tool": return .tool(toolCall(span, a))
             case "workflow", "task": return .workflow(kind)
             default: break
             }
         }
         if let operation = a["gen_ai.operation.name"]?.stringValue {
             switch operation {
-            case "execute_tool": return .tool(toolCall(span))
-            case "invoke_agent", "create_agent": return .agent(agentRun(span))
+            case "execute_tool": return .tool(toolCall(span, a))
+            case "invoke_agent", "create_agent": return .agent(agentRun(span, a))
             case "invoke_workflow": return .workflow("workflow")
             case "retrieval": return .workflow("retrieval")
-            default: return .llm(llmCall(span, defaultOperation: operation))
+            default: return .llm(llmCall(span, a, defaultOperation: operation))
             }
         }
         if let type = a["llm.request.type"]?.stringValue {
-            return .llm(llmCall(span, defaultOperation: type == "embedding" ? "embeddings" : type))
+            return .llm(llmCall(span, a, defaultOperation: type == "embedding" ? "embeddings" : type))
         }
         if a["gen_ai.tool.name"] != nil || a["gen_ai.tool.call.id"] != nil || a["tool.name"] != nil {
-            return .tool(toolCall(span))
+            return .tool(toolCall(span, a))
         }
         if a["gen_ai.agent.name"] != nil || a["agent.name"] != nil {
-            return .agent(agentRun(span))
+            return .agent(agentRun(span, a))
         }
         for key in ["gen_ai.provider.name", "gen_ai.system", "llm.system", "llm.provider",
                     "gen_ai.request.model", "gen_ai.response.model", "llm.model_name"] where a[key] != nil {
-            return .llm(llmCall(span, defaultOperation: "chat"))
+            return .llm(llmCall(span, a, defaultOperation: "chat"))
         }
         return .plain
     }
@@ -60,8 +60,7 @@ public enum Normalizer {
 
     // MARK: LLM calls
 
-    static func llmCall(_ span: RawSpan, defaultOperation: String) -> LLMCall {
-        let a = span.attributes
+    static func llmCall(_ span: RawSpan, _ a: AttributeLookup, defaultOperation: String) -> LLMCall {
         var call = LLMCall()
         call.provider = (first(a, ["gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system"])?
             .stringValue ?? "").lowercased()
@@ -74,9 +73,9 @@ public enum Normalizer {
         call.usage = usage
         call.hasUsage = hasUsage
         call.rawFinishReasons = CommonReasonLists.shared(finishReasons(a))
-        call.finishReasons = CommonReasonLists.shared(call.rawFinishReasons.map(normalizedFinishReason))
+        call.finishReasons = CommonReasonLists.normalized(call.rawFinishReasons)
         call.streaming = first(a, ["gen_ai.request.stream", "gen_ai.is_streaming", "llm.is_streaming"])?.boolValue
-        call.timeToFirstTokenSeconds = timeToFirstToken(span)
+        call.timeToFirstTokenSeconds = timeToFirstToken(span, a)
         if call.streaming == nil, call.timeToFirstTokenSeconds != nil { call.streaming = true }
         call.responseID = a["gen_ai.response.id"]?.stringValue ?? ""
         call.reportedCostUSD = first(a, ["gen_ai.usage.cost", "llm.cost.total", "operation.cost"])?.doubleValue
@@ -103,7 +102,11 @@ public enum Normalizer {
     /// Usage as reported, with cache and reasoning tokens as subsets of input and output.
     /// Anthropic's raw usage reports input without the cache tokens; when the reported input is
     /// smaller than the cache tokens it cannot include them, so they are added once.
-    public static func tokenUsage(_ a: [Attribute], provider: String) -> (TokenUsage, Bool) {
+    public static func tokenUsage(_ attributes: [Attribute], provider: String) -> (TokenUsage, Bool) {
+        tokenUsage(AttributeLookup(attributes), provider: provider)
+    }
+
+    static func tokenUsage(_ a: AttributeLookup, provider: String) -> (TokenUsage, Bool) {
         func value(_ keys: [String]) -> Int64? { first(a, keys)?.intValue }
         let input = value(inputKeys), output = value(outputKeys)
         var usage = TokenUsage(input: input ?? 0, output: output ?? 0,
@@ -115,10 +118,10 @@ public enum Normalizer {
         return (usage, input != nil || output != nil)
     }
 
-    static func finishReasons(_ a: [Attribute]) -> [String] {
-        if let reasons = first(a, ["gen_ai.response.finish_reasons", "llm.response.finish_reasons"])?.stringArray,
-           !reasons.isEmpty {
-            return reasons
+    static func finishReasons(_ a: AttributeLookup) -> [String] {
+        if let value = first(a, ["gen_ai.response.finish_reasons", "llm.response.finish_reasons"]) {
+            if let common = CommonReasonLists.shared(value) { return common }
+            if let reasons = value.stringArray, !reasons.isEmpty { return reasons }
         }
         if let reason = first(a, ["llm.finish_reason", "llm.response.finish_reason",
                                   "anthropic.message.stop_reason"])?.stringValue, !reason.isEmpty {
@@ -126,7 +129,7 @@ public enum Normalizer {
         }
         // OpenLLMetry legacy: gen_ai.completion.N.finish_reason
         var indexed: [(Int, String)] = []
-        for attribute in a where attribute.key.hasPrefix("gen_ai.completion.") && attribute.key.hasSuffix(".finish_reason") {
+        for attribute in a.attributes where attribute.key.hasPrefix("gen_ai.completion.") && attribute.key.hasSuffix(".finish_reason") {
             let middle = attribute.key.dropFirst("gen_ai.completion.".count).dropLast(".finish_reason".count)
             if let index = Int(middle), let reason = attribute.value.stringValue { indexed.append((index, reason)) }
         }
@@ -154,19 +157,23 @@ public enum Normalizer {
         }
     }
 
-    static func timeToFirstToken(_ span: RawSpan) -> Double? {
-        if let seconds = first(span.attributes, ["gen_ai.response.time_to_first_chunk",
+    static func timeToFirstToken(_ span: RawSpan, _ a: AttributeLookup) -> Double? {
+        if let seconds = first(a, ["gen_ai.response.time_to_first_chunk",
                                                  "gen_ai.server.time_to_first_token"])?.doubleValue {
             return seconds
         }
-        let firstTokenEvents: Set<String> = ["First Token Stream Event", "gen_ai.content.completion.chunk",
-                                             "llm.content.completion.chunk", "gen_ai.first_token"]
-        let first = span.events.filter { firstTokenEvents.contains($0.name) }.map(\.timeNanos).min()
+        let first = span.events.lazy.filter { firstTokenEvents.contains($0.name) }.map(\.timeNanos).min()
         guard let first, first >= span.startNanos else { return nil }
         return Double(first - span.startNanos) / 1e9
     }
 
-    public static func sessionID(_ a: [Attribute]) -> String {
+    /// Events that mark a streamed response's first token.
+    private static let firstTokenEvents: Set<String> = ["First Token Stream Event", "gen_ai.content.completion.chunk",
+                                                        "llm.content.completion.chunk", "gen_ai.first_token"]
+
+    public static func sessionID(_ attributes: [Attribute]) -> String { sessionID(AttributeLookup(attributes)) }
+
+    static func sessionID(_ a: AttributeLookup) -> String {
         first(a, ["gen_ai.conversation.id", "session.id", "traceloop.association.properties.session_id",
                   "traceloop.association.properties.thread_id",
                   "traceloop.association.properties.conversation_id"])?.stringValue ?? ""
@@ -185,8 +192,7 @@ public enum Normalizer {
 
     // MARK: Tools and agents
 
-    static func toolCall(_ span: RawSpan) -> ToolCall {
-        let a = span.attributes
+    static func toolCall(_ span: RawSpan, _ a: AttributeLookup) -> ToolCall {
         let name = first(a, ["gen_ai.tool.name", "tool.name", "traceloop.entity.name"])?.stringValue
             ?? strip(span.name, prefixes: ["execute_tool ", "tool."])
         return ToolCall(
@@ -197,8 +203,7 @@ public enum Normalizer {
             result: first(a, ["gen_ai.tool.call.result", "output.value", "traceloop.entity.output"]).map(displayString) ?? "")
     }
 
-    static func agentRun(_ span: RawSpan) -> AgentRun {
-        let a = span.attributes
+    static func agentRun(_ span: RawSpan, _ a: AttributeLookup) -> AgentRun {
         let name = first(a, ["gen_ai.agent.name", "agent.name", "agent_name", "traceloop.entity.name",
                              "graph.node.id"])?.stringValue
             ?? strip(span.name, prefixes: ["invoke_agent ", "create_agent ", "agent."])
@@ -212,7 +217,9 @@ public enum Normalizer {
         return name
     }
 
-    static func first(_ a: [Attribute], _ keys: [String]) -> AttributeValue? {
+    static func first(_ a: [Attribute], _ keys: [String]) -> AttributeValue? { first(AttributeLookup(a), keys) }
+
+    static func first(_ a: AttributeLookup, _ keys: [String]) -> AttributeValue? {
         for key in keys { if let v = a[key] { return v } }
         return nil
     }
@@ -243,13 +250,54 @@ public enum Normalizer {
 /// One array for each common single finish reason, shared by every call that has it, so that a stored
 /// call does not keep two small arrays of its own.
 enum CommonReasonLists {
-    private static let lists: [String: [String]] = Dictionary(uniqueKeysWithValues: [
+    /// Each common reason's list as sent and its normalized list.
+    private static let lists: [String: (raw: [String], normalized: [String])] = Dictionary(uniqueKeysWithValues: [
         "stop", "length", "tool_call", "tool_calls", "tool_use", "end_turn", "max_tokens", "content_filter",
         "STOP", "MAX_TOKENS", "error",
-    ].map { ($0, [$0]) })
+    ].map { ($0, ([$0], [Normalizer.normalizedFinishReason($0)])) })
 
     static func shared(_ reasons: [String]) -> [String] {
         guard reasons.count == 1, let list = lists[reasons[0]] else { return reasons }
-        return list
+        return list.raw
+    }
+
+    /// The shared list of a single common reason given as a string or a one-string array, without
+    /// building a list first; nil otherwise.
+    static func shared(_ value: AttributeValue) -> [String]? {
+        switch value {
+        case .string(let reason): return lists[reason]?.raw
+        case .array(let items) where items.count == 1:
+            guard case .string(let reason) = items[0] else { return nil }
+            return lists[reason]?.raw
+        default: return nil
+        }
+    }
+
+    /// `reasons` normalized, sharing the list of a single common reason.
+    static func normalized(_ reasons: [String]) -> [String] {
+        if reasons.count == 1, let list = lists[reasons[0]] { return list.normalized }
+        return shared(reasons.map(Normalizer.normalizedFinishReason))
+    }
+}
+
+/// A span's attributes, quick to ask for keys they lack: which key lengths occur is kept as a bitmap,
+/// so that most lookups of an absent key (the normalizer tries every dialect's spelling) answer
+/// without scanning.
+struct AttributeLookup {
+    let attributes: [Attribute]
+    /// Bit n set: some key is n bytes long (63: 63 or more).
+    private let lengths: UInt64
+
+    init(_ attributes: [Attribute]) {
+        self.attributes = attributes
+        var lengths: UInt64 = 0
+        for index in attributes.indices { lengths |= Self.bit(attributes[index].key.utf8.count) }
+        self.lengths = lengths
+    }
+
+    private static func bit(_ length: Int) -> UInt64 { 1 << UInt64(min(length, 63)) }
+
+    subscript(key: String) -> AttributeValue? {
+        lengths & Self.bit(key.utf8.count) == 0 ? nil : attributes[key]
     }
 }

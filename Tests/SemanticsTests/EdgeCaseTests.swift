@@ -28,6 +28,31 @@ final class EdgeCaseTests: XCTestCase {
         XCTAssertEqual(call.model, "")
     }
 
+    func testFinishReasonsAsAStringAOneItemListOrSeveralAreNormalized() {
+        func reasons(_ value: AttributeValue) -> (raw: [String], normalized: [String]) {
+            let call = Normalizer.role(of: span([Attribute("gen_ai.operation.name", .string("chat")),
+                                                 Attribute("gen_ai.response.finish_reasons", value)])).llm!
+            return (call.rawFinishReasons, call.finishReasons)
+        }
+        XCTAssertTrue(reasons(.string("max_tokens")) == (["max_tokens"], ["length"]))
+        XCTAssertTrue(reasons(.array([.string("tool_calls")])) == (["tool_calls"], ["tool_call"]))
+        XCTAssertTrue(reasons(.array([.string("end_turn"), .string("Refusal")])) == (["end_turn", "Refusal"], ["stop", "content_filter"]))
+        XCTAssertTrue(reasons(.array([.string("Stopped_Early")])) == (["Stopped_Early"], ["stopped_early"]), "an uncommon reason")
+        XCTAssertTrue(reasons(.array([.int(3)])) == ([], []), "not text")
+    }
+
+    func testKeysOfEveryLengthAreFound() {
+        // Keys past 63 bytes share one length slot in the lookup; keys of equal length must not be confused.
+        let long = "gen_ai." + String(repeating: "x", count: 70)
+        let attributes = [Attribute(long, .string("long")), Attribute("gen_ai.operation.name", .string("chat")),
+                          Attribute("gen_ai.provider.name", .string("openai")), Attribute("gen_ai.request.model", .string("m"))]
+        let call = Normalizer.role(of: span(attributes)).llm!
+        XCTAssertEqual(call.provider, "openai")
+        XCTAssertEqual(call.requestModel, "m")
+        XCTAssertEqual(Normalizer.sessionID([Attribute(long, .string("a")),
+                                             Attribute("traceloop.association.properties.conversation_id", .string("c"))]), "c")
+    }
+
     func testTokensSentAsStringsOrDoublesAreRead() {
         let call = Normalizer.role(of: span([
             Attribute("gen_ai.operation.name", .string("chat")),
