@@ -180,9 +180,12 @@ public struct SpanPacker: Sendable {
 
     private mutating func attributes(_ attributes: [Attribute], _ writer: inout PackedWriter) {
         writer.count(attributes.count)
-        for attribute in attributes {
-            key(attribute.key, &writer)
-            value(attribute.value, &writer)
+        // Read in place: iterating would copy (and retain and release) every key and value.
+        attributes.withUnsafeBufferPointer { attributes in
+            for index in attributes.indices {
+                key(attributes[index].key, &writer)
+                value(attributes[index].value, &writer)
+            }
         }
     }
 
