@@ -10,6 +10,8 @@ import Darwin
 /// whole under one short lock; readers take immutable snapshots.
 public final class LiveStore: Sendable {
     private let state: Mutex<TraceStore>
+    /// The store's pricing, used before the lock is taken.
+    private let pricing: CallPricing
     private let clock: @Sendable () -> UInt64
 
     public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0,
@@ -18,10 +20,11 @@ public final class LiveStore: Sendable {
         state = Mutex(TraceStore(limits: limits, pricing: pricing, utcOffsetSeconds: utcOffsetSeconds,
                                  alertThresholds: alertThresholds, windowSettings: windowSettings))
         self.clock = clock
+        self.pricing = pricing
     }
 
     public func apply(_ batch: TelemetryBatch) {
-        let prepared = PreparedBatch(batch)
+        let prepared = PreparedBatch(batch, pricing: pricing)
         let now = clock()
         state.withLock { $0.apply(prepared, nowNanos: now) }
     }

@@ -216,7 +216,7 @@ public struct TraceStore: Sendable {
     // MARK: Writing
 
     public mutating func apply(_ batch: TelemetryBatch, nowNanos: UInt64) {
-        apply(PreparedBatch(batch), nowNanos: nowNanos)
+        apply(PreparedBatch(batch, pricing: pricing), nowNanos: nowNanos)
     }
 
     public mutating func apply(_ prepared: PreparedBatch, nowNanos: UInt64) {
@@ -288,8 +288,8 @@ public struct TraceStore: Sendable {
         }
         for result in prepared.evaluations { feedback.record(result) }
         if case .llm(let call) = span.role {
-            if call.hasUsage { span.cost = pricing.price(call, raw.startNanos) }
-            let failed = RetryInference.failed(raw)
+            span.cost = prepared.cost
+            let failed = prepared.failedAttempt
             if failed, !retryInference.follows(raw.traceID) {
                 let stored = traces[raw.traceID]!.spans.compactMap { stored in
                     stored.role.llm.map { (span: stored.packed, call: $0) }

@@ -57,23 +57,23 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // Packing and normalizing happen on the receiving thread, before the store lock (PreparedBatch);
-    // then pricing, aggregation into the ledgers and indexing under it: the two halves of a request.
+    // Packing, normalizing and pricing happen on the receiving thread, before the store lock
+    // (PreparedBatch); then aggregation into the ledgers and indexing under it: the two halves of a request.
     let pool = BatchPool(count: 220)
-    Benchmark("Prepare: pack and normalize a 512-span batch (outside the store lock)", configuration: .init(
+    Benchmark("Prepare: pack, normalize and price a 512-span batch (outside the store lock)", configuration: .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], warmupIterations: 0, maxIterations: 200
     )) { benchmark in
         let batch = pool.take()
         benchmark.startMeasurement()
-        blackHole(PreparedBatch(batch))
+        blackHole(PreparedBatch(batch, pricing: pool.store.pricing))
         benchmark.stopMeasurement()
     }
 
     let preparedPool = BatchPool(count: 220)
-    Benchmark("Store apply: a prepared 512-span batch (price, aggregate, index; under the lock)", configuration: .init(
+    Benchmark("Store apply: a prepared 512-span batch (aggregate, index; under the lock)", configuration: .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], warmupIterations: 0, maxIterations: 200
     )) { benchmark in
-        let prepared = PreparedBatch(preparedPool.take())
+        let prepared = PreparedBatch(preparedPool.take(), pricing: preparedPool.store.pricing)
         benchmark.startMeasurement()
         preparedPool.store.apply(prepared, nowNanos: Fixtures.nowNanos)
         benchmark.stopMeasurement()
