@@ -229,7 +229,7 @@ public struct TraceStore: Sendable {
         rate.add(batch.spans.count, atNanos: nowNanos)
         var touched = Set<TraceID>()
         for index in prepared.spans.indices where insert(prepared.spans, at: index, nowNanos: nowNanos) {
-            touched.insert(prepared.spans[index].raw.traceID)
+            touched.insert(prepared.spans[index].packed.traceID)
         }
         for log in batch.logs {
             if let trace = attach(log) { touched.insert(trace) }
