@@ -25,11 +25,17 @@ public enum Conversation {
             case "gen_ai.user.message", "gen_ai.content.prompt":
                 if let text = event.attributes["gen_ai.prompt"].map(Normalizer.displayString), input.isEmpty || event.name == "gen_ai.user.message" {
                     input.append(ChatMessage(role: .user, content: text))
+                } else if event.name == "gen_ai.user.message", let body = eventBody(event) {
+                    input.append(roleMessage(eventName: event.name, body: body))
                 }
             case "gen_ai.choice", "gen_ai.content.completion":
                 if let text = event.attributes["gen_ai.completion"].map(Normalizer.displayString) {
                     output.append(ChatMessage(role: .assistant, content: text, isOutput: true))
+                } else if event.name == "gen_ai.choice", let body = eventBody(event) {
+                    output.append(choiceMessage(body))
                 }
+            case "gen_ai.system.message", "gen_ai.assistant.message", "gen_ai.tool.message":
+                if let body = eventBody(event) { input.append(roleMessage(eventName: event.name, body: body)) }
             default: break
             }
         }
@@ -202,15 +208,24 @@ public enum Conversation {
 
     // MARK: Log events
 
-    static func logMessage(_ log: RawLogRecord) -> ChatMessage {
+    static func logMessage(_ log: RawLogRecord) -> ChatMessage { roleMessage(eventName: log.eventName, body: log.body) }
+
+    /// A v1.28 event sent as a span event: a span event has no body, so the body's fields come as its
+    /// attributes (`content`, `message`, `tool_calls`, …). Nil when it carries none of them.
+    static func eventBody(_ event: SpanEvent) -> AttributeValue? {
+        let fields = ["content", "message", "tool_calls"]
+        return fields.contains { event.attributes[$0] != nil } ? .map(event.attributes) : nil
+    }
+
+    /// A system, user, assistant or tool message from an event's body.
+    static func roleMessage(eventName: String, body: AttributeValue) -> ChatMessage {
         let role: ChatMessage.Role
-        switch log.eventName {
+        switch eventName {
         case "gen_ai.system.message": role = .system
         case "gen_ai.user.message": role = .user
         case "gen_ai.assistant.message": role = .assistant
         default: role = .tool
         }
-        let body = log.body
         var calls: [ChatMessage.ToolCallRequest] = []
         if case .array(let items)? = body["tool_calls"] {
             for item in items {
@@ -234,7 +249,9 @@ public enum Conversation {
                                    arguments: item["function"]?["arguments"].map(Normalizer.displayString) ?? ""))
             }
         }
-        return ChatMessage(role: .assistant, content: message["content"].map(contentText) ?? "",
+        // The message is a map with `content`, or (from some senders) the content itself.
+        let content = message["content"].map(contentText) ?? message.stringValue ?? ""
+        return ChatMessage(role: .assistant, content: content,
                            toolCalls: calls, finishReason: body["finish_reason"]?.stringValue ?? "", isOutput: true)
     }
 

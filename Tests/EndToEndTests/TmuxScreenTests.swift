@@ -3,9 +3,10 @@ import XCTest
 
 /// The real ncurses screen in a real terminal (tmux), fed a fixture over OTLP/HTTP.
 final class TmuxScreenTests: XCTestCase {
-    /// A tmux server of the test's own; a new one for each run of the binary, so a server still
-    /// shutting down never meets the next session.
-    private var tmuxServer = "tokentop-test-\(getpid())"
+    /// A tmux server of the test's own: XCTest makes a new instance for each test, so each test gets a
+    /// server of its own, and the previous test's server, still shutting down after `kill-server`,
+    /// never receives the next test's session.
+    private var tmuxServer = "tokentop-test-\(getpid())-\(UUID().uuidString.prefix(8))"
 
     /// Runs a tmux client command with posix_spawn and waitpid. Foundation's `Process` would wait
     /// for the tmux server that `new-session` forks, which inherits its descriptors and outlives it.

@@ -116,6 +116,26 @@ final class EdgeCaseTests: XCTestCase {
         XCTAssertEqual(messages.last?.finishReason, "stop")
     }
 
+    func testV128EventsSentAsSpanEventsCarryTheirBodyAsAttributes() {
+        let events = [
+            SpanEvent(timeNanos: 110, name: "gen_ai.system.message", attributes: [Attribute("content", .string("Be brief"))]),
+            SpanEvent(timeNanos: 120, name: "gen_ai.user.message",
+                      attributes: [Attribute("gen_ai.provider.name", .string("openai")),
+                                   Attribute("content", .string("Capital of France?"))]),
+            SpanEvent(timeNanos: 190, name: "gen_ai.choice",
+                      attributes: [Attribute("index", .int(0)), Attribute("finish_reason", .string("stop")),
+                                   Attribute("message", .string("Paris"))]),
+            SpanEvent(timeNanos: 195, name: "gen_ai.choice",
+                      attributes: [Attribute("message", .map([Attribute("content", .string("Lyon"))]))]),
+            SpanEvent(timeNanos: 199, name: "gen_ai.choice", attributes: [Attribute("index", .int(2))]),
+        ]
+        let messages = Conversation.messages(span: span([Attribute("gen_ai.operation.name", .string("chat"))],
+                                                        events: events), logs: [])
+        XCTAssertEqual(messages.map(\.role), [.system, .user, .assistant, .assistant], "an event with no content adds nothing")
+        XCTAssertEqual(messages.map(\.content), ["Be brief", "Capital of France?", "Paris", "Lyon"])
+        XCTAssertEqual(messages[2].finishReason, "stop")
+    }
+
     func testMalformedJSONMessagesFallBackToText() {
         let messages = Conversation.messages(span: span([
             Attribute("gen_ai.operation.name", .string("chat")),
