@@ -217,7 +217,8 @@ public enum Normalizer {
         return name
     }
 
-    static func first(_ a: [Attribute], _ keys: [String]) -> AttributeValue? { first(AttributeLookup(a), keys) }
+    /// For a few lookups in a list that is not looked up again (building an `AttributeLookup` would cost more).
+    static func first(_ a: [Attribute], _ keys: [String]) -> AttributeValue? { keys.lazy.compactMap { a[$0] }.first }
 
     static func first(_ a: AttributeLookup, _ keys: [String]) -> AttributeValue? {
         for key in keys { if let v = a[key] { return v } }

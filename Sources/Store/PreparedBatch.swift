@@ -23,12 +23,13 @@ public struct PreparedBatch: Sendable {
             batch.spans.map { raw in
                 // The role first: the packer then refers to the strings it keeps instead of copying them.
                 let role = packer.sharingStrings(of: Normalizer.role(of: raw))
+                let packed = packer.pack(raw)
                 var cost: PricedCost?, failed = false
                 if case .llm(let call) = role {
                     if call.hasUsage { cost = pricing.price(call, raw.startNanos) }
-                    failed = RetryInference.failed(raw)
+                    failed = RetryInference.failed(packed, raw)
                 }
-                return Span(raw: raw, packed: packer.pack(raw), role: role, evaluations: Normalizer.evaluations(of: raw),
+                return Span(raw: raw, packed: packed, role: role, evaluations: Normalizer.evaluations(of: raw),
                             cost: cost, failedAttempt: failed)
             }
         }

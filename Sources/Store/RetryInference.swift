@@ -61,8 +61,7 @@ struct RetryInference: Sendable {
         var filed: [Group: Siblings] = [:]
         for (span, call) in calls {
             _ = filed[Self.group(span.parentSpanID, call), default: Siblings()]
-                .add(Self.attempt(span.spanID, start: span.startNanos, end: span.endNanos, failed: false,
-                                  alreadyRetry: call.retries > 0))
+                .add(Self.attempt(span, failed: false, alreadyRetry: call.retries > 0))
         }
         groups[trace] = filed
     }
@@ -70,22 +69,19 @@ struct RetryInference: Sendable {
     /// Registers a call of a followed trace. `alreadyRetry` is true when the telemetry itself counted
     /// retries (such a call is never reported again). Returns the calls newly found to be retries: this
     /// one, later siblings, or both.
-    mutating func register(_ span: RawSpan, call: LLMCall, failed: Bool, alreadyRetry: Bool) -> [SpanID] {
-        let attempt = Self.attempt(span.spanID, start: span.startNanos, end: span.endNanos, failed: failed,
-                                   alreadyRetry: alreadyRetry)
+    mutating func register(_ span: PackedSpan, call: LLMCall, failed: Bool, alreadyRetry: Bool) -> [SpanID] {
+        let attempt = Self.attempt(span, failed: failed, alreadyRetry: alreadyRetry)
         return groups[span.traceID, default: [:]][Self.group(span.parentSpanID, call), default: Siblings()].add(attempt)
     }
 
     /// Whether a call failed as an attempt (only an ended call can).
-    static func failed(_ span: RawSpan) -> Bool {
-        isEnded(start: span.startNanos, end: span.endNanos) && Normalizer.isFailedAttempt(span)
+    static func failed(_ packed: PackedSpan, _ raw: RawSpan) -> Bool {
+        !packed.isOpen && Normalizer.isFailedAttempt(raw)
     }
 
-    private static func isEnded(start: UInt64, end: UInt64) -> Bool { end >= start && end != 0 }
-
-    private static func attempt(_ id: SpanID, start: UInt64, end: UInt64, failed: Bool, alreadyRetry: Bool) -> Attempt {
-        Attempt(span: id, startNanos: start, endNanos: isEnded(start: start, end: end) ? end : 0, failed: failed,
-                isRetry: alreadyRetry)
+    private static func attempt(_ span: PackedSpan, failed: Bool, alreadyRetry: Bool) -> Attempt {
+        Attempt(span: span.spanID, startNanos: span.startNanos, endNanos: span.isOpen ? 0 : span.endNanos,
+                failed: failed, isRetry: alreadyRetry)
     }
 
     private static func group(_ parent: SpanID, _ call: LLMCall) -> Group {

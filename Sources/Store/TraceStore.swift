@@ -297,7 +297,7 @@ public struct TraceStore: Sendable {
                 retryInference.startFollowing(raw.traceID, calls: stored)
             }
             let retries = retryInference.follows(raw.traceID)
-                ? retryInference.register(raw, call: call, failed: failed, alreadyRetry: call.retries > 0) : []
+                ? retryInference.register(prepared.packed, call: call, failed: failed, alreadyRetry: call.retries > 0) : []
             for retried in retries {
                 if retried == raw.spanID {
                     span.inferredRetry = true
