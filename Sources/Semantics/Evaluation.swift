@@ -36,14 +36,50 @@ extension Normalizer {
     /// A failed attempt of an LLM call, one a client would retry: an error status, or an HTTP 429 or
     /// 5xx response.
     public static func isFailedAttempt(_ span: RawSpan) -> Bool {
+        isFailedAttempt(span, AttributeLookup(span.attributes))
+    }
+
+    /// The same, read from the packed form in place.
+    public static func isFailedAttempt(_ span: PackedSpan) -> Bool {
+        span.withFacts { isFailedAttempt($0, $0.attributes) }
+    }
+
+    static func isFailedAttempt<Span: SpanFacts, Attributes: AttributeSource>(_ span: Span, _ a: Attributes) -> Bool {
         if span.statusCode == .error { return true }
-        let a = span.attributes
-        guard let status = first(a, ["http.response.status_code", "http.status_code"])?.intValue else { return false }
+        guard let status = first(a, Keys.httpStatus)?.intValue else { return false }
         return status == 429 || (500...599).contains(status)
     }
 
     /// The evaluation results a span carries as span events.
     public static func evaluations(of span: RawSpan) -> [EvaluationResult] {
         span.events.compactMap { EvaluationResult(eventName: $0.name, attributes: $0.attributes) }
+    }
+
+    /// The same, read from the packed form (only the evaluation events are unpacked).
+    public static func evaluations(of span: PackedSpan) -> [EvaluationResult] {
+        span.withFacts { facts in
+            facts.events(named: Keys.evaluationResult).compactMap {
+                EvaluationResult(eventName: $0.name, attributes: $0.attributes)
+            }
+        }
+    }
+
+    /// What the store needs of a span, read from its packed form in one pass.
+    public struct Reading: Sendable {
+        public let role: SpanRole
+        public let evaluations: [EvaluationResult]
+        /// See `isFailedAttempt` (open spans included).
+        public let failedAttempt: Bool
+    }
+
+    public static func read(_ span: PackedSpan) -> Reading {
+        span.withFacts { facts in
+            let role = role(facts, facts.attributes)
+            let evaluations = facts.events(named: Keys.evaluationResult).compactMap {
+                EvaluationResult(eventName: $0.name, attributes: $0.attributes)
+            }
+            let failed = role.llm != nil && isFailedAttempt(facts, facts.attributes)
+            return Reading(role: role, evaluations: evaluations, failedAttempt: failed)
+        }
     }
 }

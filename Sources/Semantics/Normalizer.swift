@@ -4,9 +4,13 @@
 public enum Normalizer {
     /// Classifier order: OpenInference kind → traceloop kind → gen_ai.operation.name →
     /// tool attributes → agent attributes → any model/provider attribute → plain.
-    public static func role(of span: RawSpan) -> SpanRole {
-        let a = AttributeLookup(span.attributes)
-        if let kind = a["openinference.span.kind"]?.stringValue?.uppercased() {
+    public static func role(of span: RawSpan) -> SpanRole { role(span, AttributeLookup(span.attributes)) }
+
+    /// The same role, read from the packed form in place.
+    public static func role(of span: PackedSpan) -> SpanRole { span.withFacts { role($0, $0.attributes) } }
+
+    static func role<Span: SpanFacts, Attributes: AttributeSource>(_ span: Span, _ a: Attributes) -> SpanRole {
+        if let kind = a[Keys.openInferenceKind]?.stringValue?.uppercased() {
             switch kind {
             case "LLM", "EMBEDDING": return .llm(llmCall(span, a, defaultOperation: kind == "EMBEDDING" ? "embeddings" : "chat"))
             case "TOOL": return .tool(toolCall(span, a))
@@ -16,7 +20,7 @@ public enum Normalizer {
             default: break
             }
         }
-        if let kind = a["traceloop.span.kind"]?.stringValue?.lowercased() {
+        if let kind = a[Keys.traceloopKind]?.stringValue?.lowercased() {
             switch kind {
             case "agent": return .agent(agentRun(span, a))
             case "tool": return .tool(toolCall(span, a))
@@ -24,7 +28,7 @@ public enum Normalizer {
             default: break
             }
         }
-        if let operation = a["gen_ai.operation.name"]?.stringValue {
+        if let operation = a[Keys.operationName]?.stringValue {
             switch operation {
             case "execute_tool": return .tool(toolCall(span, a))
             case "invoke_agent", "create_agent": return .agent(agentRun(span, a))
@@ -33,19 +37,12 @@ public enum Normalizer {
             default: return .llm(llmCall(span, a, defaultOperation: operation))
             }
         }
-        if let type = a["llm.request.type"]?.stringValue {
+        if let type = a[Keys.requestType]?.stringValue {
             return .llm(llmCall(span, a, defaultOperation: type == "embedding" ? "embeddings" : type))
         }
-        if a["gen_ai.tool.name"] != nil || a["gen_ai.tool.call.id"] != nil || a["tool.name"] != nil {
-            return .tool(toolCall(span, a))
-        }
-        if a["gen_ai.agent.name"] != nil || a["agent.name"] != nil {
-            return .agent(agentRun(span, a))
-        }
-        for key in ["gen_ai.provider.name", "gen_ai.system", "llm.system", "llm.provider",
-                    "gen_ai.request.model", "gen_ai.response.model", "llm.model_name"] where a[key] != nil {
-            return .llm(llmCall(span, a, defaultOperation: "chat"))
-        }
+        if first(a, Keys.toolMarks) != nil { return .tool(toolCall(span, a)) }
+        if first(a, Keys.agentMarks) != nil { return .agent(agentRun(span, a)) }
+        if first(a, Keys.llmMarks) != nil { return .llm(llmCall(span, a, defaultOperation: "chat")) }
         return .plain
     }
 
@@ -60,44 +57,44 @@ public enum Normalizer {
 
     // MARK: LLM calls
 
-    static func llmCall(_ span: RawSpan, _ a: AttributeLookup, defaultOperation: String) -> LLMCall {
+    static func llmCall<Span: SpanFacts, Attributes: AttributeSource>(
+        _ span: Span, _ a: Attributes, defaultOperation: String
+    ) -> LLMCall {
         var call = LLMCall()
-        call.provider = (first(a, ["gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system"])?
-            .stringValue ?? "").lowercased()
-        call.operation = operationName(a["gen_ai.operation.name"]?.stringValue ?? defaultOperation)
-        call.requestModel = first(a, ["gen_ai.request.model", "llm.request.model"])?.stringValue
-            ?? invocationModel(a["llm.invocation_parameters"]?.stringValue) ?? ""
-        call.responseModel = first(a, ["gen_ai.response.model", "llm.response.model", "llm.model_name",
-                                       "embedding.model_name"])?.stringValue ?? ""
+        call.provider = (first(a, Keys.provider)?.stringValue ?? "").lowercased()
+        call.operation = operationName(a[Keys.operationName]?.stringValue ?? defaultOperation)
+        call.requestModel = first(a, Keys.requestModel)?.stringValue
+            ?? invocationModel(a[Keys.invocationParameters]?.stringValue) ?? ""
+        call.responseModel = first(a, Keys.responseModel)?.stringValue ?? ""
         let (usage, hasUsage) = tokenUsage(a, provider: call.provider)
         call.usage = usage
         call.hasUsage = hasUsage
         call.rawFinishReasons = CommonReasonLists.shared(finishReasons(a))
         call.finishReasons = CommonReasonLists.normalized(call.rawFinishReasons)
-        call.streaming = first(a, ["gen_ai.request.stream", "gen_ai.is_streaming", "llm.is_streaming"])?.boolValue
+        call.streaming = first(a, Keys.streaming)?.boolValue
         call.timeToFirstTokenSeconds = timeToFirstToken(span, a)
         if call.streaming == nil, call.timeToFirstTokenSeconds != nil { call.streaming = true }
-        call.responseID = a["gen_ai.response.id"]?.stringValue ?? ""
-        call.reportedCostUSD = first(a, ["gen_ai.usage.cost", "llm.cost.total", "operation.cost"])?.doubleValue
-        call.retries = Int(first(a, ["http.request.resend_count", "gen_ai.client.retries"])?.intValue ?? 0)
+        call.responseID = a[Keys.responseID]?.stringValue ?? ""
+        call.reportedCostUSD = first(a, Keys.reportedCost)?.doubleValue
+        call.retries = Int(first(a, Keys.retries)?.intValue ?? 0)
         call.sessionID = sessionID(a)
         return call
     }
 
-    static let inputKeys = ["gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt",
-                            "llm.usage.prompt_tokens"]
-    static let outputKeys = ["gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens",
-                             "llm.token_count.completion", "llm.usage.completion_tokens"]
-    static let totalKeys = ["gen_ai.usage.total_tokens", "llm.usage.total_tokens", "llm.token_count.total"]
-    static let cacheReadKeys = ["gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
+    static let inputKeys = Keys.list(["gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt",
+                            "llm.usage.prompt_tokens"])
+    static let outputKeys = Keys.list(["gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens",
+                             "llm.token_count.completion", "llm.usage.completion_tokens"])
+    static let totalKeys = Keys.list(["gen_ai.usage.total_tokens", "llm.usage.total_tokens", "llm.token_count.total"])
+    static let cacheReadKeys = Keys.list(["gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
                                 "llm.token_count.prompt_details.cache_read",
-                                "gen_ai.usage.prompt_tokens_details.cached_tokens"]
-    static let cacheWriteKeys = ["gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_write.input_tokens",
+                                "gen_ai.usage.prompt_tokens_details.cached_tokens"])
+    static let cacheWriteKeys = Keys.list(["gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_write.input_tokens",
                                  "gen_ai.usage.cache_creation_input_tokens",
-                                 "llm.token_count.prompt_details.cache_write"]
-    static let reasoningKeys = ["gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens",
+                                 "llm.token_count.prompt_details.cache_write"])
+    static let reasoningKeys = Keys.list(["gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens",
                                 "llm.token_count.completion_details.reasoning", "llm.usage.reasoning_tokens",
-                                "gen_ai.usage.details.reasoning_tokens"]
+                                "gen_ai.usage.details.reasoning_tokens"])
 
     /// Usage as reported, with cache and reasoning tokens as subsets of input and output.
     /// Anthropic's raw usage reports input without the cache tokens; when the reported input is
@@ -106,8 +103,8 @@ public enum Normalizer {
         tokenUsage(AttributeLookup(attributes), provider: provider)
     }
 
-    static func tokenUsage(_ a: AttributeLookup, provider: String) -> (TokenUsage, Bool) {
-        func value(_ keys: [String]) -> Int64? { first(a, keys)?.intValue }
+    static func tokenUsage<Attributes: AttributeSource>(_ a: Attributes, provider: String) -> (TokenUsage, Bool) {
+        func value(_ keys: [AttributeKey]) -> Int64? { first(a, keys)?.intValue }
         let input = value(inputKeys), output = value(outputKeys)
         var usage = TokenUsage(input: input ?? 0, output: output ?? 0,
                                cacheRead: value(cacheReadKeys) ?? 0, cacheWrite: value(cacheWriteKeys) ?? 0,
@@ -118,20 +115,20 @@ public enum Normalizer {
         return (usage, input != nil || output != nil)
     }
 
-    static func finishReasons(_ a: AttributeLookup) -> [String] {
-        if let value = first(a, ["gen_ai.response.finish_reasons", "llm.response.finish_reasons"]) {
+    static func finishReasons<Attributes: AttributeSource>(_ a: Attributes) -> [String] {
+        if let value = first(a, Keys.finishReasonLists) {
             if let common = CommonReasonLists.shared(value) { return common }
             if let reasons = value.stringArray, !reasons.isEmpty { return reasons }
         }
-        if let reason = first(a, ["llm.finish_reason", "llm.response.finish_reason",
-                                  "anthropic.message.stop_reason"])?.stringValue, !reason.isEmpty {
+        if let reason = first(a, Keys.finishReason)?.stringValue, !reason.isEmpty {
             return [reason]
         }
         // OpenLLMetry legacy: gen_ai.completion.N.finish_reason
         var indexed: [(Int, String)] = []
-        for attribute in a.attributes where attribute.key.hasPrefix("gen_ai.completion.") && attribute.key.hasSuffix(".finish_reason") {
-            let middle = attribute.key.dropFirst("gen_ai.completion.".count).dropLast(".finish_reason".count)
-            if let index = Int(middle), let reason = attribute.value.stringValue { indexed.append((index, reason)) }
+        a.forEach { key, value in
+            guard key.hasPrefix("gen_ai.completion.") && key.hasSuffix(".finish_reason") else { return }
+            let middle = key.dropFirst("gen_ai.completion.".count).dropLast(".finish_reason".count)
+            if let index = Int(middle), let reason = value.stringValue { indexed.append((index, reason)) }
         }
         return indexed.sorted { $0.0 < $1.0 }.map(\.1)
     }
@@ -157,26 +154,21 @@ public enum Normalizer {
         }
     }
 
-    static func timeToFirstToken(_ span: RawSpan, _ a: AttributeLookup) -> Double? {
-        if let seconds = first(a, ["gen_ai.response.time_to_first_chunk",
-                                                 "gen_ai.server.time_to_first_token"])?.doubleValue {
+    static func timeToFirstToken<Span: SpanFacts, Attributes: AttributeSource>(_ span: Span, _ a: Attributes) -> Double? {
+        if let seconds = first(a, Keys.timeToFirstToken)?.doubleValue {
             return seconds
         }
-        let first = span.events.lazy.filter { firstTokenEvents.contains($0.name) }.map(\.timeNanos).min()
-        guard let first, first >= span.startNanos else { return nil }
+        guard let first = span.earliestEvent(named: Keys.firstTokenEvents), first >= span.startNanos else { return nil }
         return Double(first - span.startNanos) / 1e9
     }
 
-    /// Events that mark a streamed response's first token.
-    private static let firstTokenEvents: Set<String> = ["First Token Stream Event", "gen_ai.content.completion.chunk",
-                                                        "llm.content.completion.chunk", "gen_ai.first_token"]
-
     public static func sessionID(_ attributes: [Attribute]) -> String { sessionID(AttributeLookup(attributes)) }
 
-    static func sessionID(_ a: AttributeLookup) -> String {
-        first(a, ["gen_ai.conversation.id", "session.id", "traceloop.association.properties.session_id",
-                  "traceloop.association.properties.thread_id",
-                  "traceloop.association.properties.conversation_id"])?.stringValue ?? ""
+    /// The session id a packed span's attributes carry, read in place.
+    public static func sessionID(of span: PackedSpan) -> String { span.withFacts { sessionID($0.attributes) } }
+
+    static func sessionID<Attributes: AttributeSource>(_ a: Attributes) -> String {
+        first(a, Keys.sessionID)?.stringValue ?? ""
     }
 
     /// The request model from OpenInference's `llm.invocation_parameters` JSON (`"model": "…"`).
@@ -192,22 +184,19 @@ public enum Normalizer {
 
     // MARK: Tools and agents
 
-    static func toolCall(_ span: RawSpan, _ a: AttributeLookup) -> ToolCall {
-        let name = first(a, ["gen_ai.tool.name", "tool.name", "traceloop.entity.name"])?.stringValue
-            ?? strip(span.name, prefixes: ["execute_tool ", "tool."])
+    static func toolCall<Span: SpanFacts, Attributes: AttributeSource>(_ span: Span, _ a: Attributes) -> ToolCall {
+        let name = first(a, Keys.toolName)?.stringValue ?? strip(span.name, prefixes: ["execute_tool ", "tool."])
         return ToolCall(
             name: name,
-            callID: a["gen_ai.tool.call.id"]?.stringValue ?? "",
-            arguments: first(a, ["gen_ai.tool.call.arguments", "tool.input", "input.value",
-                                 "traceloop.entity.input"]).map(displayString) ?? "",
-            result: first(a, ["gen_ai.tool.call.result", "output.value", "traceloop.entity.output"]).map(displayString) ?? "")
+            callID: a[Keys.toolCallID]?.stringValue ?? "",
+            arguments: first(a, Keys.toolArguments).map(displayString) ?? "",
+            result: first(a, Keys.toolResult).map(displayString) ?? "")
     }
 
-    static func agentRun(_ span: RawSpan, _ a: AttributeLookup) -> AgentRun {
-        let name = first(a, ["gen_ai.agent.name", "agent.name", "agent_name", "traceloop.entity.name",
-                             "graph.node.id"])?.stringValue
+    static func agentRun<Span: SpanFacts, Attributes: AttributeSource>(_ span: Span, _ a: Attributes) -> AgentRun {
+        let name = first(a, Keys.agentName)?.stringValue
             ?? strip(span.name, prefixes: ["invoke_agent ", "create_agent ", "agent."])
-        return AgentRun(name: name, task: first(a, ["agent.task", "gen_ai.agent.description"])?.stringValue ?? "")
+        return AgentRun(name: name, task: first(a, Keys.agentTask)?.stringValue ?? "")
     }
 
     static func strip(_ name: String, prefixes: [String]) -> String {
@@ -217,10 +206,7 @@ public enum Normalizer {
         return name
     }
 
-    /// For a few lookups in a list that is not looked up again (building an `AttributeLookup` would cost more).
-    static func first(_ a: [Attribute], _ keys: [String]) -> AttributeValue? { keys.lazy.compactMap { a[$0] }.first }
-
-    static func first(_ a: AttributeLookup, _ keys: [String]) -> AttributeValue? {
+    static func first<Attributes: AttributeSource>(_ a: Attributes, _ keys: [AttributeKey]) -> AttributeValue? {
         for key in keys { if let v = a[key] { return v } }
         return nil
     }
@@ -301,4 +287,47 @@ struct AttributeLookup {
     subscript(key: String) -> AttributeValue? {
         lengths & Self.bit(key.utf8.count) == 0 ? nil : attributes[key]
     }
+}
+
+/// The keys (and event names) normalizing looks up, numbered once (see `AttributeKey`).
+enum Keys {
+    static func list(_ names: [String]) -> [AttributeKey] { names.map(AttributeKey.init) }
+
+    static let openInferenceKind = AttributeKey("openinference.span.kind")
+    static let traceloopKind = AttributeKey("traceloop.span.kind")
+    static let operationName = AttributeKey("gen_ai.operation.name")
+    static let requestType = AttributeKey("llm.request.type")
+    static let toolMarks = list(["gen_ai.tool.name", "gen_ai.tool.call.id", "tool.name"])
+    static let agentMarks = list(["gen_ai.agent.name", "agent.name"])
+    static let llmMarks = list(["gen_ai.provider.name", "gen_ai.system", "llm.system", "llm.provider",
+                                "gen_ai.request.model", "gen_ai.response.model", "llm.model_name"])
+
+    static let provider = list(["gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system"])
+    static let requestModel = list(["gen_ai.request.model", "llm.request.model"])
+    static let invocationParameters = AttributeKey("llm.invocation_parameters")
+    static let responseModel = list(["gen_ai.response.model", "llm.response.model", "llm.model_name",
+                                     "embedding.model_name"])
+    static let streaming = list(["gen_ai.request.stream", "gen_ai.is_streaming", "llm.is_streaming"])
+    static let responseID = AttributeKey("gen_ai.response.id")
+    static let reportedCost = list(["gen_ai.usage.cost", "llm.cost.total", "operation.cost"])
+    static let retries = list(["http.request.resend_count", "gen_ai.client.retries"])
+    static let finishReasonLists = list(["gen_ai.response.finish_reasons", "llm.response.finish_reasons"])
+    static let finishReason = list(["llm.finish_reason", "llm.response.finish_reason", "anthropic.message.stop_reason"])
+    static let timeToFirstToken = list(["gen_ai.response.time_to_first_chunk", "gen_ai.server.time_to_first_token"])
+    /// Events that mark a streamed response's first token.
+    static let firstTokenEvents = list(["First Token Stream Event", "gen_ai.content.completion.chunk",
+                                        "llm.content.completion.chunk", "gen_ai.first_token"])
+    static let sessionID = list(["gen_ai.conversation.id", "session.id", "traceloop.association.properties.session_id",
+                                 "traceloop.association.properties.thread_id",
+                                 "traceloop.association.properties.conversation_id"])
+
+    static let toolName = list(["gen_ai.tool.name", "tool.name", "traceloop.entity.name"])
+    static let toolCallID = AttributeKey("gen_ai.tool.call.id")
+    static let toolArguments = list(["gen_ai.tool.call.arguments", "tool.input", "input.value", "traceloop.entity.input"])
+    static let toolResult = list(["gen_ai.tool.call.result", "output.value", "traceloop.entity.output"])
+    static let agentName = list(["gen_ai.agent.name", "agent.name", "agent_name", "traceloop.entity.name", "graph.node.id"])
+    static let agentTask = list(["agent.task", "gen_ai.agent.description"])
+
+    static let httpStatus = list(["http.response.status_code", "http.status_code"])
+    static let evaluationResult = AttributeKey(EvaluationResult.eventName)
 }

@@ -84,92 +84,103 @@ public final class SymbolTable: Sendable {
         }
     }
 
+    /// The number of a name this process's code looks up (`AttributeKey`): given one even past
+    /// `capacity`, since there are only as many such names as the code spells out.
+    func reservedID(of name: String) -> UInt32 {
+        state.withLock { state in
+            if let id = state.ids[name] { return id }
+            let id = UInt32(state.names.count)
+            state.ids[name] = id
+            state.names.append(name)
+            return id
+        }
+    }
+
     /// Every name so far, by number (a shared copy: later names do not change it).
     var names: [String] { state.withLock { $0.names } }
 }
 
 /// Packs spans. Keeps the symbol numbers it has used and the long values it has packed recently (to
 /// share them), so keep one per thread of work; `SpanPackerPool` hands them out.
+///
+/// A span is packed either whole (`pack`) or part by part, in the packed order, by a decoder reading
+/// the wire (`beginSpan`, then `text`, `count`, `key`, the values, `fixed64`, then `finishSpan`).
 public struct SpanPacker: Sendable {
-    /// Symbol numbers of the keys met lately, by `QuickHash`; a miss asks `SymbolTable`.
-    private var symbols: [(name: String, id: UInt32)?]
-    private static let symbolSlots = 1024
-    private var scratch = PackedWriter()
-    /// Recently packed values, by hash: a value found here is shared, not copied.
-    private var recent: [String?]
-    private static let recentSlots = 4096
-    /// Values shorter than this are stored inline by Swift strings anyway; longer ones than the
-    /// upper bound are rare and not worth hashing.
-    private static let sharedLengths = 16...16_384
+    private var caches = PackerCaches()
+    /// The span being packed; its buffers are kept from span to span, the body gets exact-size copies.
+    private var writer = PackedWriter()
 
-    public init() {
-        recent = Array(repeating: nil, count: Self.recentSlots)
-        symbols = Array(repeating: nil, count: Self.symbolSlots)
-    }
+    public init() {}
 
     public mutating func pack(_ span: RawSpan) -> PackedSpan {
-        // The writer's buffers are kept from span to span; the body gets exact-size copies.
-        var writer = scratch
-        scratch = PackedWriter()  // so that the writer's buffers are uniquely referenced, not copied on write
-        writer.bytes.removeAll(keepingCapacity: true)
-        writer.shared.removeAll(keepingCapacity: true)
-        defer { scratch = writer }
-        text(span.name, &writer)
-        text(span.statusMessage, &writer)
+        beginSpan()
+        caches.text(span.name, &writer)
+        caches.text(span.statusMessage, &writer)
         writer.count(span.dropped.attributes)
         writer.count(span.dropped.events)
         writer.count(span.dropped.links)
-        attributes(span.attributes, &writer)
+        caches.attributes(span.attributes, &writer)
         writer.count(span.events.count)
         for event in span.events {
             writer.fixed64(event.timeNanos)
-            key(event.name, &writer)
-            attributes(event.attributes, &writer)
+            caches.key(event.name, &writer)
+            caches.attributes(event.attributes, &writer)
         }
         writer.count(span.links.count)
         for link in span.links {
             writer.fixed64(link.traceID.high)
             writer.fixed64(link.traceID.low)
             writer.fixed64(link.spanID.value)
-            attributes(link.attributes, &writer)
+            caches.attributes(link.attributes, &writer)
         }
-        let body = writer.shared.withUnsafeBufferPointer { shared in
-            PackedSpanBody.make(writer.bytes, shared: shared, origin: span.origin)
-        }
-        return PackedSpan(traceID: span.traceID, spanID: span.spanID, parentSpanID: span.parentSpanID,
+        return finishSpan(traceID: span.traceID, spanID: span.spanID, parentSpanID: span.parentSpanID,
                           startNanos: span.startNanos, endNanos: span.endNanos, kind: span.kind,
-                          statusCode: span.statusCode, body: body)
+                          statusCode: span.statusCode, origin: span.origin)
     }
 
-    /// The role with its long strings swapped for equal ones already kept, and remembered, so that
-    /// the role and the packed span (packed next) keep one copy of each instead of two.
-    public mutating func sharingStrings(of role: SpanRole) -> SpanRole {
-        switch role {
-        case .llm(var call):
-            call.requestModel = shared(call.requestModel)
-            call.responseModel = shared(call.responseModel)
-            call.responseID = shared(call.responseID)
-            call.sessionID = shared(call.sessionID)
-            return .llm(call)
-        case .tool(var tool):
-            tool.name = shared(tool.name)
-            tool.callID = shared(tool.callID)
-            tool.arguments = shared(tool.arguments)
-            tool.result = shared(tool.result)
-            return .tool(tool)
-        case .agent(var run):
-            run.name = shared(run.name)
-            run.task = shared(run.task)
-            return .agent(run)
-        case .workflow(let name): return .workflow(shared(name))
-        case .plain: return .plain
+    // MARK: Part by part, in the packed order: name, status message, the three dropped counts, the
+    // attributes (count, then key and value each), the events (count, then time, name as a key and
+    // attributes each), the links (count, then trace id high and low, span id and attributes each).
+
+    public mutating func beginSpan() {
+        writer.bytes.removeAll(keepingCapacity: true)
+        writer.shared.removeAll(keepingCapacity: true)
+    }
+
+    public mutating func finishSpan(traceID: TraceID, spanID: SpanID, parentSpanID: SpanID, startNanos: UInt64,
+                                    endNanos: UInt64, kind: SpanKind, statusCode: StatusCode, origin: Origin) -> PackedSpan {
+        let body = writer.shared.withUnsafeBufferPointer { shared in
+            PackedSpanBody.make(writer.bytes, shared: shared, origin: origin)
         }
+        return PackedSpan(traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, startNanos: startNanos,
+                          endNanos: endNanos, kind: kind, statusCode: statusCode, body: body)
     }
 
-    /// An equal string packed or shared lately, else `string`, remembered from now on.
-    private mutating func shared(_ string: String) -> String { remembered(string) ?? string }
+    public mutating func count(_ count: Int) { writer.count(count) }
+    public mutating func fixed64(_ value: UInt64) { writer.fixed64(value) }
+    public mutating func key(_ name: String) { caches.key(name, &writer) }
+    /// A key given as its UTF-8 bytes (valid UTF-8).
+    public mutating func key(utf8 bytes: UnsafeBufferPointer<UInt8>) { caches.key(bytes, &writer) }
+    /// Text (a name, a status message or a string value).
+    public mutating func text(_ string: String) { caches.text(string, &writer) }
+    /// Text given as its UTF-8 bytes (valid UTF-8).
+    public mutating func text(utf8 bytes: UnsafeBufferPointer<UInt8>) { caches.text(bytes, &writer) }
+    public mutating func value(_ value: AttributeValue) { caches.value(value, &writer) }
+}
 
-    /// An equal string packed or shared lately; nil when there is none (`string` is remembered then).
+/// What a packer remembers from span to span: symbol numbers of keys, and long values to share.
+private struct PackerCaches: Sendable {
+    /// Symbol numbers of the keys met lately, by `QuickHash`; a miss asks `SymbolTable`.
+    private var symbols: [(name: String, id: UInt32)?] = Array(repeating: nil, count: symbolSlots)
+    private static let symbolSlots = 1024
+    /// Recently packed values, by hash: a value found here is shared, not copied.
+    private var recent: [String?] = Array(repeating: nil, count: recentSlots)
+    private static let recentSlots = 4096
+    /// Values shorter than this are stored inline by Swift strings anyway; longer ones than the
+    /// upper bound are rare and not worth hashing.
+    private static let sharedLengths = 16...16_384
+
+    /// An equal string packed lately; nil when there is none (`string` is remembered then).
     private mutating func remembered(_ string: String) -> String? {
         guard Self.sharedLengths.contains(string.utf8.count) else { return nil }
         let slot = Int(QuickHash.of(string) % UInt64(Self.recentSlots))
@@ -178,7 +189,7 @@ public struct SpanPacker: Sendable {
         return nil
     }
 
-    private mutating func attributes(_ attributes: [Attribute], _ writer: inout PackedWriter) {
+    mutating func attributes(_ attributes: [Attribute], _ writer: inout PackedWriter) {
         writer.count(attributes.count)
         // Read in place: iterating would copy (and retain and release) every key and value.
         attributes.withUnsafeBufferPointer { attributes in
@@ -190,7 +201,7 @@ public struct SpanPacker: Sendable {
     }
 
     /// A key or event name: its symbol number times two, or its length times two plus one and the text.
-    private mutating func key(_ name: String, _ writer: inout PackedWriter) {
+    mutating func key(_ name: String, _ writer: inout PackedWriter) {
         let slot = Int(QuickHash.of(name) % UInt64(Self.symbolSlots))
         if let known = symbols[slot], known.name == name {
             writer.varint(UInt64(known.id) << 1)
@@ -203,20 +214,49 @@ public struct SpanPacker: Sendable {
         }
     }
 
-    /// Text either inline or shared with an earlier span (see `recent`).
-    private mutating func text(_ string: String, _ writer: inout PackedWriter) {
-        if let earlier = remembered(string) {
-            writer.tag(.sharedString)
-            writer.count(writer.shared.count)
-            writer.shared.append(earlier)
-            return
+    mutating func key(_ bytes: UnsafeBufferPointer<UInt8>, _ writer: inout PackedWriter) {
+        let slot = Int(QuickHash.of(bytes: bytes) % UInt64(Self.symbolSlots))
+        if let known = symbols[slot], Self.equal(known.name, bytes) {
+            writer.varint(UInt64(known.id) << 1)
+        } else {
+            key(String(decoding: bytes, as: UTF8.self), &writer)
         }
-        writer.tag(.string)
-        writer.count(string.utf8.count)
-        writer.bytes.append(contentsOf: string.utf8)
     }
 
-    private mutating func value(_ value: AttributeValue, _ writer: inout PackedWriter) {
+    /// Text either inline or shared with an earlier span (see `recent`).
+    mutating func text(_ string: String, _ writer: inout PackedWriter) {
+        if let earlier = remembered(string) {
+            share(earlier, &writer)
+        } else {
+            writer.tag(.string)
+            writer.count(string.utf8.count)
+            writer.bytes.append(contentsOf: string.utf8)
+        }
+    }
+
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, _ writer: inout PackedWriter) {
+        if Self.sharedLengths.contains(bytes.count) {
+            let slot = Int(QuickHash.of(bytes: bytes) % UInt64(Self.recentSlots))
+            if let earlier = recent[slot], Self.equal(earlier, bytes) { return share(earlier, &writer) }
+            recent[slot] = String(decoding: bytes, as: UTF8.self)
+        }
+        writer.tag(.string)
+        writer.count(bytes.count)
+        writer.bytes.append(contentsOf: bytes)
+    }
+
+    private func share(_ string: String, _ writer: inout PackedWriter) {
+        writer.tag(.sharedString)
+        writer.count(writer.shared.count)
+        writer.shared.append(string)
+    }
+
+    private static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard string.utf8.count == bytes.count else { return false }
+        return string.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } ?? string.utf8.elementsEqual(bytes)
+    }
+
+    mutating func value(_ value: AttributeValue, _ writer: inout PackedWriter) {
         switch value {
         case .string(let string): text(string, &writer)
         case .bool(let flag): writer.tag(flag ? .true : .false)
@@ -252,7 +292,7 @@ enum QuickHash {
         return copy.withUTF8(of(bytes:))
     }
 
-    private static func of(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    static func of(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let count = bytes.count
         var hash = UInt64(count) &* 0x9E37_79B9_7F4A_7C15
         let raw = UnsafeRawBufferPointer(bytes)
@@ -287,7 +327,7 @@ public final class SpanPackerPool: Sendable {
     }
 }
 
-private enum PackedTag: UInt8 {
+enum PackedTag: UInt8 {
     case empty = 0, string, sharedString, `false`, `true`, int, double, bytes, array, map
 }
 
@@ -323,7 +363,7 @@ final class PackedSpanBody: ManagedBuffer<PackedSpanBody.Header, UInt64> {
     }
 
     deinit {
-        withUnsafeMutablePointers { header, elements in
+        _ = withUnsafeMutablePointers { header, elements in
             UnsafeMutableRawPointer(elements).assumingMemoryBound(to: String.self)
                 .deinitialize(count: Int(header.pointee.sharedCount))
         }
@@ -345,7 +385,7 @@ final class PackedSpanBody: ManagedBuffer<PackedSpanBody.Header, UInt64> {
     }
 }
 
-private struct PackedWriter {
+struct PackedWriter {
     var bytes: [UInt8] = []
     var shared: [String] = []
 
@@ -367,7 +407,7 @@ private struct PackedWriter {
 }
 
 /// Reads what `SpanPacker` wrote; the bytes are trusted (they were written by this process).
-private struct PackedReader {
+struct PackedReader {
     let bytes: UnsafeBufferPointer<UInt8>
     let shared: UnsafeBufferPointer<String>
     let symbols: [String]
@@ -442,6 +482,31 @@ private struct PackedReader {
             return .bytes(Array(bytes[offset..<(offset + length)]))
         case .array: return .array((0..<count()).map { _ in value() })
         case .map: return .map(attributes())
+        }
+    }
+
+    // MARK: Skipping (for readers that look up a few values instead of unpacking all)
+
+    mutating func skipKey() {
+        let word = varint()
+        if word & 1 == 1 { offset += Int(word >> 1) }
+    }
+
+    mutating func skipValue() {
+        switch PackedTag(rawValue: byte()) ?? .empty {
+        case .empty, .false, .true: break
+        case .string, .bytes: offset += count()
+        case .sharedString, .int: _ = varint()
+        case .double: offset += 8
+        case .array: for _ in 0..<count() { skipValue() }
+        case .map: skipAttributes()
+        }
+    }
+
+    mutating func skipAttributes() {
+        for _ in 0..<count() {
+            skipKey()
+            skipValue()
         }
     }
 }

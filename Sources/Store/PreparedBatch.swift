@@ -4,7 +4,6 @@ import Semantics
 /// call priced, so that a receiver does this work on its own thread while another applies its batch.
 public struct PreparedBatch: Sendable {
     public struct Span: Sendable {
-        public let raw: RawSpan
         public let packed: PackedSpan
         public let role: SpanRole
         public let evaluations: [EvaluationResult]
@@ -21,15 +20,15 @@ public struct PreparedBatch: Sendable {
         self.batch = batch
         spans = batch.spans.isEmpty ? [] : packers.withPacker { packer in
             batch.spans.map { raw in
-                // The role first: the packer then refers to the strings it keeps instead of copying them.
-                let role = packer.sharingStrings(of: Normalizer.role(of: raw))
+                // Normalized from the packed form, so the role shares the strings the packed span keeps.
                 let packed = packer.pack(raw)
+                let reading = Normalizer.read(packed)
                 var cost: PricedCost?, failed = false
-                if case .llm(let call) = role {
-                    if call.hasUsage { cost = pricing.price(call, raw.startNanos) }
-                    failed = RetryInference.failed(packed, raw)
+                if case .llm(let call) = reading.role {
+                    if call.hasUsage { cost = pricing.price(call, packed.startNanos) }
+                    failed = !packed.isOpen && reading.failedAttempt
                 }
-                return Span(raw: raw, packed: packed, role: role, evaluations: Normalizer.evaluations(of: raw),
+                return Span(packed: packed, role: reading.role, evaluations: reading.evaluations,
                             cost: cost, failedAttempt: failed)
             }
         }

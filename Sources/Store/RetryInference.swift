@@ -74,11 +74,6 @@ struct RetryInference: Sendable {
         return groups[span.traceID, default: [:]][Self.group(span.parentSpanID, call), default: Siblings()].add(attempt)
     }
 
-    /// Whether a call failed as an attempt (only an ended call can).
-    static func failed(_ packed: PackedSpan, _ raw: RawSpan) -> Bool {
-        !packed.isOpen && Normalizer.isFailedAttempt(raw)
-    }
-
     private static func attempt(_ span: PackedSpan, failed: Bool, alreadyRetry: Bool) -> Attempt {
         Attempt(span: span.spanID, startNanos: span.startNanos, endNanos: span.isOpen ? 0 : span.endNanos,
                 failed: failed, isRetry: alreadyRetry)

@@ -264,22 +264,22 @@ public struct TraceStore: Sendable {
     /// Inserts `batch[index]`; returns false when the span was rejected (a duplicate of a stored span).
     private mutating func insert(_ batch: [PreparedBatch.Span], at index: Int, nowNanos: UInt64) -> Bool {
         let prepared = batch[index]
-        let raw = prepared.raw
-        let key = SpanKey(trace: raw.traceID, span: raw.spanID)
-        if let stored = traces.index(forKey: raw.traceID) {
-            if traces.values[stored].position(of: raw.spanID) != nil {
+        let packed = prepared.packed
+        let key = SpanKey(trace: packed.traceID, span: packed.spanID)
+        if let stored = traces.index(forKey: packed.traceID) {
+            if traces.values[stored].position(of: packed.spanID) != nil {
                 counters.rejectedSpans += 1
                 return false
             }
         } else {
-            var entry = TraceEntry(id: raw.traceID, arrivalSequence: nextArrival, nowNanos: nowNanos)
+            var entry = TraceEntry(id: packed.traceID, arrivalSequence: nextArrival, nowNanos: nowNanos)
             // Exporters send a trace's spans together: room for those that follow in this batch, so the
             // list is allocated once at its size instead of doubling.
-            let together = batch[index...].prefix { $0.packed.traceID == raw.traceID }.count
+            let together = batch[index...].prefix { $0.packed.traceID == packed.traceID }.count
             if together > 1 { entry.spans.reserveCapacity(together) }
-            traces[raw.traceID] = entry
+            traces[packed.traceID] = entry
             nextArrival += 1
-            arrivalOrder.append(raw.traceID)
+            arrivalOrder.append(packed.traceID)
         }
         var span = StoredSpan(packed: prepared.packed, role: prepared.role)
         if !pendingLogs.isEmpty, let waiting = pendingLogs.removeValue(forKey: key) {
@@ -290,19 +290,19 @@ public struct TraceStore: Sendable {
         if case .llm(let call) = span.role {
             span.cost = prepared.cost
             let failed = prepared.failedAttempt
-            if failed, !retryInference.follows(raw.traceID) {
-                let stored = traces[raw.traceID]!.spans.compactMap { stored in
+            if failed, !retryInference.follows(packed.traceID) {
+                let stored = traces[packed.traceID]!.spans.compactMap { stored in
                     stored.role.llm.map { (span: stored.packed, call: $0) }
                 }
-                retryInference.startFollowing(raw.traceID, calls: stored)
+                retryInference.startFollowing(packed.traceID, calls: stored)
             }
-            let retries = retryInference.follows(raw.traceID)
+            let retries = retryInference.follows(packed.traceID)
                 ? retryInference.register(prepared.packed, call: call, failed: failed, alreadyRetry: call.retries > 0) : []
             for retried in retries {
-                if retried == raw.spanID {
+                if retried == packed.spanID {
                     span.inferredRetry = true
                 } else {
-                    markRetry(retried, in: raw.traceID, nowNanos: nowNanos)
+                    markRetry(retried, in: packed.traceID, nowNanos: nowNanos)
                 }
             }
             let indexing = duplicates.indexing(of: prepared.packed.origin)
@@ -315,7 +315,7 @@ public struct TraceStore: Sendable {
                 ledger.record(call, span: span)
                 latencies.record(LatencyBook.Key(provider: call.provider, model: ModelLedger.name(of: call),
                                                  operation: call.operation),
-                                 durationSeconds: span.isOpen ? nil : Double(raw.endNanos - raw.startNanos) / 1e9,
+                                 durationSeconds: span.isOpen ? nil : Double(packed.endNanos - packed.startNanos) / 1e9,
                                  timeToFirstTokenSeconds: call.timeToFirstTokenSeconds, atNanos: nowNanos)
                 prometheus.record(call, span: span)
                 if let usd = span.cost?.usd {
@@ -328,8 +328,8 @@ public struct TraceStore: Sendable {
         let size = RetainedSize.of(span.packed, role: span.role) + span.logEvents.reduce(0) { $0 + RetainedSize.of($1) }
         counters.retainedBytes += size
         counters.storedSpans += 1
-        traces[raw.traceID]!.add(span, retainedBytes: size, atNanos: nowNanos) {
-            span.role.llm?.sessionID.nilIfEmpty ?? Normalizer.sessionID(raw.attributes)
+        traces[packed.traceID]!.add(span, retainedBytes: size, atNanos: nowNanos) {
+            span.role.llm?.sessionID.nilIfEmpty ?? Normalizer.sessionID(of: packed)
         }
         return true
     }

@@ -1,0 +1,206 @@
+/// An attribute key (or event name) the code looks up, with its `SymbolTable` number fixed once, so
+/// that looking it up in a packed span compares numbers, not text. Keep them in `static let`s.
+public struct AttributeKey: Sendable {
+    public let name: String
+    let symbol: UInt32
+
+    public init(_ name: String) {
+        precondition(name.utf8.count <= SymbolTable.maxNameBytes, "an attribute key the code spells out is short")
+        self.name = name
+        symbol = SymbolTable.shared.reservedID(of: name)
+    }
+}
+
+/// A span's attributes by key, as normalizing reads them, whichever form the span is in.
+protocol AttributeSource {
+    /// The value of the last attribute with this key (as `[Attribute]`'s subscript).
+    subscript(key: AttributeKey) -> AttributeValue? { get }
+    /// Every attribute in order, for keys matched by pattern rather than by name (rarely needed).
+    func forEach(_ body: (String, AttributeValue) -> Void)
+}
+
+/// What normalizing reads of a span besides its attributes.
+protocol SpanFacts {
+    var name: String { get }
+    var startNanos: UInt64 { get }
+    var statusCode: StatusCode { get }
+    /// The earliest time of an event with one of these names.
+    func earliestEvent(named names: [AttributeKey]) -> UInt64?
+}
+
+extension AttributeLookup: AttributeSource {
+    subscript(key: AttributeKey) -> AttributeValue? { self[key.name] }
+    func forEach(_ body: (String, AttributeValue) -> Void) {
+        for attribute in attributes { body(attribute.key, attribute.value) }
+    }
+}
+
+extension RawSpan: SpanFacts {
+    func earliestEvent(named names: [AttributeKey]) -> UInt64? {
+        events.lazy.filter { event in names.contains { $0.name == event.name } }.map(\.timeNanos).min()
+    }
+}
+
+extension PackedSpan {
+    /// Reads the span in place: its attributes indexed by key number, nothing unpacked until asked for.
+    func withFacts<T>(_ body: (PackedSpanFacts) -> T) -> T {
+        self.body.withBytes { bytes, shared in
+            var reader = PackedReader(bytes: bytes, shared: shared, symbols: [])
+            reader.skipValue()  // name
+            reader.skipValue()  // status message
+            for _ in 0..<3 { _ = reader.count() }  // dropped counts
+            let count = reader.count()
+            return withUnsafeTemporaryAllocation(of: PackedAttributes.Entry.self, capacity: count) { entries in
+                var numbers: UInt64 = 0
+                for index in 0..<count {
+                    let keyOffset = reader.offset
+                    let word = reader.varint()
+                    var symbol = PackedAttributes.Entry.textKey
+                    if word & 1 == 0 {
+                        symbol = UInt32(truncatingIfNeeded: word >> 1)
+                    } else {
+                        reader.offset += Int(word >> 1)
+                    }
+                    numbers |= PackedAttributes.bit(symbol)
+                    entries.initializeElement(at: index, to: .init(symbol: symbol, keyOffset: Int32(keyOffset),
+                                                                    valueOffset: Int32(reader.offset)))
+                    reader.skipValue()
+                }
+                defer { entries.deinitialize() }
+                let attributes = PackedAttributes(bytes: bytes, shared: shared,
+                                                  entries: UnsafeBufferPointer(rebasing: entries[0..<count]), numbers: numbers)
+                return body(PackedSpanFacts(span: self, attributes: attributes, eventsOffset: reader.offset))
+            }
+        }
+    }
+}
+
+/// A packed span's attributes, looked up in place (see `PackedSpan.withFacts`); valid only inside it.
+struct PackedAttributes: AttributeSource {
+    struct Entry {
+        /// Keys written as text (past the symbol table's room, or very long) have this number.
+        static let textKey = UInt32.max
+        let symbol: UInt32
+        let keyOffset: Int32
+        let valueOffset: Int32
+    }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    let shared: UnsafeBufferPointer<String>
+    let entries: UnsafeBufferPointer<Entry>
+    /// Bit `symbol % 63` set for each key number present, bit 63 for keys written as text: most
+    /// lookups of absent keys answer without scanning.
+    let numbers: UInt64
+
+    static func bit(_ symbol: UInt32) -> UInt64 { symbol == Entry.textKey ? 1 << 63 : 1 << UInt64(symbol % 63) }
+
+    subscript(key: AttributeKey) -> AttributeValue? {
+        if numbers & Self.bit(key.symbol) != 0 {
+            for entry in entries.reversed() where entry.symbol == key.symbol { return value(at: entry) }
+        }
+        // A key written as text cannot be one with a number unless it was packed before the number
+        // was reserved (`AttributeKey` numbers are reserved on first use).
+        if numbers & Self.bit(Entry.textKey) != 0 {
+            for entry in entries.reversed() where entry.symbol == Entry.textKey && keyText(entry) == key.name {
+                return value(at: entry)
+            }
+        }
+        return nil
+    }
+
+    func forEach(_ body: (String, AttributeValue) -> Void) {
+        let names = entries.contains { $0.symbol != Entry.textKey } ? SymbolTable.shared.names : []
+        for entry in entries {
+            body(entry.symbol == Entry.textKey ? keyText(entry) : names[Int(entry.symbol)], value(at: entry))
+        }
+    }
+
+    private func value(at entry: Entry) -> AttributeValue {
+        // Keys inside a map value are numbered too: only then is the table's list needed.
+        let nested = bytes[Int(entry.valueOffset)] == PackedTag.array.rawValue || bytes[Int(entry.valueOffset)] == PackedTag.map.rawValue
+        var reader = PackedReader(bytes: bytes, shared: shared, symbols: nested ? SymbolTable.shared.names : [])
+        reader.offset = Int(entry.valueOffset)
+        return reader.value()
+    }
+
+    private func keyText(_ entry: Entry) -> String {
+        var reader = PackedReader(bytes: bytes, shared: shared, symbols: [])
+        reader.offset = Int(entry.keyOffset)
+        return reader.key()
+    }
+}
+
+/// A packed span as normalizing reads it (see `PackedSpan.withFacts`); valid only inside it.
+struct PackedSpanFacts: SpanFacts {
+    let span: PackedSpan
+    let attributes: PackedAttributes
+    /// Where the events begin in the packed bytes.
+    let eventsOffset: Int
+
+    var name: String {
+        var reader = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: [])
+        return reader.text()
+    }
+    var startNanos: UInt64 { span.startNanos }
+    var statusCode: StatusCode { span.statusCode }
+
+    func earliestEvent(named names: [AttributeKey]) -> UInt64? {
+        var earliest: UInt64?
+        forEachEvent { time, symbol, reader in
+            if names.contains(where: { $0.symbol == symbol || (symbol == PackedAttributes.Entry.textKey && $0.name == reader()) }) {
+                earliest = min(earliest ?? time, time)
+            }
+        }
+        return earliest
+    }
+
+    /// The events carrying this name, with their attributes unpacked.
+    func events(named key: AttributeKey) -> [SpanEvent] {
+        var found: [SpanEvent] = []
+        var reader = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: [])
+        reader.offset = eventsOffset
+        for _ in 0..<reader.count() {
+            let time = reader.fixed64()
+            let nameOffset = reader.offset
+            let word = reader.varint()
+            var matches = word & 1 == 0 && UInt32(truncatingIfNeeded: word >> 1) == key.symbol
+            if word & 1 == 1 {
+                reader.offset = nameOffset
+                matches = reader.key() == key.name
+            }
+            if matches {
+                var full = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: SymbolTable.shared.names)
+                full.offset = reader.offset
+                found.append(SpanEvent(timeNanos: time, name: key.name, attributes: full.attributes()))
+                reader.offset = full.offset
+            } else {
+                reader.skipAttributes()
+            }
+        }
+        return found
+    }
+
+    /// Each event's time and name number (`textKey` for a name written as text, which the closure
+    /// passed third reads).
+    private func forEachEvent(_ body: (UInt64, UInt32, () -> String) -> Void) {
+        var reader = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: [])
+        reader.offset = eventsOffset
+        for _ in 0..<reader.count() {
+            let time = reader.fixed64()
+            let nameOffset = reader.offset
+            let word = reader.varint()
+            if word & 1 == 0 {
+                body(time, UInt32(truncatingIfNeeded: word >> 1), { "" })
+            } else {
+                reader.offset += Int(word >> 1)
+                let text = { () -> String in
+                    var nameReader = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: [])
+                    nameReader.offset = nameOffset
+                    return nameReader.key()
+                }
+                body(time, PackedAttributes.Entry.textKey, text)
+            }
+            reader.skipAttributes()
+        }
+    }
+}
