@@ -103,7 +103,7 @@ struct ScanningTraceDeserializer: MessageDeserializer {
         try serializedMessageBytes.withUnsafeBytes { bytes in
             guard bytes.count <= maxBytes else { throw RPCError.tooLarge(size: bytes.count, limit: maxBytes) }
             do throws(DecodeError) {
-                let batch = try OTLPTraceScannerPool.shared.decode(bytes, maxValueDepth: maxValueDepth)
+                let batch = try OTLPTraceScannerPool.shared.decode(bytes, maxValueDepth: maxValueDepth, packing: true)
                 return ScannedTraceRequest(batch: batch, bytes: keepsBytes ? Array(bytes) : nil)
             } catch {
                 throw RPCError(code: .invalidArgument, message: error.description)

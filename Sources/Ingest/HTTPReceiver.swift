@@ -115,7 +115,7 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             do {
                 let batch = try OTLPDecoder.decode(signal: signal, body: bytes, contentType: format,
                                                    contentEncoding: encoding, maxBytes: maxRequestBytes,
-                                                   maxValueDepth: maxValueDepth)
+                                                   maxValueDepth: maxValueDepth, packingSpans: true)
                 sink.acceptIfNotEmpty(batch)
                 relay?.relay(ForwardedRequest(signal: signal, body: bytes, contentType: format, contentEncoding: encoding))
                 respond(HTTPAnswer.success(signal: signal, batch: batch, format: format), keepAlive: keepAlive,

@@ -18,12 +18,30 @@ public struct OTLPTraceScanner: Sendable {
         self.messageDepthLimit = ValueDepthLimit.messageDepthLimit(for: .traces, maxValueDepth: maxValueDepth)
     }
 
+    /// - Parameter packing: write the spans straight into their stored form (`packedSpans`) instead
+    ///   of `RawSpan`s, with the packer given (keep one per thread of work, see `SpanPackerPool`).
+    public mutating func decode(_ bytes: UnsafeRawBufferPointer, packing: inout SpanPacker) throws(DecodeError) -> TelemetryBatch {
+        var packer: SpanPacker? = packing
+        packing = SpanPacker()  // so that the scan holds the only reference to its caches
+        defer { packing = packer! }
+        return try decode(bytes, packer: &packer)
+    }
+
     public mutating func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> TelemetryBatch {
+        var packer: SpanPacker?
+        return try decode(bytes, packer: &packer)
+    }
+
+    private mutating func decode(_ bytes: UnsafeRawBufferPointer, packer: inout SpanPacker?) throws(DecodeError) -> TelemetryBatch {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return TelemetryBatch() }
         var scan = TraceRequestScan(base: base, messageDepthLimit: messageDepthLimit, maxValueDepth: maxValueDepth,
-                                    interner: interner)
+                                    interner: interner, packer: packer)
         interner = StringInterner()
-        defer { interner = scan.interner }
+        packer = nil
+        defer {
+            interner = scan.interner
+            packer = scan.packer
+        }
         do throws(WireError) {
             try scan.request(0..<bytes.count)
         } catch .tooDeep {
@@ -33,6 +51,7 @@ public struct OTLPTraceScanner: Sendable {
         }
         var batch = TelemetryBatch(spans: scan.spans, rejectedSpans: scan.rejections.count,
                                    rejectionReason: scan.rejections.firstReason)
+        batch.packedSpans = scan.packedSpans
         batch.spanExtents = scan.extents
         return batch
     }
@@ -50,7 +69,10 @@ private struct TraceRequestScan {
     let messageDepthLimit: Int
     let maxValueDepth: Int
     var interner: StringInterner
+    /// Set when packing (see `OTLPTraceScanner.decode(_:packing:)`).
+    var packer: SpanPacker?
     var spans: [RawSpan] = []
+    var packedSpans: [PackedSpan] = []
     var rejections = Rejections()
     /// Measured for the ingest limits (see `SpanExtents`).
     var extents = SpanExtents()
@@ -173,8 +195,14 @@ private struct TraceRequestScan {
             if field == 2 && wire == WireType.lengthDelimited {
                 let body = try fields.lengthDelimited()
                 try enter(level + 1)
-                switch try span(body, origin: origin, level: level + 1) {
-                case .success(let span): spans.append(span)
+                let result: Result<Void, InvalidRecord>
+                if packer != nil {
+                    result = try packedSpan(body, origin: origin, level: level + 1).map { packedSpans.append($0) }
+                } else {
+                    result = try span(body, origin: origin, level: level + 1).map { spans.append($0) }
+                }
+                switch result {
+                case .success: break
                 case .failure(let invalid):
                     rejections.record(invalid.reason, at: "resourceSpans[\(r)].scopeSpans[\(s)].spans[\(i)]")
                 }
@@ -331,6 +359,229 @@ private struct TraceRequestScan {
         }
     }
 
+    // MARK: Packing (the same span, written straight into its stored form)
+
+    /// The span packed from the wire, or the reason it is dropped. Reads the span's fields once for
+    /// the scalars and then once per list, because the packed form puts each list in one place.
+    private mutating func packedSpan(_ range: Range<Int>, origin: Origin, level: Int) throws(WireError) -> Result<PackedSpan, InvalidRecord> {
+        var attributeCount = 0, eventCount = 0, linkCount = 0
+        var traceID: Range<Int>?, spanID: Range<Int>?, parentSpanID: Range<Int>?
+        var name: Range<Int>?
+        var kind: Int32 = 0, statusCode: Int32 = 0
+        var statusMessage = ""
+        var start: UInt64 = 0, end: UInt64 = 0
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            switch (field, wire) {
+            case (1, WireType.lengthDelimited): traceID = try fields.lengthDelimited()
+            case (2, WireType.lengthDelimited): spanID = try fields.lengthDelimited()
+            case (3, WireType.lengthDelimited): try fields.validateUTF8(try fields.lengthDelimited())
+            case (4, WireType.lengthDelimited): parentSpanID = try fields.lengthDelimited()
+            case (5, WireType.lengthDelimited):
+                let text = try fields.lengthDelimited()
+                try fields.validateUTF8(text)
+                name = text
+            case (6, WireType.varint): kind = Int32(truncatingIfNeeded: try fields.varint())
+            case (7, WireType.fixed64): start = try fields.fixed64()
+            case (8, WireType.fixed64): end = try fields.fixed64()
+            case (9, WireType.lengthDelimited):
+                _ = try fields.lengthDelimited()
+                attributeCount += 1
+            case (11, WireType.lengthDelimited):
+                _ = try fields.lengthDelimited()
+                eventCount += 1
+            case (13, WireType.lengthDelimited):
+                _ = try fields.lengthDelimited()
+                linkCount += 1
+            case (15, WireType.lengthDelimited):
+                let body = try fields.lengthDelimited()
+                try enter(level + 1)
+                try status(body, code: &statusCode, message: &statusMessage, level: level + 1)
+            default:
+                try skip(&fields, field, wire, level: level)
+            }
+        }
+        extents.note(spanBytes: range.count)
+        extents.note(list: max(attributeCount, eventCount, linkCount))
+
+        packer!.beginSpan()
+        packer!.text(utf8: reader(range).bytes(name ?? 0..<0))
+        packer!.text(statusMessage)
+        for _ in 0..<3 { packer!.count(0) }  // dropped counts: nothing is dropped yet
+        packer!.count(attributeCount)
+        if attributeCount > 0 {
+            fields = reader(range)
+            while !fields.isAtEnd {
+                let (field, wire) = try fields.tag()
+                if field == 9 && wire == WireType.lengthDelimited {
+                    try packedAttribute(try fields.lengthDelimited(), level: level + 1)
+                } else {
+                    try skip(&fields, field, wire, level: level)
+                }
+            }
+        }
+        packer!.count(eventCount)
+        if eventCount > 0 {
+            fields = reader(range)
+            while !fields.isAtEnd {
+                let (field, wire) = try fields.tag()
+                if field == 11 && wire == WireType.lengthDelimited {
+                    let body = try fields.lengthDelimited()
+                    try enter(level + 1)
+                    try packedEvent(body, level: level + 1)
+                } else {
+                    try skip(&fields, field, wire, level: level)
+                }
+            }
+        }
+        var links: [SpanLink] = []
+        if linkCount > 0 {
+            // Rare, and a link that points nowhere is dropped: decoded first, then packed.
+            fields = reader(range)
+            while !fields.isAtEnd {
+                let (field, wire) = try fields.tag()
+                if field == 13 && wire == WireType.lengthDelimited {
+                    let body = try fields.lengthDelimited()
+                    try enter(level + 1)
+                    if let link = try link(body, level: level + 1) { links.append(link) }
+                } else {
+                    try skip(&fields, field, wire, level: level)
+                }
+            }
+        }
+        packer!.count(links.count)
+        for link in links {
+            packer!.fixed64(link.traceID.high)
+            packer!.fixed64(link.traceID.low)
+            packer!.fixed64(link.spanID.value)
+            packer!.count(link.attributes.count)
+            for attribute in link.attributes {
+                packer!.key(attribute.key)
+                packer!.value(attribute.value)
+            }
+        }
+        do throws(InvalidRecord) {
+            let trace = try requiredTraceID(traceID, field: "traceId")
+            let span = try requiredSpanID(spanID, field: "spanId")
+            let parent = try optionalSpanID(parentSpanID, field: "parentSpanId")
+            return .success(packer!.finishSpan(
+                traceID: trace, spanID: span, parentSpanID: parent, startNanos: start, endNanos: end,
+                kind: SpanKind(rawValue: Int(kind)) ?? .unspecified,
+                statusCode: StatusCode(rawValue: Int(statusCode)) ?? .unset, origin: origin))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private mutating func packedEvent(_ range: Range<Int>, level: Int) throws(WireError) {
+        var time: UInt64 = 0
+        var name: Range<Int>?
+        var attributeCount = 0
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            switch (field, wire) {
+            case (1, WireType.fixed64): time = try fields.fixed64()
+            case (2, WireType.lengthDelimited):
+                let text = try fields.lengthDelimited()
+                try fields.validateUTF8(text)
+                name = text
+            case (3, WireType.lengthDelimited):
+                _ = try fields.lengthDelimited()
+                attributeCount += 1
+            default: try skip(&fields, field, wire, level: level)
+            }
+        }
+        extents.note(list: attributeCount)
+        packer!.fixed64(time)
+        packer!.key(utf8: fields.bytes(name ?? 0..<0))
+        packer!.count(attributeCount)
+        guard attributeCount > 0 else { return }
+        fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            if field == 3 && wire == WireType.lengthDelimited {
+                try packedAttribute(try fields.lengthDelimited(), level: level + 1)
+            } else {
+                try skip(&fields, field, wire, level: level)
+            }
+        }
+    }
+
+    /// A scalar value as found on the wire.
+    private enum WireScalar {
+        case empty, string(Range<Int>), bool(Bool), int(Int64), double(Double)
+    }
+
+    /// One attribute (a `KeyValue` at `level`), packed. Keys with one scalar value, nearly all of
+    /// them, are written straight from the wire; lists, maps, bytes and values sent in several
+    /// parts (which protobuf merges) are decoded as `attribute` does and then packed.
+    private mutating func packedAttribute(_ range: Range<Int>, level: Int) throws(WireError) {
+        try enter(level)
+        var key: Range<Int>?
+        var value: Range<Int>?
+        var valueParts = 0
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            switch (field, wire) {
+            case (1, WireType.lengthDelimited):
+                let text = try fields.lengthDelimited()
+                try fields.validateUTF8(text)
+                key = text
+            case (2, WireType.lengthDelimited):
+                value = try fields.lengthDelimited()
+                valueParts += 1
+            default:
+                try skip(&fields, field, wire, level: level)
+            }
+        }
+        var scalar = WireScalar.empty
+        if let value {
+            guard valueParts == 1, let found = try self.scalar(value, level: level + 1) else {
+                let attribute = try attribute(range, level: level)
+                packer!.key(attribute.key)
+                packer!.value(attribute.value)
+                return
+            }
+            scalar = found
+        }
+        packer!.key(utf8: fields.bytes(key ?? 0..<0))
+        switch scalar {
+        case .empty: packer!.value(.empty)
+        case .string(let text): packer!.text(utf8: fields.bytes(text))
+        case .bool(let flag): packer!.value(.bool(flag))
+        case .int(let number): packer!.value(.int(number))
+        case .double(let number): packer!.value(.double(number))
+        }
+    }
+
+    /// The scalar an `AnyValue` holds (the last one, as protobuf merges), or nil when it holds a
+    /// list, a map, bytes or a string table index.
+    private func scalar(_ range: Range<Int>, level: Int) throws(WireError) -> WireScalar? {
+        try enter(level)
+        var scalar = WireScalar.empty
+        var fields = reader(range)
+        while !fields.isAtEnd {
+            let (field, wire) = try fields.tag()
+            switch (field, wire) {
+            case (1, WireType.lengthDelimited):
+                let text = try fields.lengthDelimited()
+                try fields.validateUTF8(text)
+                scalar = .string(text)
+            case (2, WireType.varint): scalar = .bool(try fields.varint() != 0)
+            case (3, WireType.varint): scalar = .int(Int64(bitPattern: try fields.varint()))
+            case (4, WireType.fixed64): scalar = .double(Double(bitPattern: try fields.fixed64()))
+            case (5, WireType.lengthDelimited), (6, WireType.lengthDelimited), (7, WireType.lengthDelimited),
+                 (8, WireType.varint):
+                return nil
+            default: try skip(&fields, field, wire, level: level)
+            }
+        }
+        return scalar
+    }
+
     // MARK: Attributes
 
     /// One entry of an attribute list (a `KeyValue` at `level`), checked against the value depth limit.
@@ -476,7 +727,8 @@ public final class OTLPTraceScannerPool: Sendable {
 
     public init() {}
 
-    public func decode(_ bytes: UnsafeRawBufferPointer, maxValueDepth: Int) throws(DecodeError) -> TelemetryBatch {
+    /// - Parameter packing: decode into `packedSpans` (see `OTLPTraceScanner.decode(_:packing:)`).
+    public func decode(_ bytes: UnsafeRawBufferPointer, maxValueDepth: Int, packing: Bool = false) throws(DecodeError) -> TelemetryBatch {
         var scanner = idle.withLock { scanners in
             scanners.lastIndex { $0.maxValueDepth == maxValueDepth }.map { scanners.remove(at: $0) }
         } ?? OTLPTraceScanner(maxValueDepth: maxValueDepth)
@@ -485,6 +737,10 @@ public final class OTLPTraceScannerPool: Sendable {
                 if scanners.count < Self.maxIdle { scanners.append(scanner) }
             }
         }
-        return try scanner.decode(bytes)
+        guard packing else { return try scanner.decode(bytes) }
+        let result = SpanPackerPool.shared.withPacker { packer in
+            Result { () throws(DecodeError) in try scanner.decode(bytes, packing: &packer) }
+        }
+        return try result.get()
     }
 }

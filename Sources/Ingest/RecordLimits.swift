@@ -29,9 +29,21 @@ public struct RecordLimits: Sendable, Equatable {
 
     public func apply(to batch: inout TelemetryBatch) {
         var cuts = LimitCounts()
-        if !batch.spans.isEmpty, !(batch.spanExtents.map(fits) ?? false) {
+        let extentsFit = batch.spanExtents.map(fits) ?? false
+        if !batch.spans.isEmpty, !extentsFit {
             for index in batch.spans.indices where exceeds(batch.spans[index]) {
                 limit(&batch.spans[index], cuts: &cuts)
+            }
+        }
+        if !batch.packedSpans.isEmpty, !extentsFit {
+            // Rare (the decoder measured something past a bound): unpack, cut and pack again.
+            SpanPackerPool.shared.withPacker { packer in
+                for index in batch.packedSpans.indices {
+                    var raw = batch.packedSpans[index].unpacked()
+                    guard exceeds(raw) else { continue }
+                    limit(&raw, cuts: &cuts)
+                    batch.packedSpans[index] = packer.pack(raw)
+                }
             }
         }
         for index in batch.logs.indices where exceeds(batch.logs[index].attributes) || exceeds(batch.logs[index].body) {

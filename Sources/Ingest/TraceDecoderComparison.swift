@@ -13,6 +13,19 @@ public enum TraceDecoderComparison {
         let scanned = Result { () throws(DecodeError) in
             try body.withUnsafeBytes { bytes in Result { () throws(DecodeError) in try scanner.decode(bytes) } }.get()
         }
+        if let problem = disagreement(reference, scanned) { return problem }
+        // The scanner's packing mode (what the receivers use) must agree too.
+        var packer = SpanPacker()
+        let packed = Result { () throws(DecodeError) in
+            try body.withUnsafeBytes { bytes in
+                Result { () throws(DecodeError) in try scanner.decode(bytes, packing: &packer) }
+            }.get()
+        }
+        return disagreement(reference, packed).map { "packing: " + $0 }
+    }
+
+    private static func disagreement(_ reference: Result<TelemetryBatch, DecodeError>,
+                                     _ scanned: Result<TelemetryBatch, DecodeError>) -> String? {
         switch (reference, scanned) {
         case (.failure, .failure):
             return nil
@@ -26,10 +39,11 @@ public enum TraceDecoderComparison {
         }
     }
 
-    /// Every field of the batch's spans, rejections included, as text (doubles by bit pattern).
+    /// Every field of the batch's spans (packed ones unpacked), rejections included, as text (doubles by
+    /// bit pattern).
     public static func canonical(_ batch: TelemetryBatch) -> String {
         var out = "rejected \(batch.rejectedSpans) \(batch.rejectionReason ?? "-")\n"
-        for span in batch.spans {
+        for span in batch.spans + batch.packedSpans.map({ $0.unpacked() }) {
             out += "span \(span.traceID) \(span.spanID) \(span.parentSpanID) \(span.name.debugDescription) kind \(span.kind.rawValue)"
             out += " \(span.startNanos)..\(span.endNanos) status \(span.statusCode.rawValue) \(span.statusMessage.debugDescription)"
             out += " dropped \(span.dropped)\n"

@@ -329,5 +329,24 @@ enum Keys {
     static let agentTask = list(["agent.task", "gen_ai.agent.description"])
 
     static let httpStatus = list(["http.response.status_code", "http.status_code"])
+
+    /// Keys whose string values a role keeps as they are (see `SpanPacker`'s sharing).
+    static let keptByRoles = KeySet(requestModel + responseModel + [responseID] + sessionID + toolName + [toolCallID]
+                                    + toolArguments + toolResult + agentName + agentTask)
     static let evaluationResult = AttributeKey(EvaluationResult.eventName)
+}
+
+/// A few key numbers, asked about for every key packed: most answers come from a 64-bit filter.
+struct KeySet: Sendable {
+    private let symbols: [UInt32]
+    private let filter: UInt64
+
+    init(_ keys: [AttributeKey]) {
+        symbols = keys.map(\.symbol)
+        filter = symbols.reduce(0) { $0 | 1 << UInt64($1 % 64) }
+    }
+
+    func contains(_ symbol: UInt32) -> Bool {
+        filter & 1 << UInt64(symbol % 64) != 0 && symbols.contains(symbol)
+    }
 }

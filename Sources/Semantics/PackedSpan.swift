@@ -143,6 +143,7 @@ public struct SpanPacker: Sendable {
     // attributes each), the links (count, then trace id high and low, span id and attributes each).
 
     public mutating func beginSpan() {
+        caches.nextValueKept = false
         writer.bytes.removeAll(keepingCapacity: true)
         writer.shared.removeAll(keepingCapacity: true)
     }
@@ -179,6 +180,9 @@ private struct PackerCaches: Sendable {
     /// Values shorter than this are stored inline by Swift strings anyway; longer ones than the
     /// upper bound are rare and not worth hashing.
     private static let sharedLengths = 16...16_384
+    /// The key just packed is one whose value normalized roles keep (`Keys.keptByRoles`): a long
+    /// value of it is kept as a string the role then shares, not as bytes the role would copy.
+    var nextValueKept = false
 
     /// An equal string packed lately; nil when there is none (`string` is remembered then).
     private mutating func remembered(_ string: String) -> String? {
@@ -204,20 +208,26 @@ private struct PackerCaches: Sendable {
     mutating func key(_ name: String, _ writer: inout PackedWriter) {
         let slot = Int(QuickHash.of(name) % UInt64(Self.symbolSlots))
         if let known = symbols[slot], known.name == name {
-            writer.varint(UInt64(known.id) << 1)
+            symbol(known.id, &writer)
         } else if let id = SymbolTable.shared.id(of: name) {
             symbols[slot] = (name, id)
-            writer.varint(UInt64(id) << 1)
+            symbol(id, &writer)
         } else {
+            nextValueKept = false
             writer.varint(UInt64(name.utf8.count) << 1 | 1)
             writer.bytes.append(contentsOf: name.utf8)
         }
     }
 
+    private mutating func symbol(_ id: UInt32, _ writer: inout PackedWriter) {
+        nextValueKept = Keys.keptByRoles.contains(id)
+        writer.varint(UInt64(id) << 1)
+    }
+
     mutating func key(_ bytes: UnsafeBufferPointer<UInt8>, _ writer: inout PackedWriter) {
         let slot = Int(QuickHash.of(bytes: bytes) % UInt64(Self.symbolSlots))
         if let known = symbols[slot], Self.equal(known.name, bytes) {
-            writer.varint(UInt64(known.id) << 1)
+            symbol(known.id, &writer)
         } else {
             key(String(decoding: bytes, as: UTF8.self), &writer)
         }
@@ -225,8 +235,12 @@ private struct PackerCaches: Sendable {
 
     /// Text either inline or shared with an earlier span (see `recent`).
     mutating func text(_ string: String, _ writer: inout PackedWriter) {
+        let kept = nextValueKept
+        nextValueKept = false
         if let earlier = remembered(string) {
             share(earlier, &writer)
+        } else if kept && Self.sharedLengths.contains(string.utf8.count) {
+            share(string, &writer)
         } else {
             writer.tag(.string)
             writer.count(string.utf8.count)
@@ -235,10 +249,14 @@ private struct PackerCaches: Sendable {
     }
 
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, _ writer: inout PackedWriter) {
+        let kept = nextValueKept
+        nextValueKept = false
         if Self.sharedLengths.contains(bytes.count) {
             let slot = Int(QuickHash.of(bytes: bytes) % UInt64(Self.recentSlots))
             if let earlier = recent[slot], Self.equal(earlier, bytes) { return share(earlier, &writer) }
-            recent[slot] = String(decoding: bytes, as: UTF8.self)
+            let string = String(decoding: bytes, as: UTF8.self)
+            recent[slot] = string
+            if kept { return share(string, &writer) }
         }
         writer.tag(.string)
         writer.count(bytes.count)
@@ -257,6 +275,8 @@ private struct PackerCaches: Sendable {
     }
 
     mutating func value(_ value: AttributeValue, _ writer: inout PackedWriter) {
+        if case .string(let string) = value { return text(string, &writer) }
+        nextValueKept = false
         switch value {
         case .string(let string): text(string, &writer)
         case .bool(let flag): writer.tag(flag ? .true : .false)

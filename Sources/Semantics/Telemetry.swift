@@ -410,7 +410,12 @@ public struct TelemetryBatch: Sendable {
     public var spans: [RawSpan] {
         didSet { spanExtents = nil }
     }
-    /// Set by a decoder that measured the spans as it built them; any change to `spans` forgets it.
+    /// Spans a decoder packed straight from the wire (`OTLPTraceScanner`'s packing mode), stored as
+    /// they are; a batch has these or `spans`, not both.
+    public var packedSpans: [PackedSpan] = [] {
+        didSet { spanExtents = nil }
+    }
+    /// Set by a decoder that measured the spans as it built them; any change to the spans forgets it.
     public var spanExtents: SpanExtents?
     public var logs: [RawLogRecord]
     public var metrics: [RawMetricPoint]
@@ -434,7 +439,9 @@ public struct TelemetryBatch: Sendable {
         self.rejectionReason = rejectionReason
     }
 
-    public var isEmpty: Bool { spans.isEmpty && logs.isEmpty && metrics.isEmpty }
+    public var isEmpty: Bool { spans.isEmpty && packedSpans.isEmpty && logs.isEmpty && metrics.isEmpty }
+    /// Spans in either form.
+    public var spanCount: Int { spans.count + packedSpans.count }
 }
 
 /// Bounds a decoder measured on the wire for the spans of one batch, so that the ingest limits skip
@@ -456,6 +463,7 @@ extension TelemetryBatch {
     public var latestTimeNanos: UInt64 {
         var latest: UInt64 = 0
         for span in spans { latest = max(latest, span.endNanos, span.startNanos) }
+        for span in packedSpans { latest = max(latest, span.endNanos, span.startNanos) }
         for log in logs { latest = max(latest, log.timeNanos, log.observedTimeNanos) }
         for point in metrics { latest = max(latest, point.timeNanos) }
         return latest
@@ -467,6 +475,10 @@ extension TelemetryBatch {
             guard time != 0 else { return 0 }
             let result = Int64(clamping: time) &+ offset
             return result > 0 ? UInt64(result) : 1
+        }
+        if !packedSpans.isEmpty {
+            spans += packedSpans.map { $0.unpacked() }
+            packedSpans = []
         }
         for index in spans.indices {
             spans[index].startNanos = moved(spans[index].startNanos)

@@ -18,19 +18,21 @@ public struct PreparedBatch: Sendable {
 
     public init(_ batch: TelemetryBatch, pricing: CallPricing = .none, packers: SpanPackerPool = .shared) {
         self.batch = batch
-        spans = batch.spans.isEmpty ? [] : packers.withPacker { packer in
-            batch.spans.map { raw in
-                // Normalized from the packed form, so the role shares the strings the packed span keeps.
-                let packed = packer.pack(raw)
-                let reading = Normalizer.read(packed)
-                var cost: PricedCost?, failed = false
-                if case .llm(let call) = reading.role {
-                    if call.hasUsage { cost = pricing.price(call, packed.startNanos) }
-                    failed = !packed.isOpen && reading.failedAttempt
-                }
-                return Span(packed: packed, role: reading.role, evaluations: reading.evaluations,
-                            cost: cost, failedAttempt: failed)
-            }
+        var spans = batch.packedSpans.map { Self.prepare($0, pricing: pricing) }
+        if !batch.spans.isEmpty {
+            spans += packers.withPacker { packer in batch.spans.map { Self.prepare(packer.pack($0), pricing: pricing) } }
         }
+        self.spans = spans
+    }
+
+    /// Normalized from the packed form, so the role shares the strings the packed span keeps.
+    private static func prepare(_ packed: PackedSpan, pricing: CallPricing) -> Span {
+        let reading = Normalizer.read(packed)
+        var cost: PricedCost?, failed = false
+        if case .llm(let call) = reading.role {
+            if call.hasUsage { cost = pricing.price(call, packed.startNanos) }
+            failed = !packed.isOpen && reading.failedAttempt
+        }
+        return Span(packed: packed, role: reading.role, evaluations: reading.evaluations, cost: cost, failedAttempt: failed)
     }
 }

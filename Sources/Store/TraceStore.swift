@@ -221,12 +221,12 @@ public struct TraceStore: Sendable {
 
     public mutating func apply(_ prepared: PreparedBatch, nowNanos: UInt64) {
         let batch = prepared.batch
-        counters.receivedSpans += batch.spans.count + batch.rejectedSpans
+        counters.receivedSpans += batch.spanCount + batch.rejectedSpans
         counters.rejectedSpans += batch.rejectedSpans
         counters.limitCounts += batch.limitCounts
         counters.rejectedLogRecords += batch.rejectedLogs
         counters.rejectedMetricPoints += batch.rejectedMetricPoints
-        rate.add(batch.spans.count, atNanos: nowNanos)
+        rate.add(batch.spanCount, atNanos: nowNanos)
         var touched = Set<TraceID>()
         for index in prepared.spans.indices where insert(prepared.spans, at: index, nowNanos: nowNanos) {
             touched.insert(prepared.spans[index].packed.traceID)
@@ -238,7 +238,7 @@ public struct TraceStore: Sendable {
         counters.metricPoints += batch.metrics.count
         changedTraces.formUnion(touched)
         evictIfNeeded(protecting: nil)
-        if !batch.spans.isEmpty { evaluateAlerts(nowNanos: nowNanos) }
+        if batch.spanCount > 0 { evaluateAlerts(nowNanos: nowNanos) }
         if !batch.isEmpty || batch.rejectedSpans > 0 { version &+= 1 }
     }
 

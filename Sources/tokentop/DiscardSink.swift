@@ -11,7 +11,7 @@ final class DiscardSink: TelemetrySink {
     private let refused = Atomic<Int>(0)
 
     func accept(_ batch: TelemetryBatch) {
-        spans.add(batch.spans.count + batch.rejectedSpans, ordering: .relaxed)
+        spans.add(batch.spanCount + batch.rejectedSpans, ordering: .relaxed)
         logs.add(batch.logs.count, ordering: .relaxed)
         points.add(batch.metrics.count, ordering: .relaxed)
     }

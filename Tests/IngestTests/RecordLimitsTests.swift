@@ -27,6 +27,18 @@ import Testing
         limits.apply(to: &scanned)
         #expect(TraceDecoderComparison.canonical(scanned) == TraceDecoderComparison.canonical(reference))
         #expect(scanned.limitCounts == reference.limitCounts)
+        // Packed straight from the wire (as the receivers decode), limits are applied to the packed spans.
+        var packer = SpanPacker()
+        if var packed = try? Array(try request.serializedData()).withUnsafeBytes({ bytes in
+            try scanner.decode(bytes, packing: &packer)
+        }) {
+            #expect(packed.spans.isEmpty && packed.packedSpans.count == request.resourceSpans[0].scopeSpans[0].spans.count)
+            limits.apply(to: &packed)
+            #expect(TraceDecoderComparison.canonical(packed) == TraceDecoderComparison.canonical(reference))
+            #expect(packed.limitCounts == reference.limitCounts)
+        } else {
+            Issue.record("the scanner refused the request when packing")
+        }
         return scanned
     }
 

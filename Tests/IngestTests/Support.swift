@@ -17,7 +17,13 @@ final class CollectingSink: TelemetrySink {
     var logCount: Int { batches.reduce(0) { $0 + $1.logs.count } }
     var pointCount: Int { batches.reduce(0) { $0 + $1.metrics.count } }
 
+    /// Spans the receivers packed are kept unpacked, so that tests read every batch the same way.
     func accept(_ batch: TelemetryBatch) {
+        var batch = batch
+        if !batch.packedSpans.isEmpty {
+            batch.spans += batch.packedSpans.map { $0.unpacked() }
+            batch.packedSpans = []
+        }
         state.withLock { $0.batches.append(batch) }
     }
 

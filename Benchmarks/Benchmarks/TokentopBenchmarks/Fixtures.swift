@@ -18,8 +18,9 @@ enum Fixtures {
         return Data(bytes)
     }
 
-    static func batch(_ sequence: Int) -> TelemetryBatch {
-        try! OTLPDecoder.decode(signal: .traces, body: body(sequence), contentType: .protobuf)
+    /// - Parameter packing: decoded as the receivers decode (spans packed from the wire), else as `RawSpan`s.
+    static func batch(_ sequence: Int, packing: Bool = false) -> TelemetryBatch {
+        try! OTLPDecoder.decode(signal: .traces, body: body(sequence), contentType: .protobuf, packingSpans: packing)
     }
 
     static let firstBody = body(0)
@@ -63,8 +64,8 @@ final class BatchPool: @unchecked Sendable {
     private var next = 0
     var store = Fixtures.emptyStore()
 
-    init(count: Int) {
-        batches = (0..<count).map { Fixtures.batch(10_000 + $0) }
+    init(count: Int, packing: Bool = true) {
+        batches = (0..<count).map { Fixtures.batch(10_000 + $0, packing: packing) }
     }
 
     func take() -> TelemetryBatch {

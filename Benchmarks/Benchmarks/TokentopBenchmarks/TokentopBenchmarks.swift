@@ -35,6 +35,21 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark("Decode: OTLPTraceScanner packing into the stored form, 512-span request") { benchmark in
+        var scanner = OTLPTraceScanner()
+        var packer = SpanPacker()
+        for _ in benchmark.scaledIterations {
+            blackHole(try Fixtures.firstBody.withUnsafeBytes { try scanner.decode($0, packing: &packer) })
+        }
+    }
+
+    Benchmark("Normalize: roles of 512 packed spans, read in place") { benchmark in
+        let spans = Fixtures.batch(0, packing: true).packedSpans
+        for _ in benchmark.scaledIterations {
+            for span in spans { blackHole(Normalizer.read(span)) }
+        }
+    }
+
     Benchmark("Normalize: roles of 512 spans") { benchmark in
         let spans = Fixtures.firstBatch.spans
         for _ in benchmark.scaledIterations {
@@ -59,8 +74,18 @@ let benchmarks: @Sendable () -> Void = {
 
     // Packing, normalizing and pricing happen on the receiving thread, before the store lock
     // (PreparedBatch); then aggregation into the ledgers and indexing under it: the two halves of a request.
+    let rawPool = BatchPool(count: 220, packing: false)
+    Benchmark("Prepare: pack, normalize and price a decoded 512-span batch (outside the store lock)", configuration: .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], warmupIterations: 0, maxIterations: 200
+    )) { benchmark in
+        let batch = rawPool.take()
+        benchmark.startMeasurement()
+        blackHole(PreparedBatch(batch, pricing: rawPool.store.pricing))
+        benchmark.stopMeasurement()
+    }
+
     let pool = BatchPool(count: 220)
-    Benchmark("Prepare: pack, normalize and price a 512-span batch (outside the store lock)", configuration: .init(
+    Benchmark("Prepare: normalize and price a 512-span batch packed by the receiver (outside the store lock)", configuration: .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], warmupIterations: 0, maxIterations: 200
     )) { benchmark in
         let batch = pool.take()
