@@ -271,7 +271,25 @@ private struct PackerCaches: Sendable {
 
     private static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard string.utf8.count == bytes.count else { return false }
-        return string.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } ?? string.utf8.elementsEqual(bytes)
+        return string.utf8.withContiguousStorageIfAvailable { Self.equal($0, bytes) } ?? string.utf8.elementsEqual(bytes)
+    }
+
+    /// Equal bytes, compared a word at a time (the generic `elementsEqual` goes byte by byte).
+    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        let left = UnsafeRawPointer(x), right = UnsafeRawPointer(y)
+        var offset = 0
+        while offset + 8 <= a.count {
+            guard left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                == right.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+            offset += 8
+        }
+        while offset < a.count {
+            guard x[offset] == y[offset] else { return false }
+            offset += 1
+        }
+        return true
     }
 
     mutating func value(_ value: AttributeValue, _ writer: inout PackedWriter) {
