@@ -196,11 +196,13 @@ struct SpanDetails {
     }
 
     private func logEvents(_ d: inout Document) {
-        let logs = span.logEvents.sorted { $0.timeNanos < $1.timeNanos }
+        // A record without a time has only the time the SDK observed it (as OTLP prescribes).
+        func time(_ log: RawLogRecord) -> UInt64 { log.timeNanos != 0 ? log.timeNanos : log.observedTimeNanos }
+        let logs = span.logEvents.sorted { time($0) < time($1) }
         guard !logs.isEmpty else { return }
         d.section("Log events (\(logs.count))")
         for log in logs {
-            var head = [Span(offset(log.timeNanos) + "  ", Style(.muted)),
+            var head = [Span((time(log) == 0 ? "—" : offset(time(log))) + "  ", Style(.muted)),
                         Span(log.eventName.isEmpty ? "log" : log.eventName, Style(.accent, .bold))]
             if !log.severityText.isEmpty { head.append(Span("  " + log.severityText, Style(.muted))) }
             d.line(head)
