@@ -110,14 +110,12 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(refusal.response, keepAlive: keepAlive, context: context)
         case .receiving(let signal, let format, let encoding, let keepAlive):
             state = .idle
-            let bytes = Data(body.readableBytesView)
-            body.clear()
+            defer { body.clear() }
             do {
-                let batch = try OTLPDecoder.decode(signal: signal, body: bytes, contentType: format,
-                                                   contentEncoding: encoding, maxBytes: maxRequestBytes,
-                                                   maxValueDepth: maxValueDepth, packingSpans: true)
+                let batch = try decodeBody(signal: signal, format: format, encoding: encoding)
                 sink.acceptIfNotEmpty(batch)
-                relay?.relay(ForwardedRequest(signal: signal, body: bytes, contentType: format, contentEncoding: encoding))
+                relay?.relay(ForwardedRequest(signal: signal, body: Data(body.readableBytesView), contentType: format,
+                                              contentEncoding: encoding))
                 respond(HTTPAnswer.success(signal: signal, batch: batch, format: format), keepAlive: keepAlive,
                         context: context)
             } catch {
@@ -128,6 +126,21 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 respond(refusal.response, keepAlive: keepAlive, context: context)
             }
         }
+    }
+
+    /// The received body, decoded. Trace requests in plain protobuf, the bulk of the traffic, are read
+    /// in place by the scanner (no copy of the body); the rest goes through `OTLPDecoder`.
+    private func decodeBody(signal: Signal, format: ContentType, encoding: ContentEncoding) throws(DecodeError) -> TelemetryBatch {
+        guard signal == .traces, format == .protobuf, encoding == .identity else {
+            return try OTLPDecoder.decode(signal: signal, body: Data(body.readableBytesView), contentType: format,
+                                          contentEncoding: encoding, maxBytes: maxRequestBytes,
+                                          maxValueDepth: maxValueDepth, packingSpans: true)
+        }
+        return try body.withUnsafeReadableBytes { bytes in
+            Result { () throws(DecodeError) in
+                try OTLPTraceScannerPool.shared.decode(bytes, maxValueDepth: maxValueDepth, packing: true)
+            }
+        }.get()
     }
 
     /// Answers before the body is read, then drops the rest of the body up to a bound (closing at once
