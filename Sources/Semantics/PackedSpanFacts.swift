@@ -146,10 +146,8 @@ struct PackedSpanFacts: SpanFacts {
 
     func earliestEvent(named names: [AttributeKey]) -> UInt64? {
         var earliest: UInt64?
-        forEachEvent { time, symbol, reader in
-            if names.contains(where: { $0.symbol == symbol || (symbol == PackedAttributes.Entry.textKey && $0.name == reader()) }) {
-                earliest = min(earliest ?? time, time)
-            }
+        forEachEvent { time, isNamed, _ in
+            if names.contains(where: isNamed) { earliest = min(earliest ?? time, time) }
         }
         return earliest
     }
@@ -157,49 +155,32 @@ struct PackedSpanFacts: SpanFacts {
     /// The events carrying this name, with their attributes unpacked.
     func events(named key: AttributeKey) -> [SpanEvent] {
         var found: [SpanEvent] = []
-        var reader = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: [])
-        reader.offset = eventsOffset
-        for _ in 0..<reader.count() {
-            let time = reader.fixed64()
-            let nameOffset = reader.offset
-            let word = reader.varint()
-            var matches = word & 1 == 0 && UInt32(truncatingIfNeeded: word >> 1) == key.symbol
-            if word & 1 == 1 {
-                reader.offset = nameOffset
-                matches = reader.key() == key.name
-            }
-            if matches {
-                var full = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: SymbolTable.shared.names)
-                full.offset = reader.offset
-                found.append(SpanEvent(timeNanos: time, name: key.name, attributes: full.attributes()))
-                reader.offset = full.offset
-            } else {
-                reader.skipAttributes()
-            }
+        forEachEvent { time, isNamed, attributesOffset in
+            guard isNamed(key) else { return }
+            var reader = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: SymbolTable.shared.names)
+            reader.offset = attributesOffset
+            found.append(SpanEvent(timeNanos: time, name: key.name, attributes: reader.attributes()))
         }
         return found
     }
 
-    /// Each event's time and name number (`textKey` for a name written as text, which the closure
-    /// passed third reads).
-    private func forEachEvent(_ body: (UInt64, UInt32, () -> String) -> Void) {
+    /// Each event's time, a test of its name (by number, or by text for a name written as text), and
+    /// where its attributes begin.
+    private func forEachEvent(_ body: (UInt64, (AttributeKey) -> Bool, Int) -> Void) {
         var reader = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: [])
         reader.offset = eventsOffset
         for _ in 0..<reader.count() {
             let time = reader.fixed64()
             let nameOffset = reader.offset
             let word = reader.varint()
-            if word & 1 == 0 {
-                body(time, UInt32(truncatingIfNeeded: word >> 1), { "" })
-            } else {
-                reader.offset += Int(word >> 1)
-                let text = { () -> String in
-                    var nameReader = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: [])
-                    nameReader.offset = nameOffset
-                    return nameReader.key()
-                }
-                body(time, PackedAttributes.Entry.textKey, text)
+            if word & 1 == 1 { reader.offset += Int(word >> 1) }
+            let isNamed = { (key: AttributeKey) -> Bool in
+                if word & 1 == 0 { return UInt32(truncatingIfNeeded: word >> 1) == key.symbol }
+                var nameReader = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: [])
+                nameReader.offset = nameOffset
+                return nameReader.key() == key.name
             }
+            body(time, isNamed, reader.offset)
             reader.skipAttributes()
         }
     }
