@@ -40,9 +40,15 @@ public enum Normalizer {
         if let type = a[Keys.requestType]?.stringValue {
             return .llm(llmCall(span, a, defaultOperation: type == "embedding" ? "embeddings" : type))
         }
+        // Claude Code times a tool call's phases (waiting for the user, running) as child spans that
+        // repeat its call id: parts of one tool call, not tool calls of their own.
+        if a[Keys.claudeSpanType]?.stringValue?.hasPrefix("tool.") == true { return .plain }
         if first(a, Keys.toolMarks) != nil { return .tool(toolCall(span, a)) }
         if first(a, Keys.agentMarks) != nil { return .agent(agentRun(span, a)) }
-        if first(a, Keys.llmMarks) != nil { return .llm(llmCall(span, a, defaultOperation: "chat")) }
+        // A provider alone marks nothing (Claude Code puts it on every span): a model or tokens do.
+        if first(a, Keys.llmMarks) != nil || first(a, inputKeys) != nil || first(a, outputKeys) != nil {
+            return .llm(llmCall(span, a, defaultOperation: "chat"))
+        }
         return .plain
     }
 
@@ -85,7 +91,8 @@ public enum Normalizer {
                             "llm.usage.prompt_tokens"])
     static let outputKeys = Keys.list(["gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens",
                              "llm.token_count.completion", "llm.usage.completion_tokens"])
-    static let totalKeys = Keys.list(["gen_ai.usage.total_tokens", "llm.usage.total_tokens", "llm.token_count.total"])
+    static let totalKeys = Keys.list(["gen_ai.usage.total_tokens", "llm.usage.total_tokens", "llm.token_count.total",
+                                      "codex.usage.total_tokens"])
     static let cacheReadKeys = Keys.list(["gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
                                 "llm.token_count.prompt_details.cache_read",
                                 "gen_ai.usage.prompt_tokens_details.cached_tokens"])
@@ -94,7 +101,7 @@ public enum Normalizer {
                                  "llm.token_count.prompt_details.cache_write"])
     static let reasoningKeys = Keys.list(["gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens",
                                 "llm.token_count.completion_details.reasoning", "llm.usage.reasoning_tokens",
-                                "gen_ai.usage.details.reasoning_tokens"])
+                                "gen_ai.usage.details.reasoning_tokens", "codex.usage.reasoning_output_tokens"])
 
     /// Usage as reported, with cache and reasoning tokens as subsets of input and output.
     /// Anthropic's raw usage reports input without the cache tokens; when the reported input is
@@ -160,6 +167,12 @@ public enum Normalizer {
         }
         guard let first = span.earliestEvent(named: Keys.firstTokenEvents), first >= span.startNanos else { return nil }
         return Double(first - span.startNanos) / 1e9
+    }
+
+    /// The model a Codex span names in its plain `model` attribute (its call spans carry none; an
+    /// ancestor does).
+    public static func plainModel(of span: PackedSpan) -> String? {
+        span.withFacts { $0.attributes[Keys.plainModel]?.stringValue }
     }
 
     public static func sessionID(_ attributes: [Attribute]) -> String { sessionID(AttributeLookup(attributes)) }
@@ -299,8 +312,7 @@ enum Keys {
     static let requestType = AttributeKey("llm.request.type")
     static let toolMarks = list(["gen_ai.tool.name", "gen_ai.tool.call.id", "tool.name"])
     static let agentMarks = list(["gen_ai.agent.name", "agent.name"])
-    static let llmMarks = list(["gen_ai.provider.name", "gen_ai.system", "llm.system", "llm.provider",
-                                "gen_ai.request.model", "gen_ai.response.model", "llm.model_name"])
+    static let llmMarks = list(["gen_ai.request.model", "gen_ai.response.model", "llm.model_name", "llm.request.model"])
 
     static let provider = list(["gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system"])
     static let requestModel = list(["gen_ai.request.model", "llm.request.model"])
@@ -328,6 +340,8 @@ enum Keys {
     static let agentName = list(["gen_ai.agent.name", "agent.name", "agent_name", "traceloop.entity.name", "graph.node.id"])
     static let agentTask = list(["agent.task", "gen_ai.agent.description"])
 
+    static let plainModel = AttributeKey("model")
+    static let claudeSpanType = AttributeKey("span.type")
     static let httpStatus = list(["http.response.status_code", "http.status_code"])
 
     /// Keys whose string values a role keeps as they are (see `SpanPacker`'s sharing).

@@ -47,6 +47,14 @@ struct CostBreakdowns {
         }
     }
 
+    /// A call no stored span reports (a coding agent's log event): its service and session.
+    mutating func add(_ record: CallRecord) {
+        services[record.service, default: CostGroup(name: record.service)].add(record.call, cost: record.cost)
+        if let session = record.call.sessionID.nilIfEmpty {
+            sessions[session, default: CostGroup(name: session)].add(record.call, cost: record.cost)
+        }
+    }
+
     /// The name of the closest agent span among the call's ancestors.
     static func innermostAgent(above span: StoredSpan, in entry: TraceEntry) -> String? {
         var parent = span.packed.parentSpanID

@@ -60,22 +60,34 @@ public struct ModelLedger: Sendable {
     /// The name a call's model is kept under.
     static func name(of call: LLMCall) -> String { call.model.isEmpty ? "(none)" : call.model }
 
-    mutating func record(_ call: LLMCall, span: StoredSpan) {
+    mutating func record(_ record: CallRecord) { add(record, sign: 1) }
+
+    /// A counted call was reported again with more to say: `old` comes out, `new` goes in.
+    mutating func amend(_ old: CallRecord, to new: CallRecord) {
+        add(old, sign: -1)
+        add(new, sign: 1)
+    }
+
+    private mutating func add(_ record: CallRecord, sign: Int) {
+        let call = record.call
         let name = Self.name(of: call)
         var entry = entries[name] ?? Entry(provider: call.provider, model: name)
-        entry.calls += 1
-        entry.usage += call.usage
-        if let cost = span.cost {
-            entry.costUSD += cost.usd
-            entry.pricedCalls += 1
+        entry.calls += sign
+        entry.usage += TokenUsage(input: call.usage.input * Int64(sign), output: call.usage.output * Int64(sign),
+                                  cacheRead: call.usage.cacheRead * Int64(sign),
+                                  cacheWrite: call.usage.cacheWrite * Int64(sign),
+                                  reasoning: call.usage.reasoning * Int64(sign))
+        if let cost = record.cost {
+            entry.costUSD += cost.usd * Double(sign)
+            entry.pricedCalls += sign
         } else if call.hasUsage && !call.usage.isZero {
-            entry.unpricedCalls += 1
+            entry.unpricedCalls += sign
         }
-        if !call.finishReasons.isEmpty { entry.responses += 1 }
-        if call.isTruncated { entry.truncated += 1 }
-        if call.retries > 0 || span.inferredRetry { entry.retried += 1 }
-        if span.isError { entry.errors += 1 }
-        entries[name] = entry
+        if !call.finishReasons.isEmpty { entry.responses += sign }
+        if call.isTruncated { entry.truncated += sign }
+        if record.retried { entry.retried += sign }
+        if record.isError { entry.errors += sign }
+        entries[name] = entry.calls == 0 && entry.usage.isZero ? nil : entry
     }
 
     /// A call recorded earlier turned out to be a retry.

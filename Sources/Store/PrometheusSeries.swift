@@ -48,7 +48,8 @@ public struct PrometheusSeries: Sendable {
 
     public init() {}
 
-    mutating func record(_ call: LLMCall, span: StoredSpan) {
+    mutating func record(_ record: CallRecord) {
+        let call = record.call
         let key = CallKey(model: call.requestModel.isEmpty ? call.model : call.requestModel,
                           system: call.provider, operation: call.operation)
         var entry = series[key] ?? Series()
@@ -60,7 +61,7 @@ public struct PrometheusSeries: Sendable {
             tokens.output.increment(by: call.usage.output)
             entry.tokens = tokens
         }
-        if let cost = span.cost {
+        if let cost = record.cost {
             let counter = entry.cost ?? registry.makeCounter(descriptor: Self.cost, labels: key.labels)
             let millicents = cost.usd * 100_000
             // Whole amounts go to the counter's integer part, so a whole total prints as one (150000, not 150000.0).
@@ -71,10 +72,10 @@ public struct PrometheusSeries: Sendable {
             }
             entry.cost = counter
         }
-        if !span.isOpen {
+        if let seconds = record.durationSeconds {
             let histogram = entry.duration ?? registry.makeValueHistogram(
                 descriptor: Self.duration, labels: key.labels, buckets: Self.durationBuckets)
-            histogram.record(Double(span.packed.endNanos - span.packed.startNanos) / 1e9)
+            histogram.record(seconds)
             entry.duration = histogram
         }
         series[key] = entry

@@ -12,6 +12,8 @@ public struct ModelTotals: Sendable, Equatable {
     public var priceRule: String?
     /// True when these numbers come from metrics because no span carried usage.
     public var fromMetrics = false
+    /// Calls known from coding agents' log events alone (no span of theirs is stored).
+    public var eventCalls = 0
     /// Since start, from the HDR histograms (none for models known from metrics only).
     public var latency = Percentiles()
     public var timeToFirstToken = Percentiles()
@@ -19,6 +21,11 @@ public struct ModelTotals: Sendable, Equatable {
     public init(provider: String, model: String) {
         self.provider = provider
         self.model = model
+    }
+
+    /// Where the numbers come from: `spans`, `events` (coding agents' log events, no span), or `metrics`.
+    public var source: String {
+        fromMetrics ? "metrics" : calls > 0 && eventCalls == calls ? "events" : "spans"
     }
 }
 
@@ -127,8 +134,39 @@ public struct Report: Sendable {
         var byModel: [String: ModelTotals] = [:]
         var order: [String] = []
         var responses = 0, truncated = 0, retried = 0, failed = 0
+        duplicateCalls = store.counters.repeatedEventCalls
         var modelsWithSpanUsage = Set<String>()
         var breakdowns = CostBreakdowns()
+        func add(_ call: LLMCall, cost: PricedCost?, service: String, retried isRetry: Bool, failed isError: Bool,
+                 fromEvent: Bool = false) {
+            llmCalls += 1
+            let key = call.provider + "\u{0}" + call.model
+            if byModel[key] == nil {
+                byModel[key] = ModelTotals(provider: call.provider, model: call.model.isEmpty ? "(none)" : call.model)
+                order.append(key)
+            }
+            byModel[key]!.calls += 1
+            if fromEvent { byModel[key]!.eventCalls += 1 }
+            byModel[key]!.usage += call.usage
+            if let cost {
+                byModel[key]!.costUSD = (byModel[key]!.costUSD ?? 0) + cost.usd
+                if byModel[key]!.priceRule == nil { byModel[key]!.priceRule = cost.rule }
+            } else if call.hasUsage && !call.usage.isZero {
+                byModel[key]!.unpricedCalls += 1
+            }
+            if let reported = call.reportedCostUSD {
+                byModel[key]!.reportedCostUSD = (byModel[key]!.reportedCostUSD ?? 0) + reported
+            }
+            if call.hasUsage {
+                modelsWithSpanUsage.insert(service + "\u{0}" + call.requestModel)
+                modelsWithSpanUsage.insert(service + "\u{0}" + call.responseModel)
+            }
+            for reason in call.finishReasons { finishReasons[reason, default: 0] += 1 }
+            if !call.finishReasons.isEmpty { responses += 1 }
+            if call.isTruncated { truncated += 1 }
+            if isRetry { retried += 1 }
+            if isError { failed += 1 }
+        }
         for entry in store.traces.values {
             breakdowns.add(entry)
             for span in entry.spans {
@@ -140,35 +178,17 @@ public struct Report: Sendable {
                 case .llm where span.duplicateOf != nil:
                     duplicateCalls += 1
                 case .llm(let call):
-                    llmCalls += 1
-                    let key = call.provider + "\u{0}" + call.model
-                    if byModel[key] == nil {
-                        byModel[key] = ModelTotals(provider: call.provider, model: call.model.isEmpty ? "(none)" : call.model)
-                        order.append(key)
-                    }
-                    byModel[key]!.calls += 1
-                    byModel[key]!.usage += call.usage
-                    if let cost = span.cost {
-                        byModel[key]!.costUSD = (byModel[key]!.costUSD ?? 0) + cost.usd
-                        if byModel[key]!.priceRule == nil { byModel[key]!.priceRule = cost.rule }
-                    } else if call.hasUsage && !call.usage.isZero {
-                        byModel[key]!.unpricedCalls += 1
-                    }
-                    if let reported = call.reportedCostUSD {
-                        byModel[key]!.reportedCostUSD = (byModel[key]!.reportedCostUSD ?? 0) + reported
-                    }
-                    if call.hasUsage {
-                        modelsWithSpanUsage.insert(span.packed.origin.serviceName + "\u{0}" + call.requestModel)
-                        modelsWithSpanUsage.insert(span.packed.origin.serviceName + "\u{0}" + call.responseModel)
-                    }
-                    for reason in call.finishReasons { finishReasons[reason, default: 0] += 1 }
-                    if !call.finishReasons.isEmpty { responses += 1 }
-                    if call.isTruncated { truncated += 1 }
-                    if call.retries > 0 || span.inferredRetry { retried += 1 }
-                    if span.isError { failed += 1 }
+                    add(call, cost: span.cost, service: span.packed.origin.serviceName,
+                        retried: call.retries > 0 || span.inferredRetry, failed: span.isError)
                 default: break
                 }
             }
+        }
+        // Calls reported by coding agents' log events and by no stored span.
+        for record in store.eventCalls.values.sorted(by: { $0.startNanos < $1.startNanos }) where record.span == nil {
+            breakdowns.add(record)
+            add(record.call, cost: record.cost, service: record.service, retried: record.retried, failed: record.isError,
+                fromEvent: true)
         }
         if responses > 0 { truncationRate = Double(truncated) / Double(responses) }
         if llmCalls > 0 {
@@ -307,7 +327,7 @@ public struct Report: Sendable {
                     ("unpriced_calls", .int(Int64(m.unpricedCalls))),
                     ("reported_cost_usd", .number(m.reportedCostUSD.map(Self.nanoDollars))),
                     ("price_rule", m.priceRule.map(JSON.string) ?? .null),
-                    ("source", .string(m.fromMetrics ? "metrics" : "spans")),
+                    ("source", .string(m.source)),
                     ("latency_s", percentiles(m.latency)),
                     ("ttft_s", percentiles(m.timeToFirstToken)),
                 ])
@@ -402,6 +422,7 @@ struct MetricsFill {
         for s in metrics.named("gen_ai.client.retries") where s.kind == .sum { retries += s.value }
         feedback = Self.userFeedback(metrics)
         models = byModel.values.map { Self.priced($0, pricing: pricing) }
+            + Self.codingAgentModels(metrics, excluding: covered, pricing: pricing)
     }
 
     /// The `gen_ai.user.feedback.score` histograms added together.
@@ -437,13 +458,17 @@ struct MetricsFill {
     /// Metrics give totals, not calls, and tiered prices apply per call: the average call is priced
     /// and multiplied by the number of calls; the tokens the integer average leaves over are priced as
     /// one more small call.
-    private static func priced(_ totals: ModelTotals, pricing: CallPricing) -> ModelTotals {
+    static func priced(_ totals: ModelTotals, pricing: CallPricing) -> ModelTotals {
         var totals = totals
         guard !totals.usage.isZero else { return totals }
         let calls = Int64(max(totals.calls, 1))
-        let average = TokenUsage(input: totals.usage.input / calls, output: totals.usage.output / calls)
-        let rest = TokenUsage(input: totals.usage.input - average.input * calls,
-                              output: totals.usage.output - average.output * calls)
+        let u = totals.usage
+        let average = TokenUsage(input: u.input / calls, output: u.output / calls, cacheRead: u.cacheRead / calls,
+                                 cacheWrite: u.cacheWrite / calls, reasoning: u.reasoning / calls)
+        let rest = TokenUsage(input: u.input - average.input * calls, output: u.output - average.output * calls,
+                              cacheRead: u.cacheRead - average.cacheRead * calls,
+                              cacheWrite: u.cacheWrite - average.cacheWrite * calls,
+                              reasoning: u.reasoning - average.reasoning * calls)
         func price(_ usage: TokenUsage) -> PricedCost? {
             usage.isZero ? PricedCost(usd: 0, rule: "")
                 : pricing.price(LLMCall(provider: totals.provider, requestModel: totals.model, usage: usage,

@@ -25,14 +25,17 @@ public enum ReportTable {
         if r.models.isEmpty {
             lines.append("no LLM calls")
         } else {
-            var rows = [["provider", "model", "calls", "input", "output", "cache read", "cache write", "reasoning", "cost"]]
+            // The cost the telemetry itself reported (a coding agent's own figure), beside tokentop's.
+            let reported = r.models.contains { $0.reportedCostUSD != nil }
+            var rows = [["provider", "model", "calls", "input", "output", "cache read", "cache write", "reasoning", "cost"]
+                        + (reported ? ["reported"] : [])]
             for m in r.models {
                 rows.append([m.provider.isEmpty ? "?" : m.provider, m.model + (m.fromMetrics ? " (metrics)" : ""),
                              String(m.calls), grouped(m.usage.input), grouped(m.usage.output),
                              grouped(m.usage.cacheRead), grouped(m.usage.cacheWrite), grouped(m.usage.reasoning),
-                             cost(m)])
+                             cost(m)] + (reported ? [m.reportedCostUSD.map(dollars) ?? "—"] : []))
             }
-            lines += table(rows, rightAligned: Set(2...8))
+            lines += table(rows, rightAligned: Set(2...(reported ? 9 : 8)))
         }
         for (title, countTitle, groups) in [("agent", "runs", r.agents), ("service", "traces", r.services),
                                             ("session", "traces", r.sessions)] where !groups.isEmpty {

@@ -24,6 +24,8 @@ public struct IngestCounters: Sendable, Equatable {
     public var endedSources: [String] = []
     /// LLM calls reported twice (two instrumentations of one call), counted once.
     public var duplicateCalls: Int = 0
+    /// Coding agents' call events that arrived again (a retrying exporter, a replayed file), counted once.
+    public var repeatedEventCalls: Int = 0
     public init() {}
 }
 

@@ -141,6 +141,9 @@ public struct StoreLimits: Sendable {
     /// About 400 MB of agent-trace spans at today's footprint (see BENCHMARKS.md).
     public static let defaultMaxSpans = 500_000
 
+    /// LLM calls kept from coding agents' log events (see `TraceStore.eventCalls`).
+    public var maxEventCalls = 200_000
+
     public init(maxSpans: Int = StoreLimits.defaultMaxSpans, maxPendingLogs: Int = 100_000,
                 maxUnlinkedLogs: Int = 10_000, inFlightTimeoutNanos: UInt64 = 300_000_000_000,
                 maxRetainedBytes: Int? = nil) {
@@ -183,6 +186,16 @@ public struct TraceStore: Sendable {
     public private(set) var spendByDay: [Int64: Double] = [:]
     /// Where the local day begins, as an offset from UTC.
     public let utcOffsetSeconds: Int
+    /// Calls first reported by a coding agent's log event, by arrival number (the oldest are let go past
+    /// `StoreLimits.maxEventCalls`; the aggregates keep them).
+    public private(set) var eventCalls: [UInt64: CallRecord] = [:]
+    private var eventCallOrder = Deque<UInt64>()
+    private var nextEventCall: UInt64 = 0
+    /// Event calls whose span arrived, by that span: an evicted span hands its call back to the event.
+    private var eventCallBySpan: [SpanKey: UInt64] = [:]
+    private var crossSignal = CrossSignalCalls()
+    /// Codex's latest request per session, waiting for the event that reports its answer.
+    private var pendingAgentRequests: [String: AgentRequestEvent] = [:]
     /// Kept report → the duplicates marked against it, to unmark them when it is evicted.
     private var duplicatesOfKept: [SpanKey: [SpanKey]] = [:]
 
@@ -232,7 +245,7 @@ public struct TraceStore: Sendable {
             touched.insert(prepared.spans[index].packed.traceID)
         }
         for log in batch.logs {
-            if let trace = attach(log) { touched.insert(trace) }
+            if let trace = attach(log, nowNanos: nowNanos) { touched.insert(trace) }
         }
         for point in batch.metrics { metrics.apply(point) }
         counters.metricPoints += batch.metrics.count
@@ -309,20 +322,8 @@ public struct TraceStore: Sendable {
             if indexing == .startsNow { indexStoredCalls() }
             if indexing != .off, let earlier = duplicates.register(key, call: call, span: prepared.packed) {
                 markDuplicate(new: &span, key: key, earlier: earlier)
-            } else {
-                windows.add(model: call.model, usage: call.usage, costUSD: span.cost?.usd, atNanos: nowNanos,
-                            quality: .quality(of: call, span: span))
-                ledger.record(call, span: span)
-                latencies.record(LatencyBook.Key(provider: call.provider, model: ModelLedger.name(of: call),
-                                                 operation: call.operation),
-                                 durationSeconds: span.isOpen ? nil : Double(packed.endNanos - packed.startNanos) / 1e9,
-                                 timeToFirstTokenSeconds: call.timeToFirstTokenSeconds, atNanos: nowNanos)
-                prometheus.record(call, span: span)
-                if let usd = span.cost?.usd {
-                    let day = localDay(atNanos: nowNanos)
-                    spendByDay[day, default: 0] += usd
-                    if spendByDay.count > 7 { spendByDay = spendByDay.filter { $0.key > day - 7 } }
-                }
+            } else if !joinCountedEvent(&span, call: call, key: key, nowNanos: nowNanos) {
+                count(CallRecord(span: span, call: span.role.llm ?? call, key: key), nowNanos: nowNanos)
             }
         }
         let size = RetainedSize.of(span.packed, role: span.role) + span.logEvents.reduce(0) { $0 + RetainedSize.of($1) }
@@ -332,6 +333,145 @@ public struct TraceStore: Sendable {
             span.role.llm?.sessionID.nilIfEmpty ?? Normalizer.sessionID(of: packed)
         }
         return true
+    }
+
+    /// Feeds one call to every aggregate: the burn windows, the model ledger, the latency histograms,
+    /// the Prometheus series and the day's spend. Each call comes here once, whichever signal reported it.
+    private mutating func count(_ record: CallRecord, nowNanos: UInt64) {
+        let call = record.call
+        windows.add(model: call.model, usage: call.usage, costUSD: record.cost?.usd, atNanos: nowNanos,
+                    quality: .quality(of: record))
+        ledger.record(record)
+        latencies.record(.init(call), durationSeconds: record.durationSeconds, timeToFirstTokenSeconds: call.timeToFirstTokenSeconds,
+                         atNanos: nowNanos)
+        prometheus.record(record)
+        addSpend(record.cost?.usd ?? 0, nowNanos: nowNanos)
+    }
+
+    /// A counted call reported again with more to say (the CLI's own cost, a finish reason, a model):
+    /// the ledger and the day's spend take the difference, the latency histograms what they lacked.
+    /// The burn windows keep what the first report said (the same tokens).
+    private mutating func amendCounted(_ old: CallRecord, to new: CallRecord, nowNanos: UInt64) {
+        guard old != new else { return }
+        ledger.amend(old, to: new)
+        let duration = old.durationSeconds == nil ? new.durationSeconds : nil
+        let firstToken = old.call.timeToFirstTokenSeconds == nil ? new.call.timeToFirstTokenSeconds : nil
+        if duration != nil || firstToken != nil {
+            latencies.record(.init(new.call), durationSeconds: duration, timeToFirstTokenSeconds: firstToken, atNanos: nowNanos)
+        }
+        addSpend((new.cost?.usd ?? 0) - (old.cost?.usd ?? 0), nowNanos: nowNanos)
+    }
+
+    private mutating func addSpend(_ usd: Double, nowNanos: UInt64) {
+        guard usd != 0 else { return }
+        let day = localDay(atNanos: nowNanos)
+        spendByDay[day, default: 0] += usd
+        if spendByDay.count > 7 { spendByDay = spendByDay.filter { $0.key > day - 7 } }
+    }
+
+    // MARK: Coding agents' calls from log events
+
+    /// A coding agent's span whose call one of its log events counted already: the span and the event's
+    /// record take what the other knew, and the call is not counted again. Otherwise the span's call is
+    /// remembered for the event that may follow. Returns true when the call was counted already.
+    private mutating func joinCountedEvent(_ span: inout StoredSpan, call: LLMCall, key: SpanKey, nowNanos: UInt64) -> Bool {
+        let origin = span.packed.origin
+        guard CodingAgent.of(origin) != nil else { return false }
+        let service = origin.serviceName
+        if case .event(let id)? = crossSignal.match(call, service: service, startNanos: span.packed.startNanos),
+           var record = eventCalls[id], record.span == nil {
+            let old = record
+            record.call = record.call.filled(from: call)
+            record.span = key
+            if record.durationSeconds == nil, !span.isOpen {
+                record.durationSeconds = Double(span.packed.endNanos - span.packed.startNanos) / 1e9
+            }
+            if record.cost == nil { record.cost = span.cost }
+            eventCalls[id] = record
+            eventCallBySpan[key] = id
+            amendCounted(old, to: record, nowNanos: nowNanos)
+            span.role = .llm(call.filled(from: record.call))
+            if span.cost == nil { span.cost = record.cost }
+            return true
+        }
+        crossSignal.register(call, service: service, startNanos: span.packed.startNanos, as: .span(key))
+        return false
+    }
+
+    /// A coding agent's log event that reports an LLM call (or the request a later event answers).
+    private mutating func readAgentEvent(_ log: RawLogRecord, nowNanos: UInt64) {
+        guard let event = CodingAgentEvents.read(log) else { return }
+        let service = log.origin.serviceName
+        switch event {
+        case .request(let request):
+            if let status = request.statusCode, status >= 400 {
+                // A failed request: never billed, counted as an error call.
+                let call = LLMCall(provider: "openai", requestModel: request.model,
+                                   retries: request.attempt, sessionID: request.sessionID)
+                let started = request.atNanos - min(request.atNanos, UInt64((request.durationSeconds ?? 0) * 1e9))
+                addEventCall(CallRecord(call: call, cost: nil, source: .logEvent, service: service, agent: .codex,
+                                        startNanos: started, durationSeconds: request.durationSeconds, isError: true,
+                                        errorMessage: "HTTP \(status)", retried: request.attempt > 0), nowNanos: nowNanos)
+            } else {
+                pendingAgentRequests[service + "\u{0}" + request.sessionID] = request
+            }
+        case .call(let event):
+            var record = CallRecord(call: event.call, cost: nil, source: .logEvent, service: service, agent: event.agent,
+                                    startNanos: event.startNanos, durationSeconds: event.durationSeconds,
+                                    isError: event.errorMessage != nil, errorMessage: event.errorMessage,
+                                    retried: event.call.retries > 0, promptID: event.promptID)
+            if event.agent == .codex, let request = pendingAgentRequests.removeValue(forKey: service + "\u{0}" + event.call.sessionID) {
+                // The request this streamed answer completes: the call ran from the request to the answer's end.
+                let sent = request.atNanos - min(request.atNanos, UInt64((request.durationSeconds ?? 0) * 1e9))
+                if sent <= event.endNanos {
+                    record.startNanos = sent
+                    record.durationSeconds = Double(event.endNanos - sent) / 1e9
+                }
+                record.call.retries = max(record.call.retries, request.attempt)
+                record.retried = record.call.retries > 0
+            }
+            if record.call.hasUsage { record.cost = pricing.price(record.call, record.startNanos) }
+            join(record, nowNanos: nowNanos)
+        }
+    }
+
+    /// An event's call: counted, unless a span or an earlier event reported it already.
+    private mutating func join(_ record: CallRecord, nowNanos: UInt64) {
+        switch crossSignal.match(record.call, service: record.service, startNanos: record.startNanos) {
+        case .event?:
+            counters.repeatedEventCalls += 1
+        case .span(let key)?:
+            guard let index = traces[key.trace]?.position(of: key.span), case .llm(let spanCall) = traces[key.trace]!.spans[index].role
+            else { return addEventCall(record, nowNanos: nowNanos) }
+            let stored = traces[key.trace]!.spans[index]
+            var merged = spanCall.filled(from: record.call)
+            if merged.model != spanCall.model { merged.responseModel = "" }
+            var updated = stored
+            updated.role = .llm(merged)
+            if merged.model != spanCall.model || updated.cost == nil { updated.cost = pricing.price(merged, stored.packed.startNanos) }
+            traces[key.trace]!.spans[index].role = updated.role
+            traces[key.trace]!.spans[index].cost = updated.cost
+            changedTraces.insert(key.trace)
+            if stored.duplicateOf == nil {
+                var amended = CallRecord(span: updated, call: merged, key: key)
+                if amended.durationSeconds == nil { amended.durationSeconds = record.durationSeconds }
+                amendCounted(CallRecord(span: stored, call: spanCall, key: key), to: amended, nowNanos: nowNanos)
+            }
+        case nil:
+            addEventCall(record, nowNanos: nowNanos)
+        }
+    }
+
+    private mutating func addEventCall(_ record: CallRecord, nowNanos: UInt64) {
+        let id = nextEventCall
+        nextEventCall += 1
+        eventCalls[id] = record
+        eventCallOrder.append(id)
+        crossSignal.register(record.call, service: record.service, startNanos: record.startNanos, as: .event(id))
+        count(record, nowNanos: nowNanos)
+        while eventCallOrder.count > limits.maxEventCalls, let oldest = eventCallOrder.popFirst() {
+            if let span = eventCalls.removeValue(forKey: oldest)?.span { eventCallBySpan[span] = nil }
+        }
     }
 
     /// A service's second instrumentation reports a call: the calls of that service stored so far join
@@ -377,8 +517,9 @@ public struct TraceStore: Sendable {
     /// Log events attach to their span whether they arrive before or after it. Returns the trace of a
     /// stored span the event was attached to (its row may change).
     @discardableResult
-    private mutating func attach(_ log: RawLogRecord) -> TraceID? {
+    private mutating func attach(_ log: RawLogRecord, nowNanos: UInt64) -> TraceID? {
         counters.logRecords += 1
+        readAgentEvent(log, nowNanos: nowNanos)
         if let result = EvaluationResult(eventName: log.eventName, attributes: log.attributes, body: log.body) {
             feedback.record(result)
         }
@@ -425,6 +566,7 @@ public struct TraceStore: Sendable {
         for span in entry.spans {
             guard case .llm(let call) = span.role else { continue }
             let key = SpanKey(trace: entry.id, span: span.packed.spanID)
+            if !eventCallBySpan.isEmpty, let id = eventCallBySpan.removeValue(forKey: key) { eventCalls[id]?.span = nil }
             duplicates.remove(key, call: call, span: span.packed)
         }
         for span in entry.spans {
@@ -626,14 +768,21 @@ public struct TraceStore: Sendable {
     }
 }
 
+extension LatencyBook.Key {
+    /// The histograms a call's latencies go to.
+    init(_ call: LLMCall) {
+        self.init(provider: call.provider, model: ModelLedger.name(of: call), operation: call.operation)
+    }
+}
+
 extension UsageWindows.Usage {
     /// One call's quality counts, as `ModelLedger.record` counts them.
-    static func quality(of call: LLMCall, span: StoredSpan) -> Self {
+    static func quality(of record: CallRecord) -> Self {
         var usage = Self()
-        usage.responses = call.finishReasons.isEmpty ? 0 : 1
-        usage.truncated = call.isTruncated ? 1 : 0
-        usage.retried = call.retries > 0 || span.inferredRetry ? 1 : 0
-        usage.errors = span.isError ? 1 : 0
+        usage.responses = record.call.finishReasons.isEmpty ? 0 : 1
+        usage.truncated = record.call.isTruncated ? 1 : 0
+        usage.retried = record.retried ? 1 : 0
+        usage.errors = record.isError ? 1 : 0
         return usage
     }
 }

@@ -60,7 +60,7 @@ enum Fixtures {
         let dir = root.appendingPathComponent(scenario)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
         return names.filter { name in
-            name.hasSuffix(".binpb") || name.hasSuffix(".binpb.gz") || (name.hasSuffix(".json") && name != "expected.json")
+            name.hasSuffix(".binpb") || name.hasSuffix(".binpb.gz") || (name.hasSuffix(".json") && name != "expected.json" && name != "truth.json")
                 || name == "otlp.jsonl"
         }.sorted().map { dir.appendingPathComponent($0) }
     }
