@@ -108,7 +108,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "Ingest"], swiftSettings: strict),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "TOMLReading"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "TOMLReading", .product(name: "TOMLKit", package: "TOMLKit")],
+                    swiftSettings: strict),
         .testTarget(
             name: "LoadGeneratorTests",
             dependencies: ["LoadGenerator", "Ingest", "Semantics", "OTLPWire",
@@ -127,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ViewsTests",
-            dependencies: ["Views", "Store", "Semantics", "Terminal",
+            dependencies: ["Views", "Store", "Semantics", "Terminal", "Ingest",
                            .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
             exclude: ["__Snapshots__"],
             swiftSettings: strict

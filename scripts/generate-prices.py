@@ -5,7 +5,7 @@ Usage: scripts/generate-prices.py [path/to/genai-prices-data.json]
 (default: ../shared/pricing/genai-prices-data.json, relative to the repository root)
 
 Keeps only what price resolution needs: per provider its id, provider_match, model_match and
-fallback_model_providers; per model its id, match clause and token prices (input, output, cache
+fallback_model_providers; per model its id, match clause, context window and token prices (input, output, cache
 read, cache write), including tiered prices and constrained price variants. The subset is written
 as a JSON string literal, one model per line so regenerations diff well. The MIT license of the
 data (LICENSE.genai-prices, expected beside the data file) is copied next to the generated file.
@@ -115,6 +115,11 @@ def subset_lines(providers):
             here = f"{where}/{model['id']}"
             entry = {"id": model["id"], "match": check_clause(model["match"], here),
                      "prices": model_prices(model["prices"], f"{here}.prices")}
+            window = model.get("context_window")
+            if window is not None:
+                if not isinstance(window, int) or isinstance(window, bool) or window <= 0:
+                    raise DataError(f"{here}.context_window: a positive integer of tokens")
+                entry["context_window"] = window
             lines.append(compact(entry) + ("," if m_index < len(models) - 1 else ""))
         lines.append("]}" + ("," if p_index < len(providers) - 1 else ""))
     lines.append("]}")
@@ -152,7 +157,7 @@ def main(argv):
 // Source: {source.name}, sha256 {sha256}
 // (the data records no date or commit of its own).
 // Subset: providers (id, provider_match, model_match, fallback_model_providers) and models (id,
-// match, token prices {", ".join(TOKEN_PRICE_KEYS)}
+// match, context_window, token prices {", ".join(TOKEN_PRICE_KEYS)}
 // with tiers and constrained variants).
 
 enum BundledPriceData {{

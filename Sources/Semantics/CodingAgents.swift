@@ -55,18 +55,56 @@ public struct AgentRequestEvent: Sendable, Equatable {
     public var attempt: Int
 }
 
+/// A prompt the user gave a coding agent.
+public struct AgentPromptEvent: Sendable, Equatable {
+    public var agent: CodingAgent
+    public var sessionID: String
+    public var promptID: String
+    /// The prompt's text, when the CLI was told to send it.
+    public var text: String?
+    public var length: Int?
+    public var atNanos: UInt64
+}
+
+/// What a coding agent decided about a tool call, or how the call went: Claude Code and Codex send the
+/// decision and the result as two events of one call id (a rejected call has no result).
+public struct AgentToolEvent: Sendable, Equatable {
+    public enum Decision: String, Sendable {
+        case accepted, rejected
+    }
+
+    public var agent: CodingAgent
+    public var sessionID: String
+    public var promptID: String
+    public var callID: String
+    public var name: String
+    public var decision: Decision?
+    /// Who decided: `config`, `user`, a hook…
+    public var decidedBy: String
+    public var success: Bool?
+    public var durationSeconds: Double?
+    public var arguments: String
+    public var output: String
+    public var error: String
+    public var mcpServer: String
+    public var atNanos: UInt64
+}
+
 /// What a coding agent's log event says, where it says something tokentop counts.
 public enum AgentEvent: Sendable, Equatable {
     case call(AgentCallEvent)
     case request(AgentRequestEvent)
+    case prompt(AgentPromptEvent)
+    case tool(AgentToolEvent)
 }
 
 public enum CodingAgentEvents {
     /// The events read here, by the name each CLI gives them.
     static let knownNames: Set<String> = [
-        "claude_code.api_request", "claude_code.api_error",
-        "codex.sse_event", "codex.api_request",
-        "gemini_cli.api_response", "gemini_cli.api_error",
+        "claude_code.api_request", "claude_code.api_error", "claude_code.user_prompt",
+        "claude_code.tool_decision", "claude_code.tool_result",
+        "codex.sse_event", "codex.api_request", "codex.user_prompt", "codex.tool_decision", "codex.tool_result",
+        "gemini_cli.api_response", "gemini_cli.api_error", "gemini_cli.user_prompt", "gemini_cli.tool_call",
     ]
 
     /// The event's name, from whichever field carries it: `event.name` (Codex; Claude Code's short
@@ -104,9 +142,44 @@ public enum CodingAgentEvents {
                 attempt: Int(a["attempt"]?.intValue ?? 0)))
         case "gemini_cli.api_response", "gemini_cli.api_error":
             return .call(geminiCall(a, agent: agent, at: at, failed: name == "gemini_cli.api_error"))
+        case "claude_code.user_prompt", "codex.user_prompt", "gemini_cli.user_prompt":
+            let text = (a["prompt"] ?? a["prompt_text"])?.stringValue
+            return .prompt(AgentPromptEvent(agent: agent, sessionID: sessionID(a), promptID: promptID(a), text: text,
+                                            length: (a["prompt_length"]?.intValue).map { Int($0) } ?? text?.count,
+                                            atNanos: at))
+        case "claude_code.tool_decision", "claude_code.tool_result", "codex.tool_decision", "codex.tool_result",
+             "gemini_cli.tool_call":
+            return .tool(tool(a, agent: agent, at: at, isResult: !name.hasSuffix("tool_decision")))
         default:
             return nil
         }
+    }
+
+    static func sessionID(_ a: [Attribute]) -> String {
+        (a["session.id"] ?? a["conversation.id"])?.stringValue ?? ""
+    }
+
+    static func promptID(_ a: [Attribute]) -> String {
+        (a["prompt.id"] ?? a["prompt_id"])?.stringValue ?? ""
+    }
+
+    private static func tool(_ a: [Attribute], agent: CodingAgent, at: UInt64, isResult: Bool) -> AgentToolEvent {
+        let decision: AgentToolEvent.Decision? = switch a["decision"]?.stringValue?.lowercased() {
+        case "accept", "accepted", "approved", "approved_for_session", "allow", "auto_accept", "modify": .accepted
+        case "reject", "rejected", "denied", "deny", "abort", "cancel": .rejected
+        default: nil
+        }
+        let text = { (keys: [String]) in keys.lazy.compactMap { a[$0] }.first.map(Normalizer.displayString) ?? "" }
+        return AgentToolEvent(
+            agent: agent, sessionID: sessionID(a), promptID: promptID(a),
+            callID: text(["tool_use_id", "call_id", "function_call_id"]),
+            name: text(["tool_name", "function_name"]), decision: decision,
+            decidedBy: text(["source", "decision_source"]),
+            success: isResult ? a["success"]?.boolValue : nil,
+            durationSeconds: isResult ? milliseconds(a["duration_ms"]) : nil,
+            arguments: text(["tool_input", "arguments", "function_args", "tool_parameters"]),
+            output: text(["output"]), error: text(["error"]),
+            mcpServer: text(["mcp_server", "mcp_server_name"]), atNanos: at)
     }
 
     /// Claude Code: input excludes the cache tokens, which it reports beside it.

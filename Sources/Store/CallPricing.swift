@@ -15,9 +15,13 @@ public struct PricedCost: Sendable, Equatable {
 /// Prices LLM calls as they are stored. A call it cannot price stays unpriced (never $0).
 public struct CallPricing: Sendable {
     public var price: @Sendable (_ call: LLMCall, _ startNanos: UInt64) -> PricedCost?
+    /// The context window of a provider's model in tokens, when known.
+    public var contextWindow: @Sendable (_ provider: String, _ model: String) -> Int?
 
-    public init(price: @escaping @Sendable (_ call: LLMCall, _ startNanos: UInt64) -> PricedCost?) {
+    public init(price: @escaping @Sendable (_ call: LLMCall, _ startNanos: UInt64) -> PricedCost?,
+                contextWindow: @escaping @Sendable (_ provider: String, _ model: String) -> Int? = { _, _ in nil }) {
         self.price = price
+        self.contextWindow = contextWindow
     }
 
     /// Leaves every call unpriced.
@@ -36,6 +40,8 @@ extension CallPricing {
             }
             let match = resolve(call.responseModel) ?? resolve(call.requestModel)
             return match.map { PricedCost(usd: $0.price.cost(of: call.usage).total, rule: $0.rule) }
+        } contextWindow: { provider, model in
+            cache.contextWindow(provider: provider.isEmpty ? nil : provider, model: model)
         }
     }
 }
@@ -60,6 +66,18 @@ final class PriceResolutionCache: Sendable {
 
     /// Names remembered.
     var count: Int { entries.withLock { $0.count } }
+    private let windows = Mutex<[Key: Int?]>([:])
+
+    func contextWindow(provider: String?, model: String) -> Int? {
+        let key = Key(provider: provider, model: model)
+        if let known = windows.withLock({ $0[key] }) { return known }
+        let window = table.contextWindow(provider: provider, model: model)
+        windows.withLock { windows in
+            if windows.count >= capacity { windows.removeAll(keepingCapacity: true) }
+            windows[key] = .some(window)
+        }
+        return window
+    }
 
     func resolve(provider: String?, model: String, atUnixNanos nanos: UInt64) -> PriceMatch? {
         let key = Key(provider: provider, model: model)

@@ -58,7 +58,7 @@ public struct CallRecord: Sendable, Equatable {
 /// Finds the second report of a coding agent's call: the same call reaches tokentop as a log event and
 /// as a span (and a retrying exporter or a replayed file can send either twice). Two reports are the
 /// same call when they share the request id, or, when one has none (Codex's events name no request),
-/// the same service and token counts within `toleranceNanos` of each other.
+/// the same service and token counts within `toleranceNanos` of each other (see `match`).
 struct CrossSignalCalls: Sendable {
     enum Report: Hashable, Sendable {
         case span(SpanKey)
@@ -88,12 +88,18 @@ struct CrossSignalCalls: Sendable {
     private var byUsage: [Fingerprint: [Entry]] = [:]
     private var order = Deque<(request: String?, usage: Fingerprint?)>()
 
-    /// An earlier report of the same call, if any.
-    func match(_ call: LLMCall, service: String, startNanos: UInt64) -> Report? {
+    /// An earlier report of the same call, if any. Without a request id, an event matches a span of the
+    /// same tokens near in time, but another event only when it is the same event sent again (the same
+    /// time): two calls can bill the same tokens.
+    func match(_ call: LLMCall, service: String, startNanos: UInt64, fromEvent: Bool) -> Report? {
         if !call.responseID.isEmpty, let report = byRequestID[service + "\u{0}" + call.responseID] { return report }
         guard let fingerprint = Self.fingerprint(call, service: service) else { return nil }
         let hasRequestID = !call.responseID.isEmpty
-        return byUsage[fingerprint]?.last { !(hasRequestID && $0.hasRequestID) && Self.near($0.startNanos, startNanos) }?.report
+        return byUsage[fingerprint]?.last { entry in
+            guard !(hasRequestID && entry.hasRequestID) else { return false }
+            if fromEvent, case .event = entry.report { return entry.startNanos == startNanos }
+            return Self.near(entry.startNanos, startNanos)
+        }?.report
     }
 
     mutating func register(_ call: LLMCall, service: String, startNanos: UInt64, as report: Report) {

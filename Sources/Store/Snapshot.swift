@@ -109,6 +109,8 @@ public struct StoreSnapshot: Sendable {
     public var quality: QualitySummary
     /// The windows the rates are averaged over.
     public var windows: WindowSettings
+    /// Sessions (coding agents' and apps' conversations), the most recently heard of first.
+    public var sessions: [SessionActivity] = []
 
     public init(counters: IngestCounters = IngestCounters(), traces: [TraceSummary] = [],
                 spansPerSecond: Double = 0, takenAtNanos: UInt64 = 0, version: UInt64 = 0,

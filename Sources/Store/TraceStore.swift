@@ -194,6 +194,8 @@ public struct TraceStore: Sendable {
     /// Event calls whose span arrived, by that span: an evicted span hands its call back to the event.
     private var eventCallBySpan: [SpanKey: UInt64] = [:]
     private var crossSignal = CrossSignalCalls()
+    /// Each session's calls, prompts and tool calls.
+    public private(set) var sessions = SessionBook()
     /// Codex's latest request per session, waiting for the event that reports its answer.
     private var pendingAgentRequests: [String: AgentRequestEvent] = [:]
     /// Kept report → the duplicates marked against it, to unmark them when it is evicted.
@@ -251,7 +253,8 @@ public struct TraceStore: Sendable {
         counters.metricPoints += batch.metrics.count
         changedTraces.formUnion(touched)
         evictIfNeeded(protecting: nil)
-        if batch.spanCount > 0 { evaluateAlerts(nowNanos: nowNanos) }
+        // Coding agents report calls in log records, so those are counted against the thresholds too.
+        if batch.spanCount > 0 || !batch.logs.isEmpty { evaluateAlerts(nowNanos: nowNanos) }
         if !batch.isEmpty || batch.rejectedSpans > 0 { version &+= 1 }
     }
 
@@ -337,8 +340,10 @@ public struct TraceStore: Sendable {
 
     /// Feeds one call to every aggregate: the burn windows, the model ledger, the latency histograms,
     /// the Prometheus series and the day's spend. Each call comes here once, whichever signal reported it.
-    private mutating func count(_ record: CallRecord, nowNanos: UInt64) {
+    private mutating func count(_ record: CallRecord, attributes: [Attribute] = [], nowNanos: UInt64) {
         let call = record.call
+        sessions.record(record, session: session(of: record), attributes: attributes,
+                        contextWindow: pricing.contextWindow(call.provider, call.model), nowNanos: nowNanos)
         windows.add(model: call.model, usage: call.usage, costUSD: record.cost?.usd, atNanos: nowNanos,
                     quality: .quality(of: record))
         ledger.record(record)
@@ -351,15 +356,30 @@ public struct TraceStore: Sendable {
     /// A counted call reported again with more to say (the CLI's own cost, a finish reason, a model):
     /// the ledger and the day's spend take the difference, the latency histograms what they lacked.
     /// The burn windows keep what the first report said (the same tokens).
-    private mutating func amendCounted(_ old: CallRecord, to new: CallRecord, nowNanos: UInt64) {
+    private mutating func amendCounted(_ old: CallRecord, to new: CallRecord, attributes: [Attribute] = [],
+                                       nowNanos: UInt64) {
         guard old != new else { return }
         ledger.amend(old, to: new)
+        let oldSession = session(of: old), newSession = session(of: new)
+        if oldSession == newSession {
+            sessions.amend(old, to: new, session: newSession, attributes: attributes)
+        } else if oldSession.isEmpty {
+            // The later report named the session (Codex's spans carry none; its events do).
+            sessions.record(new, session: newSession, attributes: attributes,
+                            contextWindow: pricing.contextWindow(new.call.provider, new.call.model), nowNanos: nowNanos)
+        }
         let duration = old.durationSeconds == nil ? new.durationSeconds : nil
         let firstToken = old.call.timeToFirstTokenSeconds == nil ? new.call.timeToFirstTokenSeconds : nil
         if duration != nil || firstToken != nil {
             latencies.record(.init(new.call), durationSeconds: duration, timeToFirstTokenSeconds: firstToken, atNanos: nowNanos)
         }
         addSpend((new.cost?.usd ?? 0) - (old.cost?.usd ?? 0), nowNanos: nowNanos)
+    }
+
+    /// The call's session, or its span's trace's.
+    private func session(of record: CallRecord) -> String {
+        if !record.call.sessionID.isEmpty { return record.call.sessionID }
+        return record.span.flatMap { traces[$0.trace]?.sessionID } ?? ""
     }
 
     private mutating func addSpend(_ usd: Double, nowNanos: UInt64) {
@@ -378,7 +398,7 @@ public struct TraceStore: Sendable {
         let origin = span.packed.origin
         guard CodingAgent.of(origin) != nil else { return false }
         let service = origin.serviceName
-        if case .event(let id)? = crossSignal.match(call, service: service, startNanos: span.packed.startNanos),
+        if case .event(let id)? = crossSignal.match(call, service: service, startNanos: span.packed.startNanos, fromEvent: false),
            var record = eventCalls[id], record.span == nil {
             let old = record
             record.call = record.call.filled(from: call)
@@ -411,10 +431,16 @@ public struct TraceStore: Sendable {
                 let started = request.atNanos - min(request.atNanos, UInt64((request.durationSeconds ?? 0) * 1e9))
                 addEventCall(CallRecord(call: call, cost: nil, source: .logEvent, service: service, agent: .codex,
                                         startNanos: started, durationSeconds: request.durationSeconds, isError: true,
-                                        errorMessage: "HTTP \(status)", retried: request.attempt > 0), nowNanos: nowNanos)
+                                        errorMessage: "HTTP \(status)", retried: request.attempt > 0), attributes: log.attributes, nowNanos: nowNanos)
             } else {
+                // One request waits per session; sessions come from the telemetry, so their number is bounded.
+                if pendingAgentRequests.count >= limits.maxEventCalls { pendingAgentRequests.removeAll() }
                 pendingAgentRequests[service + "\u{0}" + request.sessionID] = request
             }
+        case .prompt(let prompt):
+            sessions.record(prompt, service: service, attributes: log.attributes, nowNanos: nowNanos)
+        case .tool(let tool):
+            sessions.record(tool, service: service, attributes: log.attributes, nowNanos: nowNanos)
         case .call(let event):
             var record = CallRecord(call: event.call, cost: nil, source: .logEvent, service: service, agent: event.agent,
                                     startNanos: event.startNanos, durationSeconds: event.durationSeconds,
@@ -431,18 +457,18 @@ public struct TraceStore: Sendable {
                 record.retried = record.call.retries > 0
             }
             if record.call.hasUsage { record.cost = pricing.price(record.call, record.startNanos) }
-            join(record, nowNanos: nowNanos)
+            join(record, attributes: log.attributes, nowNanos: nowNanos)
         }
     }
 
     /// An event's call: counted, unless a span or an earlier event reported it already.
-    private mutating func join(_ record: CallRecord, nowNanos: UInt64) {
-        switch crossSignal.match(record.call, service: record.service, startNanos: record.startNanos) {
+    private mutating func join(_ record: CallRecord, attributes: [Attribute], nowNanos: UInt64) {
+        switch crossSignal.match(record.call, service: record.service, startNanos: record.startNanos, fromEvent: true) {
         case .event?:
             counters.repeatedEventCalls += 1
         case .span(let key)?:
             guard let index = traces[key.trace]?.position(of: key.span), case .llm(let spanCall) = traces[key.trace]!.spans[index].role
-            else { return addEventCall(record, nowNanos: nowNanos) }
+            else { return addEventCall(record, attributes: attributes, nowNanos: nowNanos) }
             let stored = traces[key.trace]!.spans[index]
             var merged = spanCall.filled(from: record.call)
             if merged.model != spanCall.model { merged.responseModel = "" }
@@ -455,20 +481,21 @@ public struct TraceStore: Sendable {
             if stored.duplicateOf == nil {
                 var amended = CallRecord(span: updated, call: merged, key: key)
                 if amended.durationSeconds == nil { amended.durationSeconds = record.durationSeconds }
-                amendCounted(CallRecord(span: stored, call: spanCall, key: key), to: amended, nowNanos: nowNanos)
+                amendCounted(CallRecord(span: stored, call: spanCall, key: key), to: amended, attributes: attributes,
+                             nowNanos: nowNanos)
             }
         case nil:
-            addEventCall(record, nowNanos: nowNanos)
+            addEventCall(record, attributes: attributes, nowNanos: nowNanos)
         }
     }
 
-    private mutating func addEventCall(_ record: CallRecord, nowNanos: UInt64) {
+    private mutating func addEventCall(_ record: CallRecord, attributes: [Attribute] = [], nowNanos: UInt64) {
         let id = nextEventCall
         nextEventCall += 1
         eventCalls[id] = record
         eventCallOrder.append(id)
         crossSignal.register(record.call, service: record.service, startNanos: record.startNanos, as: .event(id))
-        count(record, nowNanos: nowNanos)
+        count(record, attributes: attributes, nowNanos: nowNanos)
         while eventCallOrder.count > limits.maxEventCalls, let oldest = eventCallOrder.popFirst() {
             if let span = eventCalls.removeValue(forKey: oldest)?.span { eventCallBySpan[span] = nil }
         }
@@ -643,6 +670,7 @@ public struct TraceStore: Sendable {
                                      takenAtNanos: nowNanos, version: version, burn: burnSummary(nowNanos: nowNanos),
                                      models: modelSummaries(nowNanos: nowNanos), quality: qualitySummary(nowNanos: nowNanos),
                                      windows: windowSettings)
+        snapshot.sessions = sessions.byRecency
         if let query {
             snapshot.window = window(for: query)
         } else {

@@ -21,11 +21,19 @@ public enum Frame {
                                 scroll: state.paneScroll[pane] ?? 0,
                                 focused: state.focusedPane == pane && !state.helpVisible, utcOffsetSeconds: offset)
         }
-        if layout.traceList.height > 0, state.drill == nil, state.showsSessions {
-            let sessions = SessionsView.render(snapshot, state: state,
-                                               size: Size(width: layout.traceList.width, height: layout.traceList.height),
-                                               context: context)
-            canvas.draw(sessions, x: layout.traceList.x, y: layout.traceList.y)
+        // The session screens use the whole body.
+        let opensSession = state.drill == nil && state.showsSessions
+        if layout.traceList.height > 0, opensSession {
+            let body = Size(width: size.width, height: layout.traceList.height)
+            let session = state.openSessionID.flatMap { id in snapshot.sessions.first { $0.id == id } }
+            let view = if state.openSessionID == nil {
+                SessionsView.render(snapshot, state: state, size: body, context: context)
+            } else if state.sessionEventOpen {
+                SessionEventView.render(session, state: state, size: body, context: context)
+            } else {
+                SessionTimelineView.render(session, state: state, size: body, context: context, nowNanos: snapshot.takenAtNanos)
+            }
+            canvas.draw(view, x: 0, y: layout.traceList.y)
         } else if layout.traceList.height > 0, state.drill == nil, !layout.hasSidePanes, state.focusedPane != .traceList {
             // Too narrow for the side panes: the focused one takes the list's place.
             canvas.draw(pane(state.focusedPane, in: layout.traceList), x: layout.traceList.x, y: layout.traceList.y)
@@ -34,7 +42,7 @@ public enum Frame {
                                             focused: state.focusedPane == .traceList && !state.helpVisible, context: context)
             canvas.draw(list, x: layout.traceList.x, y: layout.traceList.y)
         }
-        if state.drill != nil {
+        if state.drill != nil || opensSession {
             // The drill-down screens use the whole body.
         } else if layout.hasSidePanes {
             for side in [Pane.burn, .cost, .quality] where layout.rect(of: side).height > 0 {

@@ -52,6 +52,10 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
     case traceView
     case spanView
     case sessionList
+    /// One session's timeline of prompts, calls and tool calls.
+    case sessionTimeline
+    /// One event of a session's timeline, with all it carried.
+    case sessionEvent
     /// A side pane (token burn, cost, quality) has the focus.
     case pane
     /// One value of the span screen, expanded to the whole screen.
@@ -65,6 +69,8 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
         case .traceView: "Trace"
         case .spanView: "Span"
         case .sessionList: "Sessions"
+        case .sessionTimeline: "Session timeline"
+        case .sessionEvent: "Session event"
         case .pane: "Side pane"
         case .value: "Value"
         case .filter: "Filter"
@@ -80,7 +86,7 @@ public enum Action: String, CaseIterable, Sendable, Hashable {
     case expandValue, copyValue
     case startFilter, applyFilter, cancelFilter, eraseFilterCharacter, clearFilter
     case cycleSort, togglePause
-    case toggleSessions, openSession
+    case toggleSessions, openSession, sessionTraces, openEvent
     case copySpan
     case cycleTheme
     case showHelp, closeHelp
@@ -135,10 +141,36 @@ public struct KeyTable: Sendable {
         KeyBinding([.character("k"), .up], .sessionList, .moveUp, "up", onHintBar: true),
         KeyBinding([.character("g"), .home], .sessionList, .moveTop, "most recent"),
         KeyBinding([.character("G"), .end], .sessionList, .moveBottom, "oldest"),
-        KeyBinding([.enter], .sessionList, .openSession, "its traces", onHintBar: true),
+        KeyBinding([.pageUp, .control("b")], .sessionList, .pageUp, "page up"),
+        KeyBinding([.pageDown, .control("f")], .sessionList, .pageDown, "page down"),
+        KeyBinding([.enter], .sessionList, .openSession, "timeline", onHintBar: true),
+        KeyBinding([.character("T")], .sessionList, .sessionTraces, "its traces", onHintBar: true),
         KeyBinding([.escape, .character("S")], .sessionList, .toggleSessions, "back to traces", onHintBar: true),
+        KeyBinding([.character("t")], .sessionList, .cycleTheme, "next theme"),
         KeyBinding([.character("?")], .sessionList, .showHelp, "help", onHintBar: true),
         KeyBinding([.character("q")], .sessionList, .quit, "quit"),
+        KeyBinding([.character("j"), .down], .sessionTimeline, .moveDown, "down", onHintBar: true),
+        KeyBinding([.character("k"), .up], .sessionTimeline, .moveUp, "up", onHintBar: true),
+        KeyBinding([.character("g"), .home], .sessionTimeline, .moveTop, "first"),
+        KeyBinding([.character("G"), .end], .sessionTimeline, .moveBottom, "latest"),
+        KeyBinding([.pageUp, .control("b")], .sessionTimeline, .pageUp, "page up"),
+        KeyBinding([.pageDown, .control("f")], .sessionTimeline, .pageDown, "page down"),
+        KeyBinding([.enter], .sessionTimeline, .openEvent, "event details", onHintBar: true),
+        KeyBinding([.character("T")], .sessionTimeline, .sessionTraces, "its traces", onHintBar: true),
+        KeyBinding([.escape, .character("h"), .left], .sessionTimeline, .back, "back", onHintBar: true),
+        KeyBinding([.character("t")], .sessionTimeline, .cycleTheme, "next theme"),
+        KeyBinding([.character("?")], .sessionTimeline, .showHelp, "help", onHintBar: true),
+        KeyBinding([.character("q")], .sessionTimeline, .quit, "quit"),
+        KeyBinding([.character("j"), .down], .sessionEvent, .moveDown, "scroll down", onHintBar: true),
+        KeyBinding([.character("k"), .up], .sessionEvent, .moveUp, "scroll up", onHintBar: true),
+        KeyBinding([.character("g"), .home], .sessionEvent, .moveTop, "top"),
+        KeyBinding([.character("G"), .end], .sessionEvent, .moveBottom, "bottom"),
+        KeyBinding([.pageUp, .control("b")], .sessionEvent, .pageUp, "page up"),
+        KeyBinding([.pageDown, .control("f")], .sessionEvent, .pageDown, "page down"),
+        KeyBinding([.escape, .character("h"), .left], .sessionEvent, .back, "back", onHintBar: true),
+        KeyBinding([.character("t")], .sessionEvent, .cycleTheme, "next theme"),
+        KeyBinding([.character("?")], .sessionEvent, .showHelp, "help", onHintBar: true),
+        KeyBinding([.character("q")], .sessionEvent, .quit, "quit"),
         KeyBinding([.character("t")], .traceList, .cycleTheme, "next theme", onHintBar: true),
         KeyBinding([.character("?")], .traceList, .showHelp, "help", onHintBar: true),
         KeyBinding([.character("q")], .traceList, .quit, "quit", onHintBar: true),

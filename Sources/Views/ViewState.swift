@@ -36,6 +36,12 @@ public struct ViewState: Sendable, Equatable {
     /// `S`: the list shows sessions instead of traces.
     public var showsSessions = false
     public var sessionIndex = 0
+    /// `Enter` on a session: its timeline, and the selected event in it.
+    public var openSessionID: String?
+    public var timelineIndex = 0
+    /// `Enter` on a timeline event: everything it carried, and how far that is scrolled.
+    public var sessionEventOpen = false
+    public var eventScroll = 0
 
     public init() {}
 
@@ -47,7 +53,10 @@ public struct ViewState: Sendable, Equatable {
             if drill.expandedValue != nil { return .value }
             return drill.openSpanID == nil ? .traceView : .spanView
         }
-        if showsSessions { return .sessionList }
+        if showsSessions {
+            guard openSessionID != nil else { return .sessionList }
+            return sessionEventOpen ? .sessionEvent : .sessionTimeline
+        }
         return focusedPane == .traceList ? .traceList : .pane
     }
 
@@ -91,25 +100,7 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
         return state
     }
     if state.showsSessions {
-        let sessions = SessionRow.rows(snapshot)
-        switch action {
-        case .moveDown: state.sessionIndex = min(state.sessionIndex + 1, max(0, sessions.count - 1))
-        case .moveUp: state.sessionIndex = max(0, state.sessionIndex - 1)
-        case .moveTop: state.sessionIndex = 0
-        case .moveBottom: state.sessionIndex = max(0, sessions.count - 1)
-        case .openSession:
-            guard state.sessionIndex < sessions.count else { break }
-            state.filter = TraceFilter("session:" + sessions[state.sessionIndex].sessionID)
-            state.showsSessions = false
-            state.selectedIndex = 0
-            state.selectedTraceID = nil
-            state.scrollOffset = 0
-        case .toggleSessions, .back: state.showsSessions = false
-        case .showHelp: state.helpVisible = true
-        case .quit: state.quitRequested = true
-        default: break
-        }
-        return state.reconciled(with: snapshot, screen: screen)
+        return state.reducedInSessions(action, snapshot: snapshot, screen: screen).reconciled(with: snapshot, screen: screen)
     }
     if state.focusedPane != .traceList {
         return state.reducedInPane(action, snapshot: snapshot, screen: screen)
@@ -169,7 +160,8 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
     case .toggleSessions:
         state.showsSessions = true
         state.sessionIndex = 0
-    case .openSession: break
+        state.openSessionID = nil
+    case .openSession, .sessionTraces, .openEvent: break
     case .copySpan:
         guard let drill = state.drill, let trace = openTrace else { break }
         let rows = TraceTree(trace, nowNanos: snapshot.takenAtNanos).rows

@@ -12,14 +12,7 @@ struct Serve: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Receive OTLP and show it live (the default command).")
 
-    @Option(name: .long, help: "Address to listen on (default 127.0.0.1, loopback).")
-    var listen: String?
-
-    @Option(name: .long, help: "OTLP/gRPC port (default 4317; 0 picks a free port).")
-    var grpcPort: Int?
-
-    @Option(name: .long, help: "OTLP/HTTP port (default 4318; 0 picks a free port).")
-    var httpPort: Int?
+    @OptionGroup var receiver: ReceiverAddressOptions
 
     @Flag(name: .long, help: "No screen: log a status line per second to stderr, print the summary on SIGINT/SIGTERM.")
     var headless = false
@@ -88,9 +81,6 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         if let prometheus { _ = try Self.hostAndPort(prometheus) }
-        guard [grpcPort, httpPort].allSatisfy({ $0.map { (0...65535).contains($0) } ?? true }) else {
-            throw ValidationError("ports must be between 0 and 65535")
-        }
         guard (maxSpans ?? 1) > 0, maxRequestBytes > 0 else { throw ValidationError("limits must be positive") }
         guard ValueDepthLimit.range.contains(maxValueDepth) else {
             throw ValidationError("--max-value-depth must be between \(ValueDepthLimit.range.lowerBound) and \(ValueDepthLimit.range.upperBound)")
@@ -115,9 +105,7 @@ struct Serve: AsyncParsableCommand {
             throw error.reported
         }
         // Flags win over the config file, which wins over the defaults.
-        let listen = listen ?? config.listen ?? "127.0.0.1"
-        let grpcPort = grpcPort ?? config.grpcPort ?? 4317
-        let httpPort = httpPort ?? config.httpPort ?? 4318
+        let (listen, grpcPort, httpPort) = receiver.resolved(config)
         let prometheus = prometheus ?? config.prometheus
         let budget = budget ?? config.budgetUSD
         let themes: [Theme]

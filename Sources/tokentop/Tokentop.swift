@@ -14,6 +14,10 @@ struct Tokentop: AsyncParsableCommand {
             The live screen's options (ports, --headless, --follow, --theme, limits):
               tokentop serve --help
 
+            Coding agents (Claude Code, Codex CLI, Gemini CLI) export their own
+            telemetry; what to set for each:
+              tokentop setup claude-code|codex|gemini
+
             Settings live in $XDG_CONFIG_HOME/tokentop/config.toml
             (~/.config/tokentop/config.toml) or the file --config names;
             flags win over them. For example:
@@ -34,7 +38,7 @@ struct Tokentop: AsyncParsableCommand {
               TOKENTOP_ALERTS_MIN_CALLS=50  TOKENTOP_WINDOWS=1m,5m,1h
               TOKENTOP_KEYS_MOVE_DOWN=j,down  TOKENTOP_TOKEN=secret (bearer token)
             """,
-        subcommands: [Serve.self, ReportCommand.self, LoadCommand.self],
+        subcommands: [Serve.self, ReportCommand.self, SetupCommand.self, LoadCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -44,6 +44,19 @@ final class TmuxScreenTests: XCTestCase {
         return text
     }
 
+    /// Starts tokentop in the test's tmux server and returns its OTLP/HTTP port. Ports are picked by
+    /// tokentop itself (0) and read back from the empty screen: a port chosen beforehand can be taken
+    /// by another test's connection in between.
+    private func startTokentop(width: Int, height: Int) throws -> Int {
+        let command = "\(TokentopProcess.binary.path) --grpc-port 0 --http-port 0; echo TOKENTOP-EXITED-$?; sleep 30"
+        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "\(width)", "-y", "\(height)", "env", "TERM=xterm-256color",
+                      "bash", "-c", command])
+        let endpoint = "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:"
+        let text = try waitFor(endpoint)
+        let after = try XCTUnwrap(text.range(of: endpoint)).upperBound
+        return try XCTUnwrap(Int(text[after...].prefix { $0.isNumber }), "no port after \(endpoint):\n\(text)")
+    }
+
     override func tearDown() {
         _ = try? tmux(["kill-server"])
     }
@@ -52,14 +65,8 @@ final class TmuxScreenTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
             throw XCTSkip("tmux is not installed")
         }
-        // Ports picked by tokentop itself (0), read back from the empty screen: a port chosen beforehand
-        // can be taken by another test's connection in between.
-        let command = "\(TokentopProcess.binary.path) --grpc-port 0 --http-port 0; echo TOKENTOP-EXITED-$?; sleep 30"
-        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "160", "-y", "40", "env", "TERM=xterm-256color", "bash", "-c", command])
-        let endpoint = "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:"
-        var text = try waitFor(endpoint)
-        let after = try XCTUnwrap(text.range(of: endpoint)).upperBound
-        let port = try XCTUnwrap(Int(text[after...].prefix { $0.isNumber }), "no port after \(endpoint):\n\(text)")
+        let port = try startTokentop(width: 160, height: 40)
+        var text: String
         for request in try Scenario(name: "seed-agent").requests() {
             _ = try HTTPPost.send(port: port, path: "/v1/\(request.signal)", body: request.body, contentType: request.contentType)
         }
@@ -176,5 +183,34 @@ final class TmuxScreenTests: XCTestCase {
     private func childPID(of parent: String) -> pid_t? {
         let children = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
         return children.split(separator: " ").first.flatMap { pid_t($0) }
+    }
+
+    /// Claude Code's default telemetry (logs and metrics, no traces), as it sent it: the session, its
+    /// context gauge and its timeline on the real screen.
+    func testACodingAgentSessionFromItsLogsAlone() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
+            throw XCTSkip("tmux is not installed")
+        }
+        let port = try startTokentop(width: 150, height: 32)
+        var text: String
+        for request in try Scenario(name: "claude-code").requests() where request.signal != "traces" {
+            _ = try HTTPPost.send(port: port, path: "/v1/\(request.signal)", body: request.body, contentType: request.contentType)
+        }
+        text = try waitFor("today $0.055")
+        XCTAssertTrue(text.contains("claude-sonnet-4-5"), "cost by model:\n\(text)")
+        _ = try tmux(["send-keys", "-t", "tt", "S"])
+        text = try waitFor("Sessions (1 running")
+        XCTAssertTrue(text.contains("d6d06ed1-6d2e-4"), text)
+        XCTAssertTrue(text.contains("claude-code") && text.contains("3 ⊘1") && text.contains("0.7%"), text)
+        _ = try tmux(["send-keys", "-t", "tt", "Enter"])
+        text = try waitFor("Session d6d06ed1-6d2e-4831-a301-6cd31b5e756d")
+        XCTAssertTrue(text.contains("› What is the launch code in notes.txt?"), text)
+        XCTAssertTrue(text.contains("⚙ Write ⊘ rejected by config"), text)
+        XCTAssertTrue(text.contains("reported by the agent $0.055"), text)
+        _ = try tmux(["send-keys", "-t", "tt", "Enter"])
+        text = try waitFor("attributes (")
+        XCTAssertTrue(text.contains("cost_usd"), text)
+        _ = try tmux(["send-keys", "-t", "tt", "Escape", "Escape", "Escape", "q"])
+        text = try waitFor("TOKENTOP-EXITED-0")
     }
 }

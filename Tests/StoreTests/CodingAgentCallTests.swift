@@ -127,6 +127,23 @@ final class CodingAgentCallTests: XCTestCase {
         XCTAssertEqual(report.latency.p50 ?? 0, 2, accuracy: 0.01)
     }
 
+    /// Calls known from events alone raise the quality alerts as span calls do; events of the same
+    /// tokens are still separate calls when they are not the same event sent again.
+    func testEventCallsRaiseTheQualityAlerts() {
+        let origin = Origin(resource: [Attribute("service.name", .string("gemini-cli"))], scopeName: "gemini-cli")
+        let events = (0..<25).map { index in
+            RawLogRecord(timeNanos: t0 + UInt64(index) * 1_000_000, eventName: "gemini_cli.api_response",
+                         attributes: [Attribute("session.id", .string("g1")), Attribute("model", .string("gemini-2.5-pro")),
+                                      Attribute("input_token_count", .int(100)), Attribute("output_token_count", .int(10)),
+                                      Attribute("finish_reasons", .array([.string("MAX_TOKENS")]))],
+                         origin: origin)
+        }
+        var store = TraceStore(pricing: pricing)
+        store.apply(TelemetryBatch(logs: events), nowNanos: t0)
+        XCTAssertEqual(Report(store: store).llmCalls, 25)
+        XCTAssertEqual(store.alerts.active.map(\.name), ["truncation"])
+    }
+
     /// Codex names its events in `event.name` (LogRecord.event_name holds a source location); a failed
     /// request is an error call, and a completed answer's duration runs from its request.
     func testCodexRequestsAndAnswers() {

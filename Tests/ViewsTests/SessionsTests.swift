@@ -3,7 +3,7 @@ import Store
 import XCTest
 @testable import Views
 
-/// `S` groups traces by conversation; `Enter` on one shows its traces through the filter.
+/// `S` groups traces by conversation; `T` on one shows its traces through the filter.
 final class SessionsTests: XCTestCase {
     private let screen = Size(width: 100, height: 16)
 
@@ -28,7 +28,7 @@ final class SessionsTests: XCTestCase {
         state = reduce(state, key: .character("j"), snapshot: snapshot, screen: screen)
         assertSnapshot(of: Frame.render(snapshot, state: state, size: screen, context: Fixtures.context), as: .frame,
                        named: "sessions")
-        state = reduce(state, key: .enter, snapshot: snapshot, screen: screen)
+        state = reduce(state, key: .character("T"), snapshot: snapshot, screen: screen)
         XCTAssertEqual(state.keyContext, .traceList)
         XCTAssertEqual(state.filter.text, "session:conv-b")
         XCTAssertEqual(state.listed(snapshot).count, 2)

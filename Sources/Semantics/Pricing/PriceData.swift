@@ -33,13 +33,16 @@ struct PricedModel: Sendable, Decodable {
     var match: MatchClause
     /// In data order; see `price(atUnixNanos:)`.
     var variants: [PriceVariant]
+    /// Tokens the model takes in at most (input and output), when the data says.
+    var contextWindow: Int?
 
-    private enum CodingKeys: String, CodingKey { case id, match, prices }
+    private enum CodingKeys: String, CodingKey { case id, match, prices, contextWindow = "context_window" }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         match = try c.decode(MatchClause.self, forKey: .match)
+        contextWindow = try c.decodeIfPresent(Int.self, forKey: .contextWindow).flatMap { $0 > 0 ? $0 : nil }
         if (try? c.nestedUnkeyedContainer(forKey: .prices)) != nil {
             variants = try c.decode([PriceVariant].self, forKey: .prices)
         } else {

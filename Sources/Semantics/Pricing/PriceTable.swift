@@ -37,6 +37,12 @@ public struct PriceResolution: Sendable {
     public var rule: String
     var source: Source
 
+    /// The model's context window in tokens, when the price data gives one.
+    public var contextWindow: Int? {
+        if case .data(let model) = source { return model.contextWindow }
+        return nil
+    }
+
     /// The price in force at `nanos`.
     public func match(atUnixNanos nanos: UInt64) -> PriceMatch {
         let price = switch source {
@@ -98,6 +104,11 @@ public struct PriceTable: Sendable {
     /// 5. when the hint names no known provider: the model vendors' own price lists.
     /// Nothing else: a name that matches nothing is unpriced (nil), never free. Calls to local
     /// runtimes (`ollama`, `lmstudio`, …) are priced by user entries only.
+    /// How many tokens `model` takes at most, from the price data (a user price file names none).
+    public func contextWindow(provider: String?, model: String) -> Int? {
+        PriceTable(providers: providers).resolve(provider: provider, model: model)?.contextWindow
+    }
+
     public func resolve(provider: String?, model: String, atUnixNanos nanos: UInt64) -> PriceMatch? {
         resolve(provider: provider, model: model)?.match(atUnixNanos: nanos)
     }
