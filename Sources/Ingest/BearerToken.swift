@@ -1,3 +1,5 @@
+import Foundation
+
 /// The shared secret a client must present as `Authorization: Bearer <token>` (HTTP header or gRPC
 /// metadata). Compared in constant time; never printed.
 public struct BearerToken: Sendable, CustomStringConvertible {
@@ -10,16 +12,26 @@ public struct BearerToken: Sendable, CustomStringConvertible {
         secret = bytes
     }
 
-    /// Whether an `Authorization` header value carries this token (`Bearer` is case-insensitive).
+    /// Whether an `Authorization` header value carries this token: `Bearer <token>`, or `Basic` with the
+    /// token as the password (the Langfuse SDK authenticates with its public key as the user name and
+    /// its secret key as the password; `LANGFUSE_SECRET_KEY=<token>` lets it in). Schemes are
+    /// case-insensitive.
     public func accepts(authorization: String?) -> Bool {
         guard let authorization else { return false }
-        let scheme = "bearer "
         let value = Array(authorization.utf8)
-        guard value.count > scheme.utf8.count,
-              String(decoding: value.prefix(scheme.utf8.count), as: UTF8.self).lowercased() == scheme else {
-            return false
+        func has(scheme: String) -> Bool {
+            value.count > scheme.utf8.count
+                && String(decoding: value.prefix(scheme.utf8.count), as: UTF8.self).lowercased() == scheme
         }
-        return Self.constantTimeEqual(Array(value.dropFirst(scheme.utf8.count)), secret)
+        if has(scheme: "bearer ") {
+            return Self.constantTimeEqual(Array(value.dropFirst("bearer ".utf8.count)), secret)
+        }
+        if has(scheme: "basic "),
+           let decoded = Data(base64Encoded: String(decoding: value.dropFirst("basic ".utf8.count), as: UTF8.self)),
+           let colon = decoded.firstIndex(of: UInt8(ascii: ":")) {
+            return Self.constantTimeEqual(Array(decoded[decoded.index(after: colon)...]), secret)
+        }
+        return false
     }
 
     /// Takes as long for a near miss as for a wild guess of the same length; the length itself is not secret.

@@ -21,6 +21,8 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         /// The response was sent early (oversized body); the rest of the body is read and dropped so
         /// the client sees the response rather than a reset, then the connection is closed.
         case draining(remaining: Int)
+        /// A request that is not an export (`GET /api/summary`): answered once it has ended.
+        case answering(HTTPAnswer, keepAlive: Bool)
     }
 
     private let sink: any TelemetrySink
@@ -28,16 +30,18 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let maxValueDepth: Int
     private let token: BearerToken?
     private let relay: (any RequestRelay)?
+    private let summary: (@Sendable (String) -> [UInt8])?
     private var state = State.idle
     private var body: ByteBuffer
 
     init(sink: any TelemetrySink, maxRequestBytes: Int, maxValueDepth: Int = ValueDepthLimit.default, token: BearerToken?,
-         relay: (any RequestRelay)? = nil) {
+         relay: (any RequestRelay)? = nil, summary: (@Sendable (String) -> [UInt8])? = nil) {
         self.sink = sink
         self.maxRequestBytes = maxRequestBytes
         self.maxValueDepth = maxValueDepth
         self.token = token
         self.relay = relay
+        self.summary = summary
         self.body = ByteBuffer()
     }
 
@@ -60,6 +64,18 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 refuseEarly(refusal, context: context)
             } else {
                 state = .discarding(refusal, keepAlive: keepAlive)
+            }
+            return
+        }
+        if route.path == HTTPRoute.summaryPath, let summary {
+            if let length = head.contentLength, length > maxRequestBytes {
+                refuseEarly(.methodNotAllowed(path: route.path, allowed: "GET"), context: context)
+            } else if route.method != .GET {
+                state = .discarding(.methodNotAllowed(path: route.path, allowed: "GET"), keepAlive: keepAlive)
+            } else {
+                let query = head.uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+                state = .answering(HTTPAnswer(status: .ok, contentType: "application/json", body: summary(query)),
+                                   keepAlive: keepAlive)
             }
             return
         }
@@ -108,6 +124,9 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             state = .idle
             report(refusal)
             respond(refusal.response, keepAlive: keepAlive, context: context)
+        case .answering(let answer, let keepAlive):
+            state = .idle
+            respond(answer, keepAlive: keepAlive, context: context)
         case .receiving(let signal, let format, let encoding, let keepAlive):
             state = .idle
             defer { body.clear() }
@@ -202,7 +221,13 @@ struct HTTPRoute {
         contentEncoding = head.headers.first(name: "Content-Encoding")
     }
 
-    static let paths: [String: Signal] = ["/v1/traces": .traces, "/v1/metrics": .metrics, "/v1/logs": .logs]
+    static let paths: [String: Signal] = [
+        "/v1/traces": .traces, "/v1/metrics": .metrics, "/v1/logs": .logs,
+        // Where the Langfuse SDK sends its OTLP: LANGFUSE_HOST pointed at tokentop just works.
+        "/api/public/otel/v1/traces": .traces, "/api/public/otel/v1/metrics": .metrics, "/api/public/otel/v1/logs": .logs,
+    ]
+    /// The live summary `tokentop statusline` reads.
+    static let summaryPath = "/api/summary"
 
     func check(maxRequestBytes: Int) -> Result<Accepted, HTTPRefusal> {
         guard let signal = Self.paths[path] else {
@@ -243,6 +268,11 @@ struct HTTPRefusal: Error {
         Self(kind: .unsupported, status: .methodNotAllowed, grpcCode: 12, signal: signal,
              message: "\(method) is not allowed on \(path); OTLP export uses POST", format: nil,
              extraHeaders: [("Allow", "POST")])
+    }
+
+    static func methodNotAllowed(path: String, allowed: String) -> Self {
+        Self(kind: .unsupported, status: .methodNotAllowed, grpcCode: 12, signal: nil,
+             message: "only \(allowed) is allowed on \(path)", format: nil, extraHeaders: [("Allow", allowed)])
     }
 
     static func unsupportedMediaType(signal: Signal, _ message: String) -> Self {

@@ -30,6 +30,9 @@ public final class OTLPServers: Sendable {
         public var relay: (any RequestRelay)?
         /// Serve both receivers over TLS.
         public var tls: ServerTLS?
+        /// Answers `GET /api/summary` on the HTTP port (given the query string) with a JSON body; the
+        /// path is not served when nil.
+        public var summary: (@Sendable (_ query: String) -> [UInt8])?
 
         public init(host: String = "127.0.0.1", grpcPort: Int = 4317, httpPort: Int = 4318,
                     maxRequestBytes: Int = OTLPDecoder.defaultMaxBytes, token: BearerToken? = nil,
@@ -125,6 +128,7 @@ public final class OTLPServers: Sendable {
         let maxValueDepth = configuration.maxValueDepth
         let token = configuration.token
         let relay = configuration.relay
+        let summary = configuration.summary
         let tlsContext = configuration.tls?.context
         let gate = ConnectionGate(limit: configuration.maxConnections)
         let requestTimeout = TimeAmount(configuration.requestTimeout)
@@ -148,7 +152,8 @@ public final class OTLPServers: Sendable {
                         onTimeout: { sink.refused(RequestRefusal(.timedOut, signal: nil, reason: "request timed out")) }))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(OTLPHTTPHandler(
-                        sink: sink, maxRequestBytes: limit, maxValueDepth: maxValueDepth, token: token, relay: relay))
+                        sink: sink, maxRequestBytes: limit, maxValueDepth: maxValueDepth, token: token, relay: relay,
+                        summary: summary))
                 }
             }
         do {

@@ -6,20 +6,25 @@ import Darwin
 #endif
 
 /// A plain TCP connection for HTTP/1.1 request/response exchanges, one at a time.
-final class BlockingSocket {
-    struct Failure: Error, CustomStringConvertible { var description: String }
+public final class BlockingSocket {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        /// The connection was refused: nothing listens there.
+        public var refused = false
+    }
 
-    struct Reply {
-        var status: Int
-        var body: [UInt8]
+    public struct Reply {
+        public var status: Int
+        public var body: [UInt8]
         /// The server said `Connection: close`.
-        var closes: Bool
+        public var closes: Bool
     }
 
     private let fd: Int32
     private var pending: [UInt8] = []
 
-    init(host: String, port: Int) throws {
+    /// Sending and receiving each give up after `timeoutSeconds`.
+    public init(host: String, port: Int, timeoutSeconds: Double = 30) throws {
         let address = host == "localhost" ? "127.0.0.1" : host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         let family = address.contains(":") ? AF_INET6 : AF_INET
         #if canImport(Glibc)
@@ -28,7 +33,7 @@ final class BlockingSocket {
         fd = socket(family, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        var timeout = timeval(tv_sec: Int(timeoutSeconds), tv_usec: Int((timeoutSeconds - timeoutSeconds.rounded(.down)) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var one: Int32 = 1
@@ -54,13 +59,14 @@ final class BlockingSocket {
         guard connected == 0 else {
             let code = errno
             close(fd)
-            throw Failure(description: "cannot connect to \(host):\(port): \(String(cString: strerror(code)))")
+            throw Failure(description: "cannot connect to \(host):\(port): \(String(cString: strerror(code)))",
+                          refused: code == ECONNREFUSED)
         }
     }
 
     deinit { close(fd) }
 
-    func exchange(head: [UInt8], body: [UInt8]) throws -> Reply {
+    public func exchange(head: [UInt8], body: [UInt8]) throws -> Reply {
         try write(head)
         try write(body)
         return try readReply()

@@ -28,6 +28,16 @@ public enum Normalizer {
             default: break
             }
         }
+        if let type = a[Langfuse.observationType]?.stringValue?.lowercased() {
+            switch type {
+            case "generation": return .llm(llmCall(span, a, defaultOperation: "chat"))
+            case "embedding": return .llm(llmCall(span, a, defaultOperation: "embeddings"))
+            case "tool": return .tool(toolCall(span, a))
+            case "agent": return .agent(agentRun(span, a))
+            case "chain", "retriever", "evaluator", "guardrail": return .workflow(type)
+            default: break  // spans and events: whatever else they carry says
+            }
+        }
         if let operation = a[Keys.operationName]?.stringValue {
             switch operation {
             case "execute_tool": return .tool(toolCall(span, a))
@@ -70,9 +80,13 @@ public enum Normalizer {
         call.provider = (first(a, Keys.provider)?.stringValue ?? "").lowercased()
         call.operation = operationName(a[Keys.operationName]?.stringValue ?? defaultOperation)
         call.requestModel = first(a, Keys.requestModel)?.stringValue
-            ?? invocationModel(a[Keys.invocationParameters]?.stringValue) ?? ""
+            ?? invocationModel(a[Keys.invocationParameters]?.stringValue)
+            ?? a[Langfuse.model]?.stringValue ?? ""
         call.responseModel = first(a, Keys.responseModel)?.stringValue ?? ""
-        let (usage, hasUsage) = tokenUsage(a, provider: call.provider)
+        var (usage, hasUsage) = tokenUsage(a, provider: call.provider)
+        if !hasUsage, let details = a[Langfuse.usageDetails]?.stringValue, let parsed = Langfuse.usage(details) {
+            (usage, hasUsage) = (parsed, true)
+        }
         call.usage = usage
         call.hasUsage = hasUsage
         call.rawFinishReasons = CommonReasonLists.shared(finishReasons(a))
@@ -82,6 +96,7 @@ public enum Normalizer {
         if call.streaming == nil, call.timeToFirstTokenSeconds != nil { call.streaming = true }
         call.responseID = a[Keys.responseID]?.stringValue ?? ""
         call.reportedCostUSD = first(a, Keys.reportedCost)?.doubleValue
+            ?? a[Langfuse.costDetails]?.stringValue.flatMap(Langfuse.cost)
         call.retries = Int(first(a, Keys.retries)?.intValue ?? 0)
         call.sessionID = sessionID(a)
         return call
@@ -164,6 +179,10 @@ public enum Normalizer {
     static func timeToFirstToken<Span: SpanFacts, Attributes: AttributeSource>(_ span: Span, _ a: Attributes) -> Double? {
         if let seconds = first(a, Keys.timeToFirstToken)?.doubleValue {
             return seconds
+        }
+        if let start = a[Langfuse.completionStart]?.stringValue.flatMap(CodingAgentEvents.isoNanos), start >= span.startNanos,
+           span.startNanos > 0 {
+            return Double(start - span.startNanos) / 1e9
         }
         guard let first = span.earliestEvent(named: Keys.firstTokenEvents), first >= span.startNanos else { return nil }
         return Double(first - span.startNanos) / 1e9
@@ -329,7 +348,8 @@ enum Keys {
     /// Events that mark a streamed response's first token.
     static let firstTokenEvents = list(["First Token Stream Event", "gen_ai.content.completion.chunk",
                                         "llm.content.completion.chunk", "gen_ai.first_token"])
-    static let sessionID = list(["gen_ai.conversation.id", "session.id", "traceloop.association.properties.session_id",
+    static let sessionID = list(["gen_ai.conversation.id", "session.id", "langfuse.session.id",
+                                 "traceloop.association.properties.session_id",
                                  "traceloop.association.properties.thread_id",
                                  "traceloop.association.properties.conversation_id"])
 

@@ -73,6 +73,15 @@ public final class LiveStore: Sendable {
     /// Runs `body` on the store under the lock (for reports).
     public func read<T>(_ body: (borrowing TraceStore) -> T) -> T { state.withLock { body($0) } }
 
+    /// What `GET /api/summary` answers: a session (by id, else the one heard of last) and today's
+    /// spend, as JSON. `query` is the request's query string (`session=ID`).
+    public func statusSummaryJSON(query: String, budgetUSD: Double?) -> [UInt8] {
+        let session = StatusSummary.sessionID(inQuery: query)
+        let now = clock()
+        let summary = state.withLock { StatusSummary(store: $0, nowNanos: now, sessionID: session, budgetUSD: budgetUSD) }
+        return Array(summary.json.rendered(indent: nil).utf8)
+    }
+
     public static func wallClockNanos() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)

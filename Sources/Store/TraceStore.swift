@@ -747,6 +747,9 @@ public struct TraceStore: Sendable {
         return sources
     }
 
+    /// The burn figures the header shows, without taking a whole snapshot.
+    public func burn(nowNanos: UInt64) -> BurnSummary { burnSummary(nowNanos: nowNanos) }
+
     private func burnSummary(nowNanos: UInt64) -> BurnSummary {
         var burn = BurnSummary(windows, settings: windowSettings, nowNanos: nowNanos)
         let day = localDay(atNanos: nowNanos)

@@ -24,7 +24,8 @@ public enum Frame {
         // The session screens use the whole body.
         let opensSession = state.drill == nil && state.showsSessions
         if layout.traceList.height > 0, opensSession {
-            let body = Size(width: size.width, height: layout.traceList.height)
+            // Below the side panes' width, the summary strip's line too.
+            let body = Size(width: size.width, height: layout.traceList.height + (layout.hasSidePanes ? 0 : layout.strip.height))
             let session = state.openSessionID.flatMap { id in snapshot.sessions.first { $0.id == id } }
             let view = if state.openSessionID == nil {
                 SessionsView.render(snapshot, state: state, size: body, context: context)

@@ -15,7 +15,9 @@ public enum TraceListView {
         let inner = canvas.bounds.inset
         guard inner.width > 0, inner.height > 0 else { return canvas }
         guard !traces.isEmpty else {
-            if state.filter.isEmpty {
+            if state.filter.isEmpty, !snapshot.sessions.isEmpty {
+                EmptyStateView.drawSessions(into: &canvas, area: inner, snapshot: snapshot)
+            } else if state.filter.isEmpty {
                 EmptyStateView.draw(into: &canvas, area: inner, endpoints: context.endpoints)
             } else {
                 canvas.put("No trace matches the filter. / edits it, Esc clears it.", x: inner.x + 2,
@@ -215,6 +217,34 @@ enum EmptyStateView {
         return endpoint
     }
 
+    /// No trace, but sessions that report through their logs (a coding agent's default telemetry):
+    /// those, running first, so that the main screen shows what is at work.
+    static func drawSessions(into canvas: inout Canvas, area: Rect, snapshot: StoreSnapshot) {
+        let now = snapshot.takenAtNanos
+        let sessions = snapshot.sessions.sorted { ($0.isRunning(nowNanos: now) ? 1 : 0, $0.lastArrivalNanos) > ($1.isRunning(nowNanos: now) ? 1 : 0, $1.lastArrivalNanos) }
+        var lines: [[Span]] = [[Span("No traces: these sessions report through their events.", Style(.title, .bold))], []]
+        for session in sessions.prefix(max(1, area.height - 5)) {
+            let running = session.isRunning(nowNanos: now)
+            var line = [Span(running ? "▶ " : "  ", Style(.running)),
+                        Span((session.agent?.rawValue ?? session.service) + "  ", Style(.text, .bold)),
+                        Span(Canvas.fit(session.id, width: 14) + "  ", Style(.muted)),
+                        Span(Format.grouped(session.calls) + " calls  "),
+                        Span(session.pricedCostUSD.map { Format.cost($0) } ?? "?", Style(.cost))]
+            if let fill = session.contextFill {
+                line.append(Span("  ctx " + ContextGauge.text(fill, barWidth: 6), Style(ContextGauge.role(fill))))
+            }
+            if !running { line.append(Span("  idle", Style(.muted))) }
+            lines.append(line)
+        }
+        lines.append([])
+        lines.append([Span("S", Style(.hint_key)), Span(" lists the sessions, ", Style(.muted)), Span("⏎", Style(.hint_key)),
+                      Span(" there opens a session's timeline.", Style(.muted))])
+        let top = area.y + max(0, (area.height - lines.count) / 3)
+        for (offset, line) in lines.enumerated() where top + offset < area.maxY {
+            canvas.put(line, x: area.x + 2, y: top + offset, limit: area.width - 3)
+        }
+    }
+
     static func draw(into canvas: inout Canvas, area: Rect, endpoints: ListenEndpoints) {
         var lines: [[Span]] = [[Span("No traces yet.", Style(.title, .bold))], []]
         let command = Style(.accent)
@@ -234,6 +264,9 @@ enum EmptyStateView {
         lines.append([])
         lines.append([Span("To see prompts and completions as well:", Style(.muted))])
         lines.append([Span("  OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true", command)])
+        lines.append([])
+        lines.append([Span("A coding agent (Claude Code, Codex CLI, Gemini CLI)? What to set for it:", Style(.muted))])
+        lines.append([Span("  tokentop setup claude-code", command), Span("  (or codex, gemini)", Style(.muted))])
         let top = area.y + max(0, (area.height - lines.count) / 3)
         for (offset, line) in lines.enumerated() where top + offset < area.maxY {
             canvas.put(line, x: area.x + 2, y: top + offset, limit: area.width - 3)

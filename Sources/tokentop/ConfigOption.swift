@@ -17,6 +17,15 @@ struct ConfigOption: ParsableArguments {
 
     /// The file's settings with the environment's over them; only the environment's when the default
     /// file is absent. A bad file or variable is a `ConfigurationError`.
+    /// `load()` for a subcommand: a bad file or variable ends it with the error's message.
+    func loadOrExit() throws -> TokentopConfig {
+        do {
+            return try load()
+        } catch let error as ConfigurationError {
+            throw error.reported
+        }
+    }
+
     func load() throws -> TokentopConfig {
         do {
             return try TokentopConfig.load(explicitPath: config, environment: ProcessInfo.processInfo.environment)

@@ -130,6 +130,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxValueDepth = maxValueDepth
         connections.apply(to: &configuration)
         configuration.tls = try exposure.serverTLS()
+        configuration.summary = { [store] query in store.statusSummaryJSON(query: query, budgetUSD: budget) }
         let forwarder = try forwarding.makeForwarder()
         var recorder: Recorder?
         if let path = recordReplay.record {

@@ -41,12 +41,7 @@ struct SetupCommand: ParsableCommand {
     }
 
     func run() throws {
-        let config: TokentopConfig
-        do {
-            config = try configOption.load()
-        } catch let error as ConfigurationError {
-            throw error.reported
-        }
+        let config = try configOption.loadOrExit()
         let text = token ?? ProcessInfo.processInfo.environment["TOKENTOP_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if let text, BearerToken(text) == nil { throw ValidationError("--token must be printable ASCII without spaces") }
         let (listen, grpcPort, httpPort) = receiver.resolved(config)

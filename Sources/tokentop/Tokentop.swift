@@ -17,6 +17,7 @@ struct Tokentop: AsyncParsableCommand {
             Coding agents (Claude Code, Codex CLI, Gemini CLI) export their own
             telemetry; what to set for each:
               tokentop setup claude-code|codex|gemini
+            and one line of spend for a status bar: tokentop statusline
 
             Settings live in $XDG_CONFIG_HOME/tokentop/config.toml
             (~/.config/tokentop/config.toml) or the file --config names;
@@ -38,7 +39,7 @@ struct Tokentop: AsyncParsableCommand {
               TOKENTOP_ALERTS_MIN_CALLS=50  TOKENTOP_WINDOWS=1m,5m,1h
               TOKENTOP_KEYS_MOVE_DOWN=j,down  TOKENTOP_TOKEN=secret (bearer token)
             """,
-        subcommands: [Serve.self, ReportCommand.self, SetupCommand.self, LoadCommand.self],
+        subcommands: [Serve.self, ReportCommand.self, SetupCommand.self, StatuslineCommand.self, LoadCommand.self],
         defaultSubcommand: Serve.self
     )
 }

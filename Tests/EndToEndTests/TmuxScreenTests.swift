@@ -198,6 +198,8 @@ final class TmuxScreenTests: XCTestCase {
         }
         text = try waitFor("today $0.055")
         XCTAssertTrue(text.contains("claude-sonnet-4-5"), "cost by model:\n\(text)")
+        // No trace came: the main screen shows the running session instead.
+        XCTAssertTrue(text.contains("▶ claude-code  d6d06ed1-6d2e…  6 calls  $0.055"), text)
         _ = try tmux(["send-keys", "-t", "tt", "S"])
         text = try waitFor("Sessions (1 running")
         XCTAssertTrue(text.contains("d6d06ed1-6d2e-4"), text)

@@ -28,6 +28,13 @@ import Testing
         #expect(!token.accepts(authorization: "Basic \(Self.secret)"))
         #expect(!token.accepts(authorization: "Bearer \(Self.secret)x"))
         #expect(!token.accepts(authorization: "Bearer \(Self.secret.dropLast())"))
+        // The Langfuse SDK's Basic authentication, with the token as its secret key (the password).
+        func basic(_ text: String) -> String { "Basic " + Data(text.utf8).base64EncodedString() }
+        #expect(token.accepts(authorization: basic("pk-lf-1234:\(Self.secret)")))
+        #expect(token.accepts(authorization: "basic " + Data(":\(Self.secret)".utf8).base64EncodedString()))
+        #expect(!token.accepts(authorization: basic("pk-lf-1234:\(Self.secret)x")))
+        #expect(!token.accepts(authorization: basic("\(Self.secret):pk-lf-1234")))
+        #expect(!token.accepts(authorization: basic(Self.secret)))
         #expect(!token.accepts(authorization: "Bearer \(Self.secret.uppercased())"))
         #expect(BearerToken("") == nil)
         #expect(BearerToken("has space") == nil)

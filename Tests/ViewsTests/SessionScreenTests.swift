@@ -71,6 +71,16 @@ final class SessionScreenTests: XCTestCase {
         XCTAssertTrue(text.contains("exec_command") && text.contains("The launch code is 7421."), text)
     }
 
+    /// Claude Code's default telemetry sends no traces: the main screen shows its running session.
+    func testTheMainScreenShowsARunningSessionWithoutTraces() throws {
+        var store = try Self.store(["claude-code"], signals: ["logs", "metrics"])
+        let (state, main) = frames([], store: &store, size: Size(width: 150, height: 20))
+        XCTAssertEqual(state.keyContext, .traceList)
+        assertSnapshot(of: main, as: .frame, named: "main")
+        let text = main.plainText().joined(separator: "\n")
+        XCTAssertTrue(text.contains("▶ claude-code  d6d06ed1-6d2e…  6 calls  $0.055  ctx ░░░░░░ 0.7%"), text)
+    }
+
     func testKeysMoveBetweenTheSessionScreens() throws {
         var store = try Self.store(["claude-code", "codex-cli"])
         let snapshot = store.snapshot(nowNanos: Self.drawn)

@@ -74,3 +74,62 @@ final class BatchPool: @unchecked Sendable {
         return batches[next]
     }
 }
+
+/// Claude Code's log events as it exports them, 512 records a request: per prompt one `user_prompt`,
+/// two `api_request` calls and one `tool_result`, over eight sessions; ids and token counts of their own.
+enum AgentLogFixtures {
+    static let recordsPerRequest = 512
+
+    static func body(_ sequence: Int) -> Data {
+        func attribute(_ key: String, _ value: String) -> String {
+            #"{"key":"\#(key)","value":{"stringValue":"\#(value)"}}"#
+        }
+        func number(_ key: String, _ value: Int) -> String { #"{"key":"\#(key)","value":{"intValue":"\#(value)"}}"# }
+        var records: [String] = []
+        for index in 0..<recordsPerRequest {
+            let n = sequence * recordsPerRequest + index
+            let time = Fixtures.nowNanos + UInt64(n) * 1_000_000
+            let session = "session-\(n % 8)"
+            var attributes = [attribute("session.id", session), attribute("prompt.id", "prompt-\(n / 4)"),
+                              attribute("user.id", "6ebded5a3524cdd8"), attribute("terminal.type", "xterm-256color")]
+            let name: String
+            switch n % 4 {
+            case 0:
+                name = "user_prompt"
+                attributes += [attribute("prompt_length", "42")]
+            case 3:
+                name = "tool_result"
+                attributes += [attribute("tool_name", "Read"), attribute("tool_use_id", "toolu_\(n)"),
+                               attribute("success", "true"), attribute("duration_ms", "15")]
+            default:
+                name = "api_request"
+                attributes += [attribute("model", "claude-sonnet-4-5-20250929"), number("input_tokens", 1000 + n % 997),
+                               number("output_tokens", 20 + n % 89), number("cache_read_tokens", 4474),
+                               number("cache_creation_tokens", 0), #"{"key":"cost_usd","value":{"doubleValue":0.0068}}"#,
+                               number("duration_ms", 180), number("ttft_ms", 60), attribute("request_id", "req_\(n)")]
+            }
+            attributes.append(attribute("event.name", name))
+            records.append(#"{"timeUnixNano":"\#(time)","body":{"stringValue":"claude_code.\#(name)"},"attributes":[\#(attributes.joined(separator: ","))]}"#)
+        }
+        let json = #"{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"claude-code"}}]},"scopeLogs":[{"scope":{"name":"com.anthropic.claude_code.events"},"logRecords":[\#(records.joined(separator: ","))]}]}]}"#
+        return try! OTLPDecoder.protobufBody(fromJSON: Data(json.utf8), signal: .logs)
+    }
+}
+
+/// Log request bodies with ids of their own, made before the measurement; the store starts over
+/// when they have all been applied.
+final class AgentLogPool: @unchecked Sendable {
+    private let bodies: [Data]
+    private var next = 0
+    var store = Fixtures.emptyStore()
+
+    init(count: Int) {
+        bodies = (0..<count).map { AgentLogFixtures.body($0) }
+    }
+
+    func take() -> Data {
+        defer { next = (next + 1) % bodies.count }
+        if next == bodies.count - 1 { store = Fixtures.emptyStore() }
+        return bodies[next]
+    }
+}

@@ -104,6 +104,18 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
+    // Coding agents report their calls as log records: records/s = 512 / time.
+    let logPool = AgentLogPool(count: 200)
+    Benchmark("Logs: decode and apply 512 Claude Code log records (prompts, calls, tool results)", configuration: .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], warmupIterations: 3, maxIterations: 200
+    )) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let body = logPool.take()
+            let batch = try OTLPDecoder.decode(signal: .logs, body: body, contentType: .protobuf)
+            logPool.store.apply(batch, nowNanos: Fixtures.nowNanos)
+        }
+    }
+
     Benchmark("Snapshot: every row, store of 100,000 traces", configuration: .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal], warmupIterations: 1, maxDuration: .seconds(5), maxIterations: 50
     )) { benchmark in

@@ -122,10 +122,13 @@ final class TokentopProcess: @unchecked Sendable {
         return String(decoding: stdoutData, as: UTF8.self)
     }
 
-    /// Runs the binary to completion (for `report`).
+    /// Runs the binary to completion (for `report`), with `stdin` as its standard input (else none).
     static func run(_ arguments: [String], configHome: String = TokentopProcess.emptyConfigHome,
-                    environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = try TokentopProcess(arguments, configHome: configHome, environment: environment)
+                    environment: [String: String] = [:], stdin: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        let input = Pipe()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let p = try TokentopProcess(arguments, stdin: input.fileHandleForReading, configHome: configHome, environment: environment)
         let out = try p.collect(timeout: 60)
         return (p.process.terminationStatus, out, p.errorOutput)
     }
