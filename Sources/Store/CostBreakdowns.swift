@@ -16,10 +16,12 @@ public struct CostGroup: Sendable, Equatable {
         self.name = name
     }
 
-    mutating func add(_ call: LLMCall, cost: PricedCost?) {
-        llmCalls += 1
-        usage += call.usage
-        if let cost { costUSD += cost.usd } else if call.hasUsage && !call.usage.isZero { unpricedCalls += 1 }
+    mutating func add(_ call: LLMCall, cost: PricedCost?, sign: Int = 1) {
+        llmCalls += sign
+        let s = Int64(sign)
+        usage += TokenUsage(input: call.usage.input * s, output: call.usage.output * s, cacheRead: call.usage.cacheRead * s,
+                            cacheWrite: call.usage.cacheWrite * s, reasoning: call.usage.reasoning * s)
+        if let cost { costUSD += cost.usd * Double(sign) } else if call.hasUsage && !call.usage.isZero { unpricedCalls += sign }
     }
 }
 
@@ -47,12 +49,12 @@ struct CostBreakdowns {
         }
     }
 
-    /// A call no stored span reports (a coding agent's log event): its service and session.
-    mutating func add(_ record: CallRecord) {
-        services[record.service, default: CostGroup(name: record.service)].add(record.call, cost: record.cost)
-        if let session = record.call.sessionID.nilIfEmpty {
-            sessions[session, default: CostGroup(name: session)].add(record.call, cost: record.cost)
-        }
+    /// The spend of every counted call (`CallTotals`) with the number of stored traces of each group:
+    /// groups whose calls all left the store still show what they spent.
+    static func spend(_ spend: [String: CostGroup], traces: [String: CostGroup]) -> [String: CostGroup] {
+        var groups = spend.filter { $0.value.llmCalls > 0 }
+        for (name, group) in traces where groups[name] != nil { groups[name]!.count = group.count }
+        return groups
     }
 
     /// The name of the closest agent span among the call's ancestors.

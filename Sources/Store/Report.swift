@@ -103,6 +103,9 @@ public struct Report: Sendable {
     public var agentRuns = 0
     public var llmCalls = 0
     public var toolCalls = 0
+    /// Tool calls a coding agent rejected (its permission rules or the user), and ones that failed.
+    public var rejectedToolCalls = 0
+    public var failedToolCalls = 0
     public var errorSpans = 0
     /// LLM calls reported by two instrumentations, counted once.
     public var duplicateCalls = 0
@@ -131,42 +134,23 @@ public struct Report: Sendable {
     public init(store: borrowing TraceStore, nowNanos: UInt64? = nil) {
         counters = store.counters
         traces = store.traces.count
+        // Calls, models, finish reasons, quality and spend: the totals every counted call fed, whichever
+        // signal reported it. The stored traces give their structure: spans, agents, tools, duplicates.
+        let totals = store.callTotals
         var byModel: [String: ModelTotals] = [:]
         var order: [String] = []
-        var responses = 0, truncated = 0, retried = 0, failed = 0
-        duplicateCalls = store.counters.repeatedEventCalls
-        var modelsWithSpanUsage = Set<String>()
-        var breakdowns = CostBreakdowns()
-        func add(_ call: LLMCall, cost: PricedCost?, service: String, retried isRetry: Bool, failed isError: Bool,
-                 fromEvent: Bool = false) {
-            llmCalls += 1
-            let key = call.provider + "\u{0}" + call.model
-            if byModel[key] == nil {
-                byModel[key] = ModelTotals(provider: call.provider, model: call.model.isEmpty ? "(none)" : call.model)
-                order.append(key)
-            }
-            byModel[key]!.calls += 1
-            if fromEvent { byModel[key]!.eventCalls += 1 }
-            byModel[key]!.usage += call.usage
-            if let cost {
-                byModel[key]!.costUSD = (byModel[key]!.costUSD ?? 0) + cost.usd
-                if byModel[key]!.priceRule == nil { byModel[key]!.priceRule = cost.rule }
-            } else if call.hasUsage && !call.usage.isZero {
-                byModel[key]!.unpricedCalls += 1
-            }
-            if let reported = call.reportedCostUSD {
-                byModel[key]!.reportedCostUSD = (byModel[key]!.reportedCostUSD ?? 0) + reported
-            }
-            if call.hasUsage {
-                modelsWithSpanUsage.insert(service + "\u{0}" + call.requestModel)
-                modelsWithSpanUsage.insert(service + "\u{0}" + call.responseModel)
-            }
-            for reason in call.finishReasons { finishReasons[reason, default: 0] += 1 }
-            if !call.finishReasons.isEmpty { responses += 1 }
-            if call.isTruncated { truncated += 1 }
-            if isRetry { retried += 1 }
-            if isError { failed += 1 }
+        for key in totals.order {
+            guard let model = totals.models[key], model.calls > 0 else { continue }
+            byModel[key.provider + "\u{0}" + key.model] = model
+            order.append(key.provider + "\u{0}" + key.model)
         }
+        llmCalls = totals.calls
+        finishReasons = totals.finishReasons.filter { $0.value > 0 }
+        let responses = totals.responses, truncated = totals.truncated, retried = totals.retried, failed = totals.failed
+        let modelsWithSpanUsage = totals.covered
+        var spanToolCalls = Set<String>()
+        duplicateCalls = store.counters.repeatedEventCalls
+        var breakdowns = CostBreakdowns()
         for entry in store.traces.values {
             breakdowns.add(entry)
             for span in entry.spans {
@@ -174,21 +158,25 @@ public struct Report: Sendable {
                 if span.isError { errorSpans += 1 }
                 switch span.role {
                 case .agent: agentRuns += 1
-                case .tool: toolCalls += 1
+                case .tool(let tool):
+                    toolCalls += 1
+                    if !tool.callID.isEmpty { spanToolCalls.insert(tool.callID) }
+                    if span.isError { failedToolCalls += 1 }
                 case .llm where span.duplicateOf != nil:
                     duplicateCalls += 1
-                case .llm(let call):
-                    add(call, cost: span.cost, service: span.packed.origin.serviceName,
-                        retried: call.retries > 0 || span.inferredRetry, failed: span.isError)
                 default: break
                 }
             }
         }
-        // Calls reported by coding agents' log events and by no stored span.
-        for record in store.eventCalls.values.sorted(by: { $0.startNanos < $1.startNanos }) where record.span == nil {
-            breakdowns.add(record)
-            add(record.call, cost: record.cost, service: record.service, retried: record.retried, failed: record.isError,
-                fromEvent: true)
+        // Tool calls coding agents reported as events (decision and result), unless a span reported them.
+        for session in store.sessions.sessions.values {
+            for event in session.timeline {
+                guard case .tool(let use) = event.kind else { continue }
+                if use.isRejected { rejectedToolCalls += 1 }
+                guard event.callID.isEmpty || !spanToolCalls.contains(event.callID) else { continue }
+                toolCalls += 1
+                if use.isFailed { failedToolCalls += 1 }
+            }
         }
         if responses > 0 { truncationRate = Double(truncated) / Double(responses) }
         if llmCalls > 0 {
@@ -235,8 +223,8 @@ public struct Report: Sendable {
         models = order.compactMap { byModel[$0] }.sorted {
             ($0.usage.input + $0.usage.output, $1.model) > ($1.usage.input + $1.usage.output, $0.model)
         }
-        services = CostBreakdowns.sorted(breakdowns.services)
-        sessions = CostBreakdowns.sorted(breakdowns.sessions)
+        services = CostBreakdowns.sorted(CostBreakdowns.spend(totals.services, traces: breakdowns.services))
+        sessions = CostBreakdowns.sorted(CostBreakdowns.spend(totals.sessions, traces: breakdowns.sessions))
         agents = CostBreakdowns.sorted(breakdowns.agents)
         let since = Dictionary(store.alerts.active.map { ($0.name, $0.sinceNanos) }, uniquingKeysWith: min)
         let truncationThreshold = store.alerts.threshold("truncation") ?? AlertThresholds().truncation
@@ -311,6 +299,8 @@ public struct Report: Sendable {
             ("agent_runs", .int(Int64(agentRuns))),
             ("llm_calls", .int(Int64(llmCalls))),
             ("tool_calls", .int(Int64(toolCalls))),
+            ("rejected_tool_calls", .int(Int64(rejectedToolCalls))),
+            ("failed_tool_calls", .int(Int64(failedToolCalls))),
             ("error_spans", .int(Int64(errorSpans))),
             ("duplicate_calls", .int(Int64(duplicateCalls))),
             ("models", .array(models.map { m in

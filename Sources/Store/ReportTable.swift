@@ -19,7 +19,8 @@ public enum ReportTable {
                      + "  rejected \(c.rejectedSpans)  ·  \(c.logRecords) log records  ·  \(c.metricPoints) metric points"
                      + (c.rejectedRequests > 0 ? "  ·  \(c.rejectedRequests) requests refused" : ""))
         lines.append("traces   \(r.traces)  spans \(r.spans)  agent runs \(r.agentRuns)  llm calls \(r.llmCalls)"
-                     + "  tool calls \(r.toolCalls)  error spans \(r.errorSpans)"
+                     + "  tool calls \(r.toolCalls)" + (r.rejectedToolCalls > 0 ? " (\(r.rejectedToolCalls) rejected)" : "")
+                     + (r.failedToolCalls > 0 ? " (\(r.failedToolCalls) failed)" : "") + "  error spans \(r.errorSpans)"
                      + (r.duplicateCalls > 0 ? "  ·  \(r.duplicateCalls) duplicate instrumentation (counted once)" : ""))
         lines.append("")
         if r.models.isEmpty {

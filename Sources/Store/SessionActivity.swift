@@ -1,3 +1,4 @@
+import DequeModule
 import Semantics
 
 /// One thing that happened in a session, for its timeline: a prompt, an LLM call or a tool call.
@@ -108,10 +109,15 @@ public struct SessionActivity: Sendable, Equatable {
 public struct SessionBook: Sendable {
     public static let maxSessions = 2_000
     public static let timelineLength = 1_000
+    /// Timeline events of all sessions at most: past it, the sessions first heard of go first.
+    public static let maxEvents = 50_000
     /// A session no longer heard of for this long shows as idle.
     public static let idleAfterNanos: UInt64 = 120_000_000_000
 
     public private(set) var sessions: [String: SessionActivity] = [:]
+    /// Session ids in the order first heard of, for letting the oldest go.
+    private var arrivalOrder = Deque<String>()
+    private var events = 0
 
     public init() {}
 
@@ -122,14 +128,22 @@ public struct SessionBook: Sendable {
 
     private mutating func touch(_ id: String, agent: CodingAgent?, service: String, nowNanos: UInt64,
                                 _ change: (inout SessionActivity) -> Void) {
-        var session = sessions[id] ?? SessionActivity(id: id, agent: agent, service: service, nowNanos: nowNanos)
-        if session.agent == nil { session.agent = agent }
-        session.lastArrivalNanos = max(session.lastArrivalNanos, nowNanos)
-        change(&session)
-        sessions[id] = session
-        if sessions.count > Self.maxSessions,
-           let oldest = sessions.values.min(by: { ($0.lastArrivalNanos, $0.id) < ($1.lastArrivalNanos, $1.id) }) {
-            sessions[oldest.id] = nil
+        if sessions[id] == nil {
+            sessions[id] = SessionActivity(id: id, agent: agent, service: service, nowNanos: nowNanos)
+            arrivalOrder.append(id)
+        }
+        let before = sessions[id]!.timeline.count
+        sessions[id]!.lastArrivalNanos = max(sessions[id]!.lastArrivalNanos, nowNanos)
+        if sessions[id]!.agent == nil { sessions[id]!.agent = agent }
+        change(&sessions[id]!)
+        events += sessions[id]!.timeline.count - before
+        while sessions.count > Self.maxSessions || events > Self.maxEvents, let oldest = arrivalOrder.popFirst() {
+            if oldest == id {
+                // The session just heard of stays: it goes to the back.
+                arrivalOrder.append(oldest)
+                continue
+            }
+            events -= sessions.removeValue(forKey: oldest)?.timeline.count ?? 0
         }
     }
 

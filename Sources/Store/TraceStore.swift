@@ -196,6 +196,8 @@ public struct TraceStore: Sendable {
     private var crossSignal = CrossSignalCalls()
     /// Each session's calls, prompts and tool calls.
     public private(set) var sessions = SessionBook()
+    /// Every counted call added up (what the report reads).
+    private(set) var callTotals = CallTotals()
     /// Codex's latest request per session, waiting for the event that reports its answer.
     private var pendingAgentRequests: [String: AgentRequestEvent] = [:]
     /// Kept report → the duplicates marked against it, to unmark them when it is evicted.
@@ -324,7 +326,7 @@ public struct TraceStore: Sendable {
             let indexing = duplicates.indexing(of: prepared.packed.origin)
             if indexing == .startsNow { indexStoredCalls() }
             if indexing != .off, let earlier = duplicates.register(key, call: call, span: prepared.packed) {
-                markDuplicate(new: &span, key: key, earlier: earlier)
+                markDuplicate(new: &span, key: key, earlier: earlier, nowNanos: nowNanos)
             } else if !joinCountedEvent(&span, call: call, key: key, nowNanos: nowNanos) {
                 count(CallRecord(span: span, call: span.role.llm ?? call, key: key), nowNanos: nowNanos)
             }
@@ -332,9 +334,11 @@ public struct TraceStore: Sendable {
         let size = RetainedSize.of(span.packed, role: span.role) + span.logEvents.reduce(0) { $0 + RetainedSize.of($1) }
         counters.retainedBytes += size
         counters.storedSpans += 1
+        let hadSession = !traces[packed.traceID]!.sessionID.isEmpty
         traces[packed.traceID]!.add(span, retainedBytes: size, atNanos: nowNanos) {
             span.role.llm?.sessionID.nilIfEmpty ?? Normalizer.sessionID(of: packed)
         }
+        if !hadSession, !traces[packed.traceID]!.sessionID.isEmpty { joinTraceSession(packed.traceID, nowNanos: nowNanos) }
         return true
     }
 
@@ -342,8 +346,10 @@ public struct TraceStore: Sendable {
     /// the Prometheus series and the day's spend. Each call comes here once, whichever signal reported it.
     private mutating func count(_ record: CallRecord, attributes: [Attribute] = [], nowNanos: UInt64) {
         let call = record.call
-        sessions.record(record, session: session(of: record), attributes: attributes,
+        let session = session(of: record)
+        sessions.record(record, session: session, attributes: attributes,
                         contextWindow: pricing.contextWindow(call.provider, call.model), nowNanos: nowNanos)
+        callTotals.add(record, session: session)
         windows.add(model: call.model, usage: call.usage, costUSD: record.cost?.usd, atNanos: nowNanos,
                     quality: .quality(of: record))
         ledger.record(record)
@@ -361,6 +367,8 @@ public struct TraceStore: Sendable {
         guard old != new else { return }
         ledger.amend(old, to: new)
         let oldSession = session(of: old), newSession = session(of: new)
+        callTotals.add(old, session: oldSession, sign: -1)
+        callTotals.add(new, session: newSession)
         if oldSession == newSession {
             sessions.amend(old, to: new, session: newSession, attributes: attributes)
         } else if oldSession.isEmpty {
@@ -501,6 +509,20 @@ public struct TraceStore: Sendable {
         }
     }
 
+    /// A trace named its session: its calls that named none, counted before, join that session.
+    private mutating func joinTraceSession(_ id: TraceID, nowNanos: UInt64) {
+        guard let entry = traces[id] else { return }
+        for stored in entry.spans where stored.duplicateOf == nil {
+            guard case .llm(let call) = stored.role, call.sessionID.isEmpty else { continue }
+            let key = SpanKey(trace: id, span: stored.packed.spanID)
+            guard eventCallBySpan[key] == nil else { continue }  // its event's record named the session
+            let record = CallRecord(span: stored, call: call, key: key)
+            callTotals.addToSession(record, session: entry.sessionID)
+            sessions.record(record, session: entry.sessionID, attributes: [],
+                            contextWindow: pricing.contextWindow(call.provider, call.model), nowNanos: nowNanos)
+        }
+    }
+
     /// A service's second instrumentation reports a call: the calls of that service stored so far join
     /// the duplicate index, in arrival order (none can be a duplicate of another: one scope reported them).
     private mutating func indexStoredCalls() {
@@ -521,16 +543,22 @@ public struct TraceStore: Sendable {
         let span = traces[trace]!.spans[index]
         if case .llm(let call) = span.role, call.retries == 0, span.duplicateOf == nil {
             ledger.countRetry(of: call)
+            callTotals.countRetry(of: call)
             windows.addRetry(model: call.model, atNanos: nowNanos)
         }
     }
 
     /// Of two reports of one call, the poorer is marked as the duplicate of the richer.
-    private mutating func markDuplicate(new span: inout StoredSpan, key: SpanKey, earlier: SpanKey) {
+    private mutating func markDuplicate(new span: inout StoredSpan, key: SpanKey, earlier: SpanKey, nowNanos: UInt64) {
         guard let index = traces[earlier.trace]?.position(of: earlier.span) else { return }
         counters.duplicateCalls += 1
         let kept = traces[earlier.trace]!.spans[index]
         if DuplicateCallIndex.richness(of: span) > DuplicateCallIndex.richness(of: kept) {
+            // The richer report is the one counted: the totals take what it says over the earlier one.
+            if case .llm(let keptCall) = kept.role, case .llm(let newCall) = span.role, kept.duplicateOf == nil {
+                amendCounted(CallRecord(span: kept, call: keptCall, key: earlier), to: CallRecord(span: span, call: newCall, key: key),
+                             nowNanos: nowNanos)
+            }
             traces[earlier.trace]!.spans[index].duplicateOf = key
             duplicatesOfKept[key, default: []].append(earlier)
             changedTraces.insert(earlier.trace)

@@ -120,6 +120,10 @@ final class CodingAgentReportTests: XCTestCase {
         let logs = try report(Self.files("claude-code", signals: ["logs", "metrics"]))
         assertReport(logs, session: session, models: models, source: "events", "logs and metrics")
         XCTAssertEqual(logs["spans"] as? Int, 0)
+        XCTAssertEqual(logs["tool_calls"] as? Int, 3, "Read, Bash and Write, from their decision and result events")
+        XCTAssertEqual(logs["rejected_tool_calls"] as? Int, 1, "the Write")
+        XCTAssertEqual(all["rejected_tool_calls"] as? Int, 1)
+        XCTAssertEqual(all["failed_tool_calls"] as? Int, 0)
         let ttft = logs["ttft_s"] as! [String: Any]
         XCTAssertNotNil(ttft["p50"] as? Double, "the events' ttft_ms")
     }
@@ -142,6 +146,8 @@ final class CodingAgentReportTests: XCTestCase {
         // The call's duration runs from its request (codex.api_request) to the answer's end.
         let latency = logs["latency_s"] as! [String: Any]
         XCTAssertGreaterThan(latency["p50"] as? Double ?? 0, 0.05)
+        XCTAssertEqual(logs["tool_calls"] as? Int, 1, "exec_command")
+        XCTAssertEqual(all["tool_calls"] as? Int, 1, "from its events: its spans name no tool")
         let metrics = try report(Self.files("codex-cli", signals: ["metrics"]))
         assertReport(metrics, session: session, models: models, source: "metrics", "metrics alone")
     }

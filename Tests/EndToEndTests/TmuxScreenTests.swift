@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import XCTest
 
 /// The real ncurses screen in a real terminal (tmux), fed a fixture over OTLP/HTTP.
@@ -48,13 +49,19 @@ final class TmuxScreenTests: XCTestCase {
     /// tokentop itself (0) and read back from the empty screen: a port chosen beforehand can be taken
     /// by another test's connection in between.
     private func startTokentop(width: Int, height: Int) throws -> Int {
+        try startTokentopWithPorts(width: width, height: height).http
+    }
+
+    /// The same, with both ports: the empty screen names the HTTP endpoint first, then the gRPC one.
+    private func startTokentopWithPorts(width: Int, height: Int) throws -> (http: Int, grpc: Int) {
         let command = "\(TokentopProcess.binary.path) --grpc-port 0 --http-port 0; echo TOKENTOP-EXITED-$?; sleep 30"
         _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "\(width)", "-y", "\(height)", "env", "TERM=xterm-256color",
                       "bash", "-c", command])
         let endpoint = "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:"
-        let text = try waitFor(endpoint)
-        let after = try XCTUnwrap(text.range(of: endpoint)).upperBound
-        return try XCTUnwrap(Int(text[after...].prefix { $0.isNumber }), "no port after \(endpoint):\n\(text)")
+        let text = try waitFor("OTLP/gRPC")
+        let ports = text.ranges(of: endpoint).compactMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) }
+        XCTAssertEqual(ports.count, 2, "both endpoints on the empty screen:\n\(text)")
+        return (try XCTUnwrap(ports.first), try XCTUnwrap(ports.last))
     }
 
     override func tearDown() {
@@ -214,5 +221,32 @@ final class TmuxScreenTests: XCTestCase {
         XCTAssertTrue(text.contains("cost_usd"), text)
         _ = try tmux(["send-keys", "-t", "tt", "Escape", "Escape", "Escape", "q"])
         text = try waitFor("TOKENTOP-EXITED-0")
+    }
+
+    /// The Codex CLI's capture sent over OTLP/gRPC: its session and the tool call's output on screen.
+    func testACodexSessionOverGRPC() async throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
+            throw XCTSkip("tmux is not installed")
+        }
+        let ports = try startTokentopWithPorts(width: 150, height: 40)
+        try await GRPCSender.with(port: ports.grpc) { sender in
+            for request in try Scenario(name: "codex-cli").requests() {
+                try await sender.export(request.body, signal: Signal(rawValue: request.signal)!)
+            }
+        }
+        var text = try waitFor("today $0.030")
+        _ = try tmux(["send-keys", "-t", "tt", "S"])
+        text = try waitFor("Sessions (1 running")
+        XCTAssertTrue(text.contains("codex") && text.contains("gpt-5.5 +1"), text)
+        _ = try tmux(["send-keys", "-t", "tt", "Enter"])
+        text = try waitFor("Session 01a24649-3c01-7233-a885-c7cf47a8083b")
+        XCTAssertTrue(text.contains("› Show me the launch code in notes.txt."), text)
+        XCTAssertTrue(text.contains("⚙ exec_command accepted by Config ✓"), text)
+        // The tool call: the first prompt, its first call, then the tool.
+        _ = try tmux(["send-keys", "-t", "tt", "g", "j", "j", "Enter"])
+        text = try waitFor("tool call · exec_command")
+        XCTAssertTrue(text.contains("The launch code is 7421."), text)
+        _ = try tmux(["send-keys", "-t", "tt", "q"])
+        _ = try waitFor("TOKENTOP-EXITED-0")
     }
 }

@@ -104,7 +104,7 @@ final class DuplicateCallTests: XCTestCase {
         XCTAssertEqual(store.trace(TraceID(high: 7, low: 4))?.spans[0].duplicateOf?.trace, TraceID(high: 7, low: 3),
                        "the second report, still stored, is matched")
         XCTAssertEqual(r.duplicateCalls, 1)
-        XCTAssertEqual(r.llmCalls, 1, "of the two stored reports, one call")
+        XCTAssertEqual(r.llmCalls, 3, "the report counts every call since start, the evicted one included")
     }
 
     func testShapesMatchAcrossTheToleranceBucketBoundaryEitherWay() {

@@ -33,6 +33,18 @@ final class MetricSeriesTests: XCTestCase {
         XCTAssertEqual(store.named("gen_ai.client.retries").map(\.value), [12])
     }
 
+    /// Processes with identical resources (Claude Code sends no service.instance.id) keep series of
+    /// their own when their points name their session: cumulative totals do not collide.
+    func testSessionsWithIdenticalResourcesKeepSeriesOfTheirOwn() {
+        var store = MetricSeriesStore()
+        for (session, start, value, time) in [("a", 1, 5.0, 10), ("b", 2, 1.0, 11), ("a", 1, 6.0, 12), ("b", 2, 4.0, 13)] {
+            var p = point(value, start: UInt64(start), time: UInt64(time), temporality: .cumulative)
+            p.attributes.append(Attribute("session.id", .string(session)))
+            store.apply(p)
+        }
+        XCTAssertEqual(store.named("gen_ai.client.retries").map(\.value).sorted(), [4, 6])
+    }
+
     func testHistogramCumulativeAndDeltaAgree() {
         func h(_ counts: [UInt64], sum: Double) -> MetricValue {
             .histogram(HistogramValue(count: counts.reduce(0, +), sum: sum, bounds: [1, 2, 3, 4, 5], bucketCounts: counts))
