@@ -19,8 +19,13 @@ struct CallTotals: Sendable {
     private(set) var truncated = 0
     private(set) var retried = 0
     private(set) var failed = 0
-    /// `service \0 model` of every call with usage: metrics fill in only the models no call reported.
-    private(set) var covered: Set<String> = []
+    struct ServiceModel: Hashable, Sendable {
+        var service: String
+        var model: String
+    }
+
+    /// Service and model of every call with usage: metrics fill in only the models no call reported.
+    private(set) var covered: Set<ServiceModel> = []
     private(set) var services: [String: CostGroup] = [:]
     private(set) var sessions: [String: CostGroup] = [:]
 
@@ -50,8 +55,8 @@ struct CallTotals: Sendable {
             models[key]!.reportedCostUSD = (models[key]!.reportedCostUSD ?? 0) + reported * Double(sign)
         }
         if call.hasUsage, sign > 0 {
-            covered.insert(record.service + "\u{0}" + call.requestModel)
-            covered.insert(record.service + "\u{0}" + call.responseModel)
+            covered.insert(ServiceModel(service: record.service, model: call.requestModel))
+            if !call.responseModel.isEmpty { covered.insert(ServiceModel(service: record.service, model: call.responseModel)) }
         }
         calls += sign
         for reason in call.finishReasons { finishReasons[reason, default: 0] += sign }
@@ -60,7 +65,16 @@ struct CallTotals: Sendable {
         if record.retried { retried += sign }
         if record.isError { failed += sign }
         services[record.service, default: CostGroup(name: record.service)].add(call, cost: record.cost, sign: sign)
-        if !session.isEmpty { sessions[session, default: CostGroup(name: session)].add(call, cost: record.cost, sign: sign) }
+        if !session.isEmpty { addToSession(call, cost: record.cost, session: session, sign: sign) }
+    }
+
+    /// Sessions come from the telemetry: past `maxSessions` named ones, the rest add up under one name.
+    static let maxSessions = 10_000
+    static let otherSessions = "(other sessions)"
+
+    private mutating func addToSession(_ call: LLMCall, cost: PricedCost?, session: String, sign: Int) {
+        let name = sessions[session] != nil || sessions.count < Self.maxSessions ? session : Self.otherSessions
+        sessions[name, default: CostGroup(name: name)].add(call, cost: cost, sign: sign)
     }
 
     /// A counted call turned out to be a retry.
@@ -70,6 +84,6 @@ struct CallTotals: Sendable {
 
     /// Calls counted before their trace named its session join it.
     mutating func addToSession(_ record: CallRecord, session: String) {
-        sessions[session, default: CostGroup(name: session)].add(record.call, cost: record.cost, sign: 1)
+        addToSession(record.call, cost: record.cost, session: session, sign: 1)
     }
 }

@@ -147,7 +147,7 @@ public struct Report: Sendable {
         llmCalls = totals.calls
         finishReasons = totals.finishReasons.filter { $0.value > 0 }
         let responses = totals.responses, truncated = totals.truncated, retried = totals.retried, failed = totals.failed
-        let modelsWithSpanUsage = totals.covered
+        let modelsWithSpanUsage = Set(totals.covered.map { $0.service + "\u{0}" + $0.model })
         var spanToolCalls = Set<String>()
         duplicateCalls = store.counters.repeatedEventCalls
         var breakdowns = CostBreakdowns()

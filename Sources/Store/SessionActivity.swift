@@ -76,7 +76,7 @@ public struct SessionActivity: Sendable, Equatable {
     public internal(set) var contextWindow: Int?
     /// Start of the call whose input `lastInputTokens` is.
     var lastCallStartNanos: UInt64 = 0
-    /// The latest `SessionBook.timelineLength` events, oldest first.
+    /// The latest `SessionBook.timelineLength` events (up to a quarter more), oldest first.
     public internal(set) var timeline: [SessionEvent] = []
     /// Events that fell off the front of the timeline.
     public internal(set) var droppedEvents = 0
@@ -221,9 +221,11 @@ extension SessionActivity {
         var index = timeline.endIndex
         while index > timeline.startIndex, timeline[index - 1].atNanos > event.atNanos { index -= 1 }
         timeline.insert(event, at: index)
-        if timeline.count > SessionBook.timelineLength {
-            timeline.removeFirst(timeline.count - SessionBook.timelineLength)
-            droppedEvents += 1
+        // Trimmed a quarter at a time, so that a full timeline does not move all its events on each new one.
+        if timeline.count > SessionBook.timelineLength + SessionBook.timelineLength / 4 {
+            let excess = timeline.count - SessionBook.timelineLength
+            timeline.removeFirst(excess)
+            droppedEvents += excess
         }
     }
 

@@ -347,8 +347,10 @@ public struct TraceStore: Sendable {
     private mutating func count(_ record: CallRecord, attributes: [Attribute] = [], nowNanos: UInt64) {
         let call = record.call
         let session = session(of: record)
-        sessions.record(record, session: session, attributes: attributes,
-                        contextWindow: pricing.contextWindow(call.provider, call.model), nowNanos: nowNanos)
+        if Self.keepsActivity(record) {
+            sessions.record(record, session: session, attributes: attributes,
+                            contextWindow: pricing.contextWindow(call.provider, call.model), nowNanos: nowNanos)
+        }
         callTotals.add(record, session: session)
         windows.add(model: call.model, usage: call.usage, costUSD: record.cost?.usd, atNanos: nowNanos,
                     quality: .quality(of: record))
@@ -382,6 +384,12 @@ public struct TraceStore: Sendable {
             latencies.record(.init(new.call), durationSeconds: duration, timeToFirstTokenSeconds: firstToken, atNanos: nowNanos)
         }
         addSpend((new.cost?.usd ?? 0) - (old.cost?.usd ?? 0), nowNanos: nowNanos)
+    }
+
+    /// Coding agents' sessions keep their timeline and context fill (`SessionBook`); an app's
+    /// conversations are the traces that share them, which the store keeps anyway.
+    private static func keepsActivity(_ record: CallRecord) -> Bool {
+        record.agent != nil || record.source == .logEvent
     }
 
     /// The call's session, or its span's trace's.
@@ -518,8 +526,10 @@ public struct TraceStore: Sendable {
             guard eventCallBySpan[key] == nil else { continue }  // its event's record named the session
             let record = CallRecord(span: stored, call: call, key: key)
             callTotals.addToSession(record, session: entry.sessionID)
-            sessions.record(record, session: entry.sessionID, attributes: [],
-                            contextWindow: pricing.contextWindow(call.provider, call.model), nowNanos: nowNanos)
+            if Self.keepsActivity(record) {
+                sessions.record(record, session: entry.sessionID, attributes: [],
+                                contextWindow: pricing.contextWindow(call.provider, call.model), nowNanos: nowNanos)
+            }
         }
     }
 

@@ -178,11 +178,10 @@ final class CodingAgentCallTests: XCTestCase {
         XCTAssertEqual(answered.durationSeconds ?? 0, 0.5, accuracy: 1e-9, "from the request sent at 0.9 s to 1.4 s")
     }
 
-    /// Sessions come from the telemetry (every agent trace of the load generator has its own): the book
-    /// keeps the latest ones, within its bounds.
+    /// Sessions come from the telemetry: the book keeps the latest ones, within its bounds.
     func testTheSessionBookStaysBounded() {
         var store = TraceStore(pricing: pricing)
-        let origin = Origin(resource: [Attribute("service.name", .string("app"))])
+        let origin = claudeSpans
         let spans = (1...(SessionBook.maxSessions + 500)).map { n in
             RawSpan(traceID: TraceID(high: 1, low: UInt64(n)), spanID: SpanID(UInt64(n)), name: "chat", startNanos: t0,
                     endNanos: t0 + 1,
@@ -195,5 +194,18 @@ final class CodingAgentCallTests: XCTestCase {
         XCTAssertNil(store.sessions.sessions["s1"], "the first heard of went first")
         XCTAssertNotNil(store.sessions.sessions["s\(SessionBook.maxSessions + 500)"])
         XCTAssertEqual(Report(store: store).llmCalls, SessionBook.maxSessions + 500, "the totals keep every call")
+    }
+
+    /// An app's conversations are its traces: only coding agents' sessions keep a timeline.
+    func testAnAppsSessionsAreItsTraces() {
+        var store = TraceStore(pricing: pricing)
+        let span = RawSpan(traceID: TraceID(high: 2, low: 1), spanID: SpanID(1), name: "chat", startNanos: t0, endNanos: t0 + 1,
+                           attributes: [Attribute("gen_ai.operation.name", .string("chat")),
+                                        Attribute("gen_ai.request.model", .string("m")),
+                                        Attribute("gen_ai.usage.input_tokens", .int(10)), Attribute("session.id", .string("conv"))],
+                           origin: Origin(resource: [Attribute("service.name", .string("app"))]))
+        store.apply(TelemetryBatch(spans: [span]), nowNanos: t0)
+        XCTAssertTrue(store.sessions.sessions.isEmpty)
+        XCTAssertEqual(Report(store: store).sessions.map(\.name), ["conv"])
     }
 }

@@ -106,6 +106,13 @@ let benchmarks: @Sendable () -> Void = {
 
     // Coding agents report their calls as log records: records/s = 512 / time.
     let logPool = AgentLogPool(count: 200)
+    let logBody = AgentLogFixtures.body(0)
+    Benchmark("Logs: decode 512 Claude Code log records") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try OTLPDecoder.decode(signal: .logs, body: logBody, contentType: .protobuf))
+        }
+    }
+
     Benchmark("Logs: decode and apply 512 Claude Code log records (prompts, calls, tool results)", configuration: .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], warmupIterations: 3, maxIterations: 200
     )) { benchmark in
