@@ -78,7 +78,7 @@ struct CallTotals: Sendable {
     }
 
     /// A counted call turned out to be a retry.
-    mutating func countRetry(of call: LLMCall) {
+    mutating func countRetry() {
         retried += 1
     }
 

@@ -26,8 +26,10 @@ public struct CostGroup: Sendable, Equatable {
 }
 
 struct CostBreakdowns {
-    var services: [String: CostGroup] = [:]
-    var sessions: [String: CostGroup] = [:]
+    /// Stored traces with a call of each service and of each session; their spend is `CallTotals`'.
+    var serviceTraces: [String: Int] = [:]
+    var sessionTraces: [String: Int] = [:]
+    /// Agents need the trace tree: their runs and the spend beneath them come from the stored traces.
     var agents: [String: CostGroup] = [:]
 
     mutating func add(_ entry: TraceEntry) {
@@ -37,11 +39,9 @@ struct CostBreakdowns {
             if let agent = span.role.agent { agents[agent.name, default: CostGroup(name: agent.name)].count += 1 }
             guard case .llm(let call) = span.role, span.duplicateOf == nil else { continue }
             let service = span.packed.origin.serviceName
-            services[service, default: CostGroup(name: service)].add(call, cost: span.cost)
-            if servicesSeen.insert(service).inserted { services[service]!.count += 1 }
-            if let session = call.sessionID.nilIfEmpty ?? traceSession {
-                sessions[session, default: CostGroup(name: session)].add(call, cost: span.cost)
-                if sessionsSeen.insert(session).inserted { sessions[session]!.count += 1 }
+            if servicesSeen.insert(service).inserted { serviceTraces[service, default: 0] += 1 }
+            if let session = call.sessionID.nilIfEmpty ?? traceSession, sessionsSeen.insert(session).inserted {
+                sessionTraces[session, default: 0] += 1
             }
             if let agent = Self.innermostAgent(above: span, in: entry) {
                 agents[agent, default: CostGroup(name: agent)].add(call, cost: span.cost)
@@ -51,9 +51,9 @@ struct CostBreakdowns {
 
     /// The spend of every counted call (`CallTotals`) with the number of stored traces of each group:
     /// groups whose calls all left the store still show what they spent.
-    static func spend(_ spend: [String: CostGroup], traces: [String: CostGroup]) -> [String: CostGroup] {
+    static func spend(_ spend: [String: CostGroup], traces: [String: Int]) -> [String: CostGroup] {
         var groups = spend.filter { $0.value.llmCalls > 0 }
-        for (name, group) in traces where groups[name] != nil { groups[name]!.count = group.count }
+        for (name, count) in traces where groups[name] != nil { groups[name]!.count = count }
         return groups
     }
 

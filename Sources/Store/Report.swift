@@ -223,8 +223,8 @@ public struct Report: Sendable {
         models = order.compactMap { byModel[$0] }.sorted {
             ($0.usage.input + $0.usage.output, $1.model) > ($1.usage.input + $1.usage.output, $0.model)
         }
-        services = CostBreakdowns.sorted(CostBreakdowns.spend(totals.services, traces: breakdowns.services))
-        sessions = CostBreakdowns.sorted(CostBreakdowns.spend(totals.sessions, traces: breakdowns.sessions))
+        services = CostBreakdowns.sorted(CostBreakdowns.spend(totals.services, traces: breakdowns.serviceTraces))
+        sessions = CostBreakdowns.sorted(CostBreakdowns.spend(totals.sessions, traces: breakdowns.sessionTraces))
         agents = CostBreakdowns.sorted(breakdowns.agents)
         let since = Dictionary(store.alerts.active.map { ($0.name, $0.sinceNanos) }, uniquingKeysWith: min)
         let truncationThreshold = store.alerts.threshold("truncation") ?? AlertThresholds().truncation

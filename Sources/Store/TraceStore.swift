@@ -553,7 +553,7 @@ public struct TraceStore: Sendable {
         let span = traces[trace]!.spans[index]
         if case .llm(let call) = span.role, call.retries == 0, span.duplicateOf == nil {
             ledger.countRetry(of: call)
-            callTotals.countRetry(of: call)
+            callTotals.countRetry()
             windows.addRetry(model: call.model, atNanos: nowNanos)
         }
     }

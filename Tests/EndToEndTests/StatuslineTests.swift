@@ -47,6 +47,16 @@ final class StatuslineTests: XCTestCase {
         let with = try TokentopProcess.run(["statusline", "--http-port", port], environment: ["TOKENTOP_TOKEN": "s3cret"])
         XCTAssertTrue(with.stdout.contains("claude-code $0.055"), with.stdout)
 
+        // The summary is read, never written: another method is refused with what to use.
+        let (posted, message) = try HTTPPost.send(port: server.httpPort, path: "/api/summary", body: Data("{}".utf8),
+                                                  contentType: "application/json",
+                                                  headers: ["Authorization": "Bearer s3cret"])
+        XCTAssertEqual(posted, 405)
+        XCTAssertEqual(String(decoding: message, as: UTF8.self), "only GET is allowed on /api/summary\n")
+        let (unauthenticated, _) = try HTTPPost.send(port: server.httpPort, path: "/api/summary", body: Data(),
+                                                     contentType: "application/json", method: "GET")
+        XCTAssertEqual(unauthenticated, 401)
+
         let nobody = BoundSocket()
         let none = try TokentopProcess.run(["statusline", "--http-port", String(nobody.port)])
         XCTAssertEqual(none.status, 0, "a status bar shows the notice, not an error")

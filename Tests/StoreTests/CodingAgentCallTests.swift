@@ -208,4 +208,33 @@ final class CodingAgentCallTests: XCTestCase {
         XCTAssertTrue(store.sessions.sessions.isEmpty)
         XCTAssertEqual(Report(store: store).sessions.map(\.name), ["conv"])
     }
+
+    /// Untrusted attributes: Langfuse's JSON usage that is not JSON, Claude Code events with text where
+    /// numbers belong, a Codex answer with negative counts. Nothing traps; what cannot be read is left out.
+    func testMalformedAgentTelemetryIsReadAsFarAsItGoes() {
+        let generation = RawSpan(traceID: TraceID(high: 5, low: 1), spanID: SpanID(1), name: "gen", startNanos: t0, endNanos: t0 + 1,
+                                 attributes: [Attribute("langfuse.observation.type", .string("generation")),
+                                              Attribute("langfuse.observation.model.name", .string("gpt-4o")),
+                                              Attribute("langfuse.observation.usage_details", .string("{\"input\": ")),
+                                              Attribute("langfuse.observation.cost_details", .string("[1, 2"))],
+                                 origin: Origin(resource: [Attribute("service.name", .string("app"))]))
+        let call = Normalizer.role(of: generation).llm
+        XCTAssertEqual(call?.requestModel, "gpt-4o")
+        XCTAssertEqual(call?.hasUsage, false)
+        XCTAssertNil(call?.reportedCostUSD)
+
+        let event = RawLogRecord(timeNanos: t0, eventName: "", body: .string("claude_code.api_request"),
+                                 attributes: [Attribute("event.name", .string("api_request")), Attribute("model", .int(7)),
+                                              Attribute("input_tokens", .string("many")), Attribute("duration_ms", .double(-5)),
+                                              Attribute("cost_usd", .string("free"))],
+                                 origin: claude)
+        guard case .call(let read)? = CodingAgentEvents.read(event) else { return XCTFail("not read as a call") }
+        XCTAssertEqual(read.call.requestModel, "")
+        XCTAssertFalse(read.call.hasUsage)
+        XCTAssertNil(read.durationSeconds)
+        XCTAssertNil(read.call.reportedCostUSD)
+        var store = TraceStore(pricing: pricing)
+        store.apply(TelemetryBatch(logs: [event]), nowNanos: t0)
+        XCTAssertEqual(Report(store: store).llmCalls, 1, "a call without usage is still a call")
+    }
 }

@@ -81,6 +81,23 @@ final class SessionScreenTests: XCTestCase {
         XCTAssertTrue(text.contains("▶ claude-code  d6d06ed1-6d2e…  6 calls  $0.055  ctx ░░░░░░ 0.7%"), text)
     }
 
+    /// A prompt is untrusted text: escape sequences and control characters never reach the screen.
+    func testHostilePromptTextIsShownInert() throws {
+        var store = TraceStore()
+        let origin = Origin(resource: [Attribute("service.name", .string("claude-code"))], scopeName: "com.anthropic.claude_code.events")
+        let hostile = "rm -rf \u{1B}[2J\u{1B}]52;c;ZXZpbA==\u{07} done\r\nline two\u{0}"
+        store.apply(TelemetryBatch(logs: [RawLogRecord(
+            timeNanos: Self.arrival, eventName: "", body: .string("claude_code.user_prompt"),
+            attributes: [Attribute("event.name", .string("user_prompt")), Attribute("session.id", .string("s\u{1B}[31m")),
+                         Attribute("prompt", .string(hostile))], origin: origin)]), nowNanos: Self.arrival)
+        for keys: [Key] in [[.character("S")], [.character("S"), .enter], [.character("S"), .enter, .enter]] {
+            let (_, frame) = frames(keys, store: &store, size: Size(width: 100, height: 20))
+            let text = frame.plainText().joined(separator: "\n")
+            XCTAssertFalse(text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F }, text)
+            if keys.count > 1 { XCTAssertTrue(text.contains("rm -rf"), "the prompt, on the timeline and in the event:\n\(text)") }
+        }
+    }
+
     func testKeysMoveBetweenTheSessionScreens() throws {
         var store = try Self.store(["claude-code", "codex-cli"])
         let snapshot = store.snapshot(nowNanos: Self.drawn)
