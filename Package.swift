@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "Views", targets: ["Views"]),
         .library(name: "LoadGenerator", targets: ["LoadGenerator"]),
+        .library(name: "History", targets: ["History"]),
         // For the fuzz targets in Fuzz/ (a separate package, so `swift test` never builds them).
         .library(name: "TokentopFuzzable", targets: ["Ingest", "Semantics", "Store", "Views", "Config"]),
     ],
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -76,6 +78,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Views", dependencies: ["Store", "Semantics"], swiftSettings: strict),
+        // The call ledger: counted calls in an SQLite file, and the spend history read from it.
+        .target(name: "History", dependencies: ["Store", "Semantics", .product(name: "GRDB", package: "GRDB.swift"),
+                                                .product(name: "DequeModule", package: "swift-collections")],
+                swiftSettings: strict),
         .target(name: "TOMLReading", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strict),
         .target(name: "Config", dependencies: ["TOMLReading", .product(name: "TOMLKit", package: "TOMLKit")],
                 swiftSettings: strict),
@@ -96,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "tokentop",
             dependencies: [
-                "Ingest", "OTLPWire", "Semantics", "Store", "Views", "Terminal", "LoadGenerator",
+                "Ingest", "OTLPWire", "Semantics", "Store", "Views", "Terminal", "LoadGenerator", "History",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 "Config",
@@ -117,6 +123,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Semantics"], swiftSettings: strict),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Store", "Semantics", "Ingest",
+                                                         .product(name: "GRDB", package: "GRDB.swift")],
+                    swiftSettings: strict),
         .testTarget(
             name: "IngestTests",
             dependencies: ["Ingest", "OTLPWire", "Semantics", "Store",
@@ -128,14 +137,15 @@ let package = Package(
         ),
         .testTarget(
             name: "ViewsTests",
-            dependencies: ["Views", "Store", "Semantics", "Terminal", "Ingest",
+            dependencies: ["Views", "Store", "Semantics", "Terminal", "Ingest", "History",
                            .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
             exclude: ["__Snapshots__"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Ingest", "OTLPWire",
+            dependencies: ["Ingest", "OTLPWire", "History", "Store",
+                           .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRPCCore", package: "grpc-swift-2"),
                            .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")],
             swiftSettings: strict

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """End-to-end figures for BENCHMARKS.md: tokentop's ingest with the screen drawing, the
-decode-and-discard limit, memory per stored span, start-up time, arrival-to-screen latency and,
-when bench/.venv has arize-phoenix, Phoenix fed by the same generator in the same run.
+decode-and-discard limit, memory per stored span, start-up time, arrival-to-screen latency, ingest
+with the spend history written and not, and, when bench/.venv has arize-phoenix, Phoenix fed by the
+same generator in the same run.
 
     python3 bench/run.py                 # release build, then every measurement
     python3 bench/run.py --seconds 10 --skip-phoenix --no-build
+    python3 bench/run.py --only-history --no-build --seconds 5
 
 Only loopback ports are used. Everything it starts it stops.
 """
@@ -27,6 +29,9 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Every tokentop started here keeps its spend history in a folder of its own, never the user's.
+STATE = tempfile.mkdtemp(prefix="tokentop-bench-state-")
+os.environ["XDG_STATE_HOME"] = STATE
 BIN = os.path.join(ROOT, ".build", "release", "tokentop")
 TMUX = ["tmux", "-L", "tokentop-bench"]
 
@@ -226,6 +231,39 @@ def measure_tokentop(args):
     return results
 
 
+def measure_history(args):
+    """Ingest over OTLP/HTTP with the spend history written (a fresh file each run) and without it,
+    alternating, and the ledger's bytes per call (after the file is closed, WAL folded in)."""
+    runs = {"off": [], "on": []}
+    per_call = []
+    for round_ in range(args.history_rounds):
+        for mode in ["off", "on"]:
+            path = os.path.join(STATE, f"history-{round_}.sqlite")
+            flags = ["--no-history"] if mode == "off" else ["--history", path]
+            h = Headless("--max-spans", "100000000", *flags)
+            sent = load("http-protobuf", h.http, args.seconds, args.concurrency)
+            report = h.stop()
+            row = {"spans_per_second": sent["spans_per_second"], "llm_calls": report["llm_calls"],
+                   "spans": report["ingest"]["stored_spans"]}
+            if mode == "on":
+                history = report["history"]
+                row.update(written_calls=history["written_calls"], written_tool_calls=history["written_tool_calls"],
+                           unwritten=history["unwritten"])
+                size = sum(os.path.getsize(path + suffix) for suffix in ["", "-wal", "-shm"] if os.path.exists(path + suffix))
+                with sqlite3.connect(path) as db:
+                    calls = db.execute("select count(*) from call").fetchone()[0]
+                    tools = db.execute("select count(*) from tool_call").fetchone()[0]
+                row.update(file_bytes=size, rows_calls=calls, rows_tools=tools)
+                per_call.append(size / max(calls + tools, 1))
+                os.remove(path)
+            runs[mode].append(row)
+            print(f"history {mode}: {row['spans_per_second']:.0f} spans/s", file=sys.stderr)
+    off = statistics.median(r["spans_per_second"] for r in runs["off"])
+    on = statistics.median(r["spans_per_second"] for r in runs["on"])
+    return {"runs": runs, "median_off": off, "median_on": on, "ratio_on_to_off": round(on / off, 3),
+            "file_bytes_per_row": round(statistics.median(per_call), 1)}
+
+
 def measure_phoenix(args, tokentop_rate):
     phoenix = os.path.join(ROOT, "bench", ".venv", "bin", "phoenix")
     if not os.path.exists(phoenix):
@@ -292,11 +330,17 @@ def main():
     parser.add_argument("--phoenix-spans", type=int, default=20_000)
     parser.add_argument("--phoenix-window", type=float, default=60)
     parser.add_argument("--out", help="also write the JSON here")
+    parser.add_argument("--history-rounds", type=int, default=3)
+    parser.add_argument("--only-history", action="store_true", help="only the history on/off runs")
     args = parser.parse_args()
 
     if not args.no_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "tokentop"], cwd=ROOT, check=True)
     results = {"machine": machine_facts(), "arguments": vars(args)}
+    results["history"] = measure_history(args)
+    if args.only_history:
+        print(json.dumps(results, indent=2))
+        return
     results["tokentop"] = measure_tokentop(args)
     if not args.skip_phoenix:
         rate = results["tokentop"][args.phoenix_protocol]["screen"]["spans_per_second"]

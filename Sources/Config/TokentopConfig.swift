@@ -25,6 +25,10 @@ public struct TokentopConfig: Sendable, Equatable {
     public var prices: String?
     /// USD per day.
     public var budgetUSD: Double?
+    /// The history ledger: a path, or `off` (relative paths are taken from the config file's folder).
+    public var history: String?
+    /// Days of history kept.
+    public var historyDays: Int?
     public var alerts = Alerts()
     public var windows = Windows()
     /// `[keys]`: action name → key names, e.g. `quit = ["q", "ctrl-c"]`. Only the shape is checked here;
@@ -58,6 +62,7 @@ public struct TokentopConfig: Sendable, Equatable {
     public init() {}
 
     static let topKeys = ["listen", "grpc_port", "http_port", "prometheus", "theme", "max_spans", "prices", "budget",
+                          "history", "history_days",
                           "windows", "burn_window", "cost_window", "quality_window", "alerts", "keys"]
     static let alertKeys = ["truncation", "retries", "errors", "min_calls", "clear_at"]
 
@@ -123,6 +128,14 @@ public struct TokentopConfig: Sendable, Equatable {
         if let budget = try top.number("budget", "a number (USD per day)") {
             guard budget > 0, budget.isFinite else { throw top.error("budget", "'budget' must be a positive amount in USD") }
             config.budgetUSD = budget
+        }
+        if let history = try top.string("history", "a path, or \"off\"") {
+            guard !history.isEmpty else { throw top.error("history", "'history' takes a path, or \"off\"") }
+            config.history = history == "off" ? history : resolve(history, folder: folder("history"), environment: environment)
+        }
+        if let days = try top.integer("history_days", "a number of days") {
+            guard days >= 1 else { throw top.error("history_days", "'history_days' must be at least 1") }
+            config.historyDays = days
         }
         config.windows = try windows(&top)
         if var alerts = try top.subtable("alerts") {

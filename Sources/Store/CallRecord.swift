@@ -24,6 +24,9 @@ public struct CallRecord: Sendable, Equatable {
     public var promptID: String
     /// The span that reports the call too: for a call first seen as an event, once its span arrived.
     public var span: SpanKey?
+    /// A call first reported by a log event: what the event said, hashed when it was counted (the
+    /// history ledger's identity of the call, which later reports of it do not change).
+    var eventIdentity: CallIdentity?
 
     public init(call: LLMCall, cost: PricedCost?, source: Source, service: String, agent: CodingAgent? = nil,
                 startNanos: UInt64, durationSeconds: Double?, isError: Bool = false, errorMessage: String? = nil,
@@ -126,6 +129,24 @@ struct CrossSignalCalls: Sendable {
 
     private static func near(_ a: UInt64, _ b: UInt64) -> Bool {
         (a > b ? a - b : b - a) <= toleranceNanos
+    }
+}
+
+extension CallRecord {
+    /// The identity the history ledger files the call under.
+    var identity: CallIdentity {
+        if let eventIdentity { return eventIdentity }
+        if source == .span, let span { return .span(span) }
+        return Self.eventIdentity(of: self)
+    }
+
+    /// What identifies an event's call when it is sent again: the same service, session, start, request
+    /// id, tokens and error.
+    static func eventIdentity(of record: CallRecord) -> CallIdentity {
+        let call = record.call, usage = call.usage
+        return .hashing(record.service, call.sessionID, String(record.startNanos), call.responseID,
+                      "\(usage.input)/\(usage.output)/\(usage.cacheRead)/\(usage.cacheWrite)/\(usage.reasoning)",
+                      record.errorMessage ?? "", call.model)
     }
 }
 

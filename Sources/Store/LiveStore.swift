@@ -13,20 +13,40 @@ public final class LiveStore: Sendable {
     /// The store's pricing, used before the lock is taken.
     private let pricing: CallPricing
     private let clock: @Sendable () -> UInt64
+    /// The history writer, which takes each batch's counted calls after the lock is released.
+    private let ledger: (any LedgerFeed)?
 
     public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0,
                 alertThresholds: AlertThresholds = AlertThresholds(), windowSettings: WindowSettings = .standard,
-                clock: @escaping @Sendable () -> UInt64 = LiveStore.wallClockNanos) {
+                ledger: (any LedgerFeed)? = nil, clock: @escaping @Sendable () -> UInt64 = LiveStore.wallClockNanos) {
         state = Mutex(TraceStore(limits: limits, pricing: pricing, utcOffsetSeconds: utcOffsetSeconds,
-                                 alertThresholds: alertThresholds, windowSettings: windowSettings))
+                                 alertThresholds: alertThresholds, windowSettings: windowSettings,
+                                 recordsHistory: ledger != nil))
         self.clock = clock
         self.pricing = pricing
+        self.ledger = ledger
     }
 
     public func apply(_ batch: TelemetryBatch) {
         let prepared = PreparedBatch(batch, pricing: pricing)
         let now = clock()
-        state.withLock { $0.apply(prepared, nowNanos: now) }
+        guard let ledger else { return state.withLock { $0.apply(prepared, nowNanos: now) } }
+        let changes = state.withLock { store in
+            store.apply(prepared, nowNanos: now)
+            return store.takeLedgerChanges()
+        }
+        if !changes.isEmpty { ledger.enqueue(changes) }
+    }
+
+    /// Calls counted before a restart, read back from the history ledger.
+    public func restore(_ calls: [RestoredCall]) {
+        let now = clock()
+        state.withLock { $0.restore(calls, nowNanos: now) }
+    }
+
+    /// The history writer's latest state; a change redraws the header.
+    public func updateHistory(_ status: HistoryStatus) {
+        state.withLock { $0.updateHistory(status) }
     }
 
     public func noteSourceEnded(_ note: String) {

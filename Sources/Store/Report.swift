@@ -269,6 +269,7 @@ public struct Report: Sendable {
             [("count", .int(Int64(f.count))), ("mean", .number(f.mean)),
              ("histogram", .object(f.histogram.map { ($0.0, .int(Int64($0.1))) }))]
         }
+        let historyJSON: JSON = counters.history.map(Self.historyJSON) ?? .null
         return .object([
             ("ingest", .object([
                 ("received_spans", .int(Int64(counters.receivedSpans))),
@@ -294,6 +295,7 @@ public struct Report: Sendable {
                          ("retries", .int(Int64(upstream.retries))), ("queued_requests", .int(Int64(upstream.pendingRequests))),
                          ("last_error", upstream.lastError.map { .string($0) } ?? .null)])
             })),
+            ("history", historyJSON),
             ("traces", .int(Int64(traces))),
             ("spans", .int(Int64(spans))),
             ("agent_runs", .int(Int64(agentRuns))),
@@ -353,6 +355,14 @@ public struct Report: Sendable {
                          ("since_unix_nano", $0.sinceNanos.map { .int(Int64($0)) } ?? .null)])
             })),
         ])
+    }
+
+    /// The history ledger: where, how, and what was written and not.
+    static func historyJSON(_ h: HistoryStatus) -> JSON {
+        .object([("file", .string(h.path)), ("mode", .string(h.mode.rawValue)),
+                 ("written_calls", .int(Int64(h.writtenCalls))), ("written_tool_calls", .int(Int64(h.writtenTools))),
+                 ("pending", .int(Int64(h.pending))), ("unwritten", .int(Int64(h.unwritten))),
+                 ("problem", h.problem.map { .string($0) } ?? .null)])
     }
 }
 

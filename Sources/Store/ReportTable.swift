@@ -22,6 +22,11 @@ public enum ReportTable {
                      + "  tool calls \(r.toolCalls)" + (r.rejectedToolCalls > 0 ? " (\(r.rejectedToolCalls) rejected)" : "")
                      + (r.failedToolCalls > 0 ? " (\(r.failedToolCalls) failed)" : "") + "  error spans \(r.errorSpans)"
                      + (r.duplicateCalls > 0 ? "  ·  \(r.duplicateCalls) duplicate instrumentation (counted once)" : ""))
+        if let h = c.history {
+            lines.append("history  \(h.path) (\(h.mode.rawValue)): \(h.writtenCalls) calls, \(h.writtenTools) tool calls written"
+                         + (h.unwritten > 0 ? "  ·  \(h.unwritten) NOT written" : "")
+                         + (h.problem.map { "  ·  \($0)" } ?? ""))
+        }
         lines.append("")
         if r.models.isEmpty {
             lines.append("no LLM calls")
@@ -72,7 +77,7 @@ public enum ReportTable {
         return lines.joined(separator: "\n")
     }
 
-    static func table(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
+    public static func table(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
         let widths = (0..<rows[0].count).map { col in rows.map { $0[col].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { col, cell in
@@ -82,7 +87,7 @@ public enum ReportTable {
         }
     }
 
-    static func grouped(_ v: Int64) -> String {
+    public static func grouped(_ v: Int64) -> String {
         let digits = String(v.magnitude)
         var out = ""
         for (i, ch) in digits.enumerated() {
@@ -93,7 +98,7 @@ public enum ReportTable {
     }
 
     /// Micro-dollar precision below a cent; a positive amount too small to show is `<$0.000001`, not `$0`.
-    static func dollars(_ v: Double) -> String {
+    public static func dollars(_ v: Double) -> String {
         if v > 0 && v < 0.000_000_5 { return "<$0.000001" }
         return "$" + fixed(v, v < 0.01 ? 6 : 4)
     }

@@ -26,6 +26,8 @@ public struct IngestCounters: Sendable, Equatable {
     public var duplicateCalls: Int = 0
     /// Coding agents' call events that arrived again (a retrying exporter, a replayed file), counted once.
     public var repeatedEventCalls: Int = 0
+    /// The history ledger, when there is one.
+    public var history: HistoryStatus?
     public init() {}
 }
 

@@ -202,6 +202,12 @@ public struct TraceStore: Sendable {
     private var pendingAgentRequests: [String: AgentRequestEvent] = [:]
     /// Kept report → the duplicates marked against it, to unmark them when it is evicted.
     private var duplicatesOfKept: [SpanKey: [SpanKey]] = [:]
+    /// Whether counted calls and tool calls are handed to the history ledger (`takeLedgerChanges`).
+    public let recordsHistory: Bool
+    private var ledgerOutbox: [LedgerChange] = []
+    /// Calls the history ledger had counted before this run: sent again, they are not added to today's
+    /// spend and the burn windows a second time.
+    private var restoredCalls = Set<CallIdentity>()
 
     /// Each trace's list row as of the last snapshot. Rows of the traces in `changedTraces` are brought up
     /// to date when the next snapshot is taken, once per frame however many batches touched them.
@@ -215,7 +221,9 @@ public struct TraceStore: Sendable {
     private var runningByArrival = Heap<RunningMark>()
 
     public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0,
-                alertThresholds: AlertThresholds = AlertThresholds(), windowSettings: WindowSettings = .standard) {
+                alertThresholds: AlertThresholds = AlertThresholds(), windowSettings: WindowSettings = .standard,
+                recordsHistory: Bool = false) {
+        self.recordsHistory = recordsHistory
         self.alerts = AlertMonitor(rules: AlertMonitor.rules(alertThresholds))
         self.windowSettings = windowSettings
         self.windows = UsageWindows(longest: windowSettings.longest)
@@ -226,8 +234,7 @@ public struct TraceStore: Sendable {
 
     /// The local calendar day of an instant, as days since 1970-01-01.
     public func localDay(atNanos nanos: UInt64) -> Int64 {
-        let seconds = Int64(nanos / 1_000_000_000) + Int64(utcOffsetSeconds)
-        return seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        LocalCalendar(utcOffsetSeconds: utcOffsetSeconds).day(atNanos: nanos)
     }
 
     // MARK: Writing
@@ -271,6 +278,14 @@ public struct TraceStore: Sendable {
         guard counters.forwarding != upstreams else { return }
         counters.forwarding = upstreams
         version &+= 1
+    }
+
+    /// Takes the history writer's latest state; a change redraws the header.
+    public mutating func updateHistory(_ status: HistoryStatus) {
+        let old = counters.history
+        counters.history = status
+        // The writer's progress alone does not redraw: the header shows the mode and what went wrong.
+        if old?.mode != status.mode || old?.problem != status.problem || old?.unwritten != status.unwritten { version &+= 1 }
     }
 
     public mutating func recordRefusedRequest(_ kind: RefusalKind) {
@@ -339,6 +354,14 @@ public struct TraceStore: Sendable {
             span.role.llm?.sessionID.nilIfEmpty ?? Normalizer.sessionID(of: packed)
         }
         if !hadSession, !traces[packed.traceID]!.sessionID.isEmpty { joinTraceSession(packed.traceID, nowNanos: nowNanos) }
+        if recordsHistory, case .tool(let tool) = span.role {
+            ledgerOutbox.append(.tool(LedgerToolCall(
+                identity: CallIdentity.tool(service: packed.origin.serviceName, callID: tool.callID) ?? .span(key),
+                startNanos: packed.startNanos, service: packed.origin.serviceName,
+                session: traces[packed.traceID]!.sessionID, agent: CodingAgent.of(packed.origin)?.rawValue ?? "",
+                name: tool.name, durationSeconds: span.isOpen ? nil : Double(packed.endNanos - packed.startNanos) / 1e9,
+                outcome: span.isError ? .error : .ok)))
+        }
         return true
     }
 
@@ -352,13 +375,43 @@ public struct TraceStore: Sendable {
                             contextWindow: pricing.contextWindow(call.provider, call.model), nowNanos: nowNanos)
         }
         callTotals.add(record, session: session)
-        windows.add(model: call.model, usage: call.usage, costUSD: record.cost?.usd, atNanos: nowNanos,
-                    quality: .quality(of: record))
+        var countedBefore = false
+        if recordsHistory {
+            let identity = record.identity
+            countedBefore = !restoredCalls.isEmpty && restoredCalls.contains(identity)
+            ledgerOutbox.append(.call(LedgerCall(record, identity: identity, session: session, countedNanos: nowNanos)))
+        }
+        if !countedBefore {
+            windows.add(model: call.model, usage: call.usage, costUSD: record.cost?.usd, atNanos: nowNanos,
+                        quality: .quality(of: record))
+            addSpend(record.cost?.usd ?? 0, nowNanos: nowNanos)
+        }
         ledger.record(record)
         latencies.record(.init(call), durationSeconds: record.durationSeconds, timeToFirstTokenSeconds: call.timeToFirstTokenSeconds,
                          atNanos: nowNanos)
         prometheus.record(record)
-        addSpend(record.cost?.usd ?? 0, nowNanos: nowNanos)
+    }
+
+    /// Hands over what the history ledger is to write since the last call.
+    public mutating func takeLedgerChanges() -> [LedgerChange] {
+        guard !ledgerOutbox.isEmpty else { return [] }
+        defer { ledgerOutbox = [] }
+        return ledgerOutbox
+    }
+
+    /// Calls counted before a restart (from the history ledger): today's spend, the burn windows and so
+    /// the budget take them again. Calls counted before the longest window kept only add to their day.
+    public mutating func restore(_ calls: [RestoredCall], nowNanos: UInt64) {
+        let windowStart = nowNanos - min(nowNanos, UInt64(windowSettings.longest.seconds) * 1_000_000_000)
+        for call in calls where call.countedNanos <= nowNanos {
+            restoredCalls.insert(call.identity)
+            if call.countedNanos > windowStart {
+                windows.add(model: call.model == "(none)" ? "" : call.model, usage: call.usage, costUSD: call.costUSD,
+                            atNanos: call.countedNanos)
+            }
+            addSpend(call.costUSD ?? 0, nowNanos: call.countedNanos, today: localDay(atNanos: nowNanos))
+        }
+        version &+= 1
     }
 
     /// A counted call reported again with more to say (the CLI's own cost, a finish reason, a model):
@@ -384,6 +437,9 @@ public struct TraceStore: Sendable {
             latencies.record(.init(new.call), durationSeconds: duration, timeToFirstTokenSeconds: firstToken, atNanos: nowNanos)
         }
         addSpend((new.cost?.usd ?? 0) - (old.cost?.usd ?? 0), nowNanos: nowNanos)
+        if recordsHistory {
+            ledgerOutbox.append(.amend(LedgerCall(new, identity: old.identity, session: newSession, countedNanos: nowNanos)))
+        }
     }
 
     /// Coding agents' sessions keep their timeline and context fill (`SessionBook`); an app's
@@ -398,11 +454,12 @@ public struct TraceStore: Sendable {
         return record.span.flatMap { traces[$0.trace]?.sessionID } ?? ""
     }
 
-    private mutating func addSpend(_ usd: Double, nowNanos: UInt64) {
+    private mutating func addSpend(_ usd: Double, nowNanos: UInt64, today: Int64? = nil) {
         guard usd != 0 else { return }
         let day = localDay(atNanos: nowNanos)
         spendByDay[day, default: 0] += usd
-        if spendByDay.count > 7 { spendByDay = spendByDay.filter { $0.key > day - 7 } }
+        let latest = max(today ?? day, day)
+        if spendByDay.count > 7 { spendByDay = spendByDay.filter { $0.key > latest - 7 } }
     }
 
     // MARK: Coding agents' calls from log events
@@ -457,6 +514,16 @@ public struct TraceStore: Sendable {
             sessions.record(prompt, service: service, attributes: log.attributes, nowNanos: nowNanos)
         case .tool(let tool):
             sessions.record(tool, service: service, attributes: log.attributes, nowNanos: nowNanos)
+            if recordsHistory {
+                let outcome: LedgerToolCall.Outcome? = tool.decision == .rejected ? .rejected
+                    : tool.success.map { $0 ? .ok : .error }
+                ledgerOutbox.append(.tool(LedgerToolCall(
+                    identity: CallIdentity.tool(service: service, callID: tool.callID)
+                        ?? .hashing(service, tool.sessionID, tool.name, String(tool.atNanos)),
+                    startNanos: tool.atNanos - min(tool.atNanos, UInt64((tool.durationSeconds ?? 0) * 1e9)),
+                    service: service, session: tool.sessionID, agent: tool.agent.rawValue, name: tool.name,
+                    durationSeconds: tool.durationSeconds, outcome: outcome, error: tool.error.isEmpty ? nil : tool.error)))
+            }
         case .call(let event):
             var record = CallRecord(call: event.call, cost: nil, source: .logEvent, service: service, agent: event.agent,
                                     startNanos: event.startNanos, durationSeconds: event.durationSeconds,
@@ -506,6 +573,8 @@ public struct TraceStore: Sendable {
     }
 
     private mutating func addEventCall(_ record: CallRecord, attributes: [Attribute] = [], nowNanos: UInt64) {
+        var record = record
+        if recordsHistory { record.eventIdentity = CallRecord.eventIdentity(of: record) }
         let id = nextEventCall
         nextEventCall += 1
         eventCalls[id] = record

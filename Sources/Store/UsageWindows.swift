@@ -249,5 +249,5 @@ public struct WindowSettings: Sendable, Equatable {
         self.quality = quality
     }
 
-    var longest: UsageWindows.Window { ([burn, cost] + windows + (quality.map { [$0] } ?? [])).max() ?? .oneHour }
+    public var longest: UsageWindows.Window { ([burn, cost] + windows + (quality.map { [$0] } ?? [])).max() ?? .oneHour }
 }

@@ -2,9 +2,10 @@ import Store
 
 /// The whole screen for one frame.
 public enum Frame {
-    /// `openTrace` is the store's entry for the trace `state.drill` names, looked up by the caller.
+    /// `openTrace` is the store's entry for the trace `state.drill` names, looked up by the caller;
+    /// `history` what the history ledger gave for the history screens, while they are open.
     public static func render(_ snapshot: StoreSnapshot, state: ViewState, size: Size, context: FrameContext,
-                              openTrace: TraceEntry? = nil) -> Canvas {
+                              openTrace: TraceEntry? = nil, history: HistoryScreenData? = nil) -> Canvas {
         var canvas = Canvas(size: size)
         guard size.width > 0, size.height > 0 else { return canvas }
         var state = state.reconciled(with: snapshot, screen: size)
@@ -21,11 +22,21 @@ public enum Frame {
                                 scroll: state.paneScroll[pane] ?? 0,
                                 focused: state.focusedPane == pane && !state.helpVisible, utcOffsetSeconds: offset)
         }
-        // The session screens use the whole body.
-        let opensSession = state.drill == nil && state.showsSessions
-        if layout.traceList.height > 0, opensSession {
-            // Below the side panes' width, the summary strip's line too.
-            let body = Size(width: size.width, height: layout.traceList.height + (layout.hasSidePanes ? 0 : layout.strip.height))
+        // The session and history screens use the whole body, and below the side panes' width, the
+        // summary strip's line too.
+        let opensHistory = state.drill == nil && state.showsHistory
+        let opensSession = state.drill == nil && state.showsSessions && !opensHistory
+        let body = Size(width: size.width, height: layout.traceList.height + (layout.hasSidePanes ? 0 : layout.strip.height))
+        if layout.traceList.height > 0, opensHistory {
+            let data = history ?? HistoryScreenData(status: snapshot.counters.history)
+            let view = if state.historyDayOpen, let days = data.history {
+                HistoryDayView.render(data.day, dayNumber: state.selectedHistoryDay(today: days.today), state: state,
+                                      size: body, context: context)
+            } else {
+                HistoryView.render(data, state: state, size: body, context: context)
+            }
+            canvas.draw(view, x: 0, y: layout.traceList.y)
+        } else if layout.traceList.height > 0, opensSession {
             let session = state.openSessionID.flatMap { id in snapshot.sessions.first { $0.id == id } }
             let view = if state.openSessionID == nil {
                 SessionsView.render(snapshot, state: state, size: body, context: context)
@@ -43,7 +54,7 @@ public enum Frame {
                                             focused: state.focusedPane == .traceList && !state.helpVisible, context: context)
             canvas.draw(list, x: layout.traceList.x, y: layout.traceList.y)
         }
-        if state.drill != nil || opensSession {
+        if state.drill != nil || opensSession || opensHistory {
             // The drill-down screens use the whole body.
         } else if layout.hasSidePanes {
             for side in [Pane.burn, .cost, .quality] where layout.rect(of: side).height > 0 {

@@ -38,6 +38,7 @@ public enum HeaderView {
                            Span(Format.compact(counters.rejectedSpans), Style(counters.rejectedSpans > 0 ? .warning : .text))]))
 
         if !counters.forwarding.isEmpty { groups.append((1, forwardSpans(counters.forwarding, label: label))) }
+        if let history = counters.history, let spans = historySpans(history, label: label) { groups.append((0, spans)) }
 
         let gap = 2, margin = 1
         var kept = groups
@@ -51,6 +52,21 @@ public enum HeaderView {
             x += canvas.put(group.spans, x: x, y: 0, limit: width - x) + gap
         }
         return canvas
+    }
+
+    /// Nothing while the history is written as it should be; else what is wrong with it (the history
+    /// screen says why): `history read-only`, `history ✗ failed`, `history ✗ 1.2k unwritten`.
+    static func historySpans(_ history: HistoryStatus, label: Style) -> [Span]? {
+        switch history.mode {
+        case .readOnly: return [Span("history ", label), Span("read-only", Style(.warning))]
+        case .failed: return [Span("history ", label), Span("✗ off", Style(.error, .bold))]
+        case .writing:
+            if history.unwritten > 0 {
+                return [Span("history ", label), Span("✗ " + Format.compact(history.unwritten) + " unwritten", Style(.error, .bold))]
+            }
+            if history.problem != nil { return [Span("history ", label), Span("✗ failing", Style(.error, .bold))] }
+            return nil
+        }
     }
 
     /// `fwd ✓1.2k`, then `✗3 drop 12 queued 40` in warning colours when requests are failing, dropped or piling up.

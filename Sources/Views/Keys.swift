@@ -56,6 +56,10 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
     case sessionTimeline
     /// One event of a session's timeline, with all it carried.
     case sessionEvent
+    /// `H`: spend per day from the history ledger.
+    case history
+    /// One day of the history: its sessions and calls.
+    case historyDay
     /// A side pane (token burn, cost, quality) has the focus.
     case pane
     /// One value of the span screen, expanded to the whole screen.
@@ -71,6 +75,8 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
         case .sessionList: "Sessions"
         case .sessionTimeline: "Session timeline"
         case .sessionEvent: "Session event"
+        case .history: "Spend history"
+        case .historyDay: "History day"
         case .pane: "Side pane"
         case .value: "Value"
         case .filter: "Filter"
@@ -87,6 +93,7 @@ public enum Action: String, CaseIterable, Sendable, Hashable {
     case startFilter, applyFilter, cancelFilter, eraseFilterCharacter, clearFilter
     case cycleSort, togglePause
     case toggleSessions, openSession, sessionTraces, openEvent
+    case toggleHistory, openHistoryDay, cycleHistorySplit
     case copySpan
     case cycleTheme
     case showHelp, closeHelp
@@ -137,6 +144,29 @@ public struct KeyTable: Sendable {
         KeyBinding([.character("s")], .traceList, .cycleSort, "sort", onHintBar: true),
         KeyBinding([.character("p")], .traceList, .togglePause, "pause", onHintBar: true),
         KeyBinding([.character("S")], .traceList, .toggleSessions, "sessions", onHintBar: true),
+        KeyBinding([.character("H")], .traceList, .toggleHistory, "spend history", onHintBar: true),
+        KeyBinding([.character("k"), .up], .history, .moveUp, "earlier day", onHintBar: true),
+        KeyBinding([.character("j"), .down], .history, .moveDown, "later day", onHintBar: true),
+        KeyBinding([.character("g"), .home], .history, .moveTop, "first day"),
+        KeyBinding([.character("G"), .end], .history, .moveBottom, "today"),
+        KeyBinding([.pageUp, .control("b")], .history, .pageUp, "page up"),
+        KeyBinding([.pageDown, .control("f")], .history, .pageDown, "page down"),
+        KeyBinding([.enter], .history, .openHistoryDay, "the day's sessions and calls", onHintBar: true),
+        KeyBinding([.character("s")], .history, .cycleHistorySplit, "split by model/service/agent/session", onHintBar: true),
+        KeyBinding([.escape, .character("H")], .history, .toggleHistory, "back to traces", onHintBar: true),
+        KeyBinding([.character("t")], .history, .cycleTheme, "next theme"),
+        KeyBinding([.character("?")], .history, .showHelp, "help", onHintBar: true),
+        KeyBinding([.character("q")], .history, .quit, "quit"),
+        KeyBinding([.character("j"), .down], .historyDay, .moveDown, "scroll down", onHintBar: true),
+        KeyBinding([.character("k"), .up], .historyDay, .moveUp, "scroll up", onHintBar: true),
+        KeyBinding([.character("g"), .home], .historyDay, .moveTop, "top"),
+        KeyBinding([.character("G"), .end], .historyDay, .moveBottom, "bottom"),
+        KeyBinding([.pageUp, .control("b")], .historyDay, .pageUp, "page up"),
+        KeyBinding([.pageDown, .control("f")], .historyDay, .pageDown, "page down"),
+        KeyBinding([.escape, .character("h"), .left], .historyDay, .back, "back to the days", onHintBar: true),
+        KeyBinding([.character("t")], .historyDay, .cycleTheme, "next theme"),
+        KeyBinding([.character("?")], .historyDay, .showHelp, "help", onHintBar: true),
+        KeyBinding([.character("q")], .historyDay, .quit, "quit"),
         KeyBinding([.character("j"), .down], .sessionList, .moveDown, "down", onHintBar: true),
         KeyBinding([.character("k"), .up], .sessionList, .moveUp, "up", onHintBar: true),
         KeyBinding([.character("g"), .home], .sessionList, .moveTop, "most recent"),

@@ -42,6 +42,14 @@ public struct ViewState: Sendable, Equatable {
     /// `Enter` on a timeline event: everything it carried, and how far that is scrolled.
     public var sessionEventOpen = false
     public var eventScroll = 0
+    /// `H`: spend per day from the history ledger, split by `historySplit`.
+    public var showsHistory = false
+    public var historySplit = SpendHistory.Split.model
+    /// The selected day, as an index into the days shown; nil follows today (the last).
+    public var historyDayIndex: Int?
+    /// `Enter` on a day: its sessions and calls, and how far they are scrolled.
+    public var historyDayOpen = false
+    public var historyDayScroll = 0
 
     public init() {}
 
@@ -53,6 +61,7 @@ public struct ViewState: Sendable, Equatable {
             if drill.expandedValue != nil { return .value }
             return drill.openSpanID == nil ? .traceView : .spanView
         }
+        if showsHistory { return historyDayOpen ? .historyDay : .history }
         if showsSessions {
             guard openSessionID != nil else { return .sessionList }
             return sessionEventOpen ? .sessionEvent : .sessionTimeline
@@ -98,6 +107,9 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
     if let drill = state.drill, DrillState.handles(action) {
         state.drill = drill.reduced(action, trace: openTrace, screen: screen, nowNanos: snapshot.takenAtNanos)
         return state
+    }
+    if state.showsHistory {
+        return state.reducedInHistory(action, screen: screen)
     }
     if state.showsSessions {
         return state.reducedInSessions(action, snapshot: snapshot, screen: screen).reconciled(with: snapshot, screen: screen)
@@ -161,7 +173,11 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
         state.showsSessions = true
         state.sessionIndex = 0
         state.openSessionID = nil
-    case .openSession, .sessionTraces, .openEvent: break
+    case .toggleHistory:
+        state.showsHistory = true
+        state.historyDayIndex = nil
+        state.historyDayOpen = false
+    case .openSession, .sessionTraces, .openEvent, .openHistoryDay, .cycleHistorySplit: break
     case .copySpan:
         guard let drill = state.drill, let trace = openTrace else { break }
         let rows = TraceTree(trace, nowNanos: snapshot.takenAtNanos).rows

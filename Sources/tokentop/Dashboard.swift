@@ -11,14 +11,52 @@ final class Dashboard: @unchecked Sendable {
     private let context: FrameContext
     private let themes: [Theme]
     private let capability: ColorCapability
+    /// The history ledger, read while the history screens are open.
+    private let history: (any HistorySource)?
     private let stop = Atomic<Bool>(false)
     private static let frameIntervalMs = 33
+    /// How often an open history screen reads the ledger again.
+    private static let historyRefreshNanos: UInt64 = 2_000_000_000
 
-    init(store: LiveStore, context: FrameContext, themes: [Theme], capability: ColorCapability) {
+    init(store: LiveStore, context: FrameContext, themes: [Theme], capability: ColorCapability,
+         history: (any HistorySource)? = nil) {
         self.store = store
         self.context = context
         self.themes = themes
         self.capability = capability
+        self.history = history
+    }
+
+    /// What the history screens show: read again when the split or the open day changes, and every
+    /// two seconds while open (the writer adds to the ledger as calls arrive).
+    private struct HistoryReads {
+        var data: HistoryScreenData?
+        var readAt: UInt64 = 0
+        var split: SpendHistory.Split?
+        var day: Int64?
+
+        /// True when what is shown changed.
+        mutating func refresh(_ state: ViewState, source: (any HistorySource)?, status: HistoryStatus?) -> Bool {
+            guard state.showsHistory else {
+                data = nil
+                return false
+            }
+            let now = LiveStore.wallClockNanos()
+            let today = data?.history?.today
+            let day = state.historyDayOpen ? today.map { state.selectedHistoryDay(today: $0) } : nil
+            guard data == nil || state.historySplit != split || day != self.day || now > readAt + Dashboard.historyRefreshNanos
+            else { return false }
+            var fresh = HistoryScreenData(status: status)
+            fresh.history = source?.spendHistory(split: state.historySplit, days: ViewState.historyDays, nowNanos: now)
+            if state.historyDayOpen, let history = fresh.history {
+                fresh.day = source?.historyDay(state.selectedHistoryDay(today: history.today))
+            }
+            readAt = now
+            split = state.historySplit
+            self.day = state.historyDayOpen ? fresh.history.map { state.selectedHistoryDay(today: $0.today) } : nil
+            defer { data = fresh }
+            return fresh != data
+        }
     }
 
     func requestStop() { stop.store(true, ordering: .relaxed) }
@@ -37,6 +75,7 @@ final class Dashboard: @unchecked Sendable {
         var pausedAtReceived: Int?
         var noticeUntil: UInt64 = 0
         var drawnWaiting: Int?
+        var historyReads = HistoryReads()
         while !stop.load(ordering: .relaxed) {
             // A new snapshot only when something arrived, the list wants other rows, or each second while
             // a running timer shows. The store lists only the rows around the selection; the sessions
@@ -70,11 +109,13 @@ final class Dashboard: @unchecked Sendable {
             if state.notice != nil, LiveStore.wallClockNanos() > noticeUntil { state.notice = nil }
             // Only the open trace is copied out of the store, and only while one is open.
             let openTrace = state.drill.flatMap { store.trace($0.traceID) }
+            if historyReads.refresh(state, source: history, status: snapshot.counters.history) { drawnVersion = .max }
             let second = snapshot.takenAtNanos / 1_000_000_000
             let timerVisible = timerRunning && second != drawnSecond && !state.paused
             if snapshot.version != drawnVersion || state != drawnState || size != drawnSize || timerVisible {
                 state = state.reconciled(with: snapshot, screen: size)
-                terminal.draw(Frame.render(snapshot, state: state, size: size, context: frameContext, openTrace: openTrace))
+                terminal.draw(Frame.render(snapshot, state: state, size: size, context: frameContext, openTrace: openTrace,
+                                           history: historyReads.data))
                 drawnVersion = snapshot.version
                 drawnState = state
                 drawnSize = size

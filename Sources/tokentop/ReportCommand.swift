@@ -1,6 +1,7 @@
 import ArgumentParser
 import Config
 import Foundation
+import History
 import Ingest
 import Semantics
 import Store
@@ -24,6 +25,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var limits: LimitOptions
 
+    @OptionGroup var historyOptions: HistoryOptions
+
     @Argument(help: "OTLP files to read (.binpb, .binpb.gz, .json, .jsonl; gzip allowed on any).")
     var files: [String]
 
@@ -40,8 +43,13 @@ struct ReportCommand: ParsableCommand {
         } catch let error as ConfigurationError {
             throw error.reported
         }
+        // The files' calls join the spend history too; a call already in it (the same file reported
+        // twice) is not written again. A live tokentop may be writing the same file meanwhile.
+        let history = historyOptions.open(config, exclusive: false)
         let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans ?? config.maxSpans ?? StoreLimits.defaultMaxSpans),
-                              pricing: pricing, alertThresholds: alertOptions.thresholds(config.alerts))
+                              pricing: pricing, alertThresholds: alertOptions.thresholds(config.alerts),
+                              ledger: history?.writer)
+        history?.writer?.start()
         let sink = LimitingSink(limits.recordLimits, next: StoreSink(store: store))
         for file in files {
             do {
@@ -52,6 +60,11 @@ struct ReportCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("tokentop: \(error)\n".utf8))
                 throw ExitCode(2)
             }
+        }
+        if let writer = history?.writer {
+            writer.stop()
+            store.updateHistory(writer.status)
+            Serve.finish(history)
         }
         let report = store.read { Report(store: $0) }
         print(json ? report.json.rendered() : ReportTable.render(report))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Config
 import Foundation
+import History
 import Ingest
 import Store
 import Terminal
@@ -79,6 +80,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var recordReplay: RecordReplayOptions
 
+    @OptionGroup var historyOptions: HistoryOptions
+
     func validate() throws {
         if let prometheus { _ = try Self.hostAndPort(prometheus) }
         guard (maxSpans ?? 1) > 0, maxRequestBytes > 0 else { throw ValidationError("limits must be positive") }
@@ -116,10 +119,21 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let storeBudget = maxMemory.map { ($0 - Self.processBaselineMB) << 20 }
+        // The demo's made-up calls stay out of the spend history unless a file is named for them.
+        let history = discard || (demo && historyOptions.history == nil) ? nil : historyOptions.open(config)
+        let utcOffset = TimeZone.current.secondsFromGMT()
         let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans ?? config.maxSpans ?? StoreLimits.defaultMaxSpans,
                                                   maxRetainedBytes: storeBudget),
-                              pricing: pricing, utcOffsetSeconds: TimeZone.current.secondsFromGMT(),
-                              alertThresholds: alertOptions.thresholds(config.alerts), windowSettings: config.windowSettings)
+                              pricing: pricing, utcOffsetSeconds: utcOffset,
+                              alertThresholds: alertOptions.thresholds(config.alerts), windowSettings: config.windowSettings,
+                              ledger: history?.writer)
+        if let history {
+            store.updateHistory(history.status)
+            store.restore(history.restoredCalls(nowNanos: LiveStore.wallClockNanos(),
+                                                calendar: LocalCalendar(utcOffsetSeconds: utcOffset),
+                                                windowSeconds: max(3600, config.windowSettings.longest.seconds)))
+            history.writer?.start { store.updateHistory($0) }
+        }
         let discarding = discard ? DiscardSink() : nil
         let sink: any TelemetrySink = discarding ?? LimitingSink(limits.recordLimits, next: StoreSink(store: store))
         let token = try exposure.bearerToken()
@@ -204,14 +218,15 @@ struct Serve: AsyncParsableCommand {
                 "tokentop demo: sending synthetic traffic (service.namespace=\(DemoTraffic.namespace))\n".utf8))
         }
         if headless {
-            await runHeadless(store: store, demo: demoTraffic, forwarder: forwarder, discarding: discarding)
+            await runHeadless(store: store, demo: demoTraffic, forwarder: forwarder, history: history, discarding: discarding)
         } else {
             var context = FrameContext(endpoints: ListenEndpoints(grpc: servers.grpcAddress, http: servers.httpAddress),
                                        utcOffsetSeconds: TimeZone.current.secondsFromGMT(), dailyBudgetUSD: budget)
             context.isDemo = demo
             context.keys = keys
             let dashboard = Dashboard(store: store, context: context, themes: themes,
-                                      capability: ColorCapability.detect(environment: ProcessInfo.processInfo.environment))
+                                      capability: ColorCapability.detect(environment: ProcessInfo.processInfo.environment),
+                                      history: history?.ledger.map { LedgerHistorySource(ledger: $0, calendar: LocalCalendar(utcOffsetSeconds: utcOffset)) })
             let watcher = SignalWatcher { _ in dashboard.requestStop() }
             try await runOnOwnThread { try dashboard.run() }
             withExtendedLifetime(watcher) {}
@@ -221,12 +236,24 @@ struct Serve: AsyncParsableCommand {
         await servers.shutdown()
         forwardUpdates?.cancel()
         await forwarder?.shutdown()
+        Self.finish(history)
         if let recorder {
             recorder.close()
             let stats = recorder.stats
             FileHandle.standardError.write(Data(("tokentop: recorded \(stats.recordedRequests) requests to \(recorder.path)"
                 + (stats.droppedRequests > 0 ? " (\(stats.droppedRequests) not recorded: \(stats.lastError ?? "the disk fell behind"))" : "")
                 + "\n").utf8))
+        }
+    }
+
+    /// Writes what is still queued, and says on stderr (the screen is gone by now) what could not be.
+    static func finish(_ history: OpenedHistory?) {
+        guard let history, let writer = history.writer else { return }
+        writer.stop()
+        let status = writer.status
+        if status.unwritten > 0 || status.problem != nil {
+            FileHandle.standardError.write(Data(("tokentop: history: \(status.unwritten) changes not written to \(status.path)"
+                + (status.problem.map { " (\($0))" } ?? "") + "\n").utf8))
         }
     }
 
@@ -242,7 +269,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// One status line a second on stderr until SIGINT/SIGTERM, then the summary on stdout.
-    private func runHeadless(store: LiveStore, demo: DemoTraffic?, forwarder: Forwarder?,
+    private func runHeadless(store: LiveStore, demo: DemoTraffic?, forwarder: Forwarder?, history: OpenedHistory?,
                              discarding: DiscardSink? = nil) async {
         let stop = AsyncStream<Void>.makeStream()
         let watcher = SignalWatcher { _ in stop.continuation.yield() }
@@ -268,6 +295,11 @@ struct Serve: AsyncParsableCommand {
         withExtendedLifetime(watcher) {}
         // Stopped before the summary, so the summary's counts do not move while it is taken.
         await demo?.stop()
+        // What was counted is written before the summary, so its history counts are final.
+        if let writer = history?.writer {
+            writer.stop()
+            store.updateHistory(writer.status)
+        }
         // What was accepted goes out before the summary, so its forward counts are final.
         if let forwarder {
             await forwarder.shutdown()

@@ -19,6 +19,11 @@ struct Tokentop: AsyncParsableCommand {
               tokentop setup claude-code|codex|gemini
             and one line of spend for a status bar: tokentop statusline
 
+            Every counted call is kept in a spend history that survives restarts
+            ($XDG_STATE_HOME/tokentop/history.sqlite; --history FILE, --no-history,
+            --history-days 400); H on the screen shows it, and so does
+              tokentop history [--since 7d] [--by day|week|month|model|service|session|agent]
+
             Settings live in $XDG_CONFIG_HOME/tokentop/config.toml
             (~/.config/tokentop/config.toml) or the file --config names;
             flags win over them. For example:
@@ -31,7 +36,7 @@ struct Tokentop: AsyncParsableCommand {
               truncation = 5                 # percent
               retries = 10                   # also errors, min_calls, clear_at
             Also: listen, grpc_port, http_port, prometheus, theme, max_spans,
-            prices, [keys]. The README lists every key.
+            prices, history, history_days, [keys]. The README lists every key.
 
             Each setting can also come from the environment, over the file
             (flags still win): TOKENTOP_ + table + key in upper snake case.
@@ -39,7 +44,7 @@ struct Tokentop: AsyncParsableCommand {
               TOKENTOP_ALERTS_MIN_CALLS=50  TOKENTOP_WINDOWS=1m,5m,1h
               TOKENTOP_KEYS_MOVE_DOWN=j,down  TOKENTOP_TOKEN=secret (bearer token)
             """,
-        subcommands: [Serve.self, ReportCommand.self, SetupCommand.self, StatuslineCommand.self, LoadCommand.self],
+        subcommands: [Serve.self, ReportCommand.self, HistoryCommand.self, SetupCommand.self, StatuslineCommand.self, LoadCommand.self],
         defaultSubcommand: Serve.self
     )
 }

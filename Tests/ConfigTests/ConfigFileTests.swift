@@ -70,6 +70,19 @@ import Testing
         #expect(absolute.prices == "/srv/p.toml")
     }
 
+    @Test func historyFileDaysAndOff() throws {
+        let config = try TokentopConfig.parse("history = \"spend/history.sqlite\"\nhistory_days = 90\n", file: "/etc/tt/config.toml")
+        #expect(config.history == "/etc/tt/spend/history.sqlite")
+        #expect(config.historyDays == 90)
+        #expect(try TokentopConfig.parse("history = \"off\"\n", file: "c.toml").history == "off")
+        let fromEnvironment = try TokentopConfig.parse("", file: "c.toml", environment: ["TOKENTOP_HISTORY": "off",
+                                                                                         "TOKENTOP_HISTORY_DAYS": "30"])
+        #expect(fromEnvironment.history == "off")
+        #expect(fromEnvironment.historyDays == 30)
+        #expect(throws: ConfigFileError.self) { try TokentopConfig.parse("history_days = 0\n", file: "c.toml") }
+        #expect(throws: ConfigFileError.self) { try TokentopConfig.parse("history = \"\"\n", file: "c.toml") }
+    }
+
     @Test func qualityWindowSinceStart() throws {
         let config = try TokentopConfig.parse("quality_window = \"start\"\n", file: "c.toml")
         #expect(config.windows.qualitySinceStart)
@@ -82,11 +95,11 @@ import Testing
         ("budget = \"ten\"\n", 1, "'budget' must be a number (USD per day), not a string"),
         ("listen = \"x\"\ncolour = 3\n", 2,
          "unknown key 'colour'; expected one of: listen, grpc_port, http_port, prometheus, theme, max_spans, prices, "
-            + "budget, windows, burn_window, cost_window, quality_window, alerts, keys"),
+            + "budget, history, history_days, windows, burn_window, cost_window, quality_window, alerts, keys"),
         ("\n[alerts]\ntruncation = 5\nretry = 10\n", 4,
          "unknown key 'retry' in [alerts]; expected one of: truncation, retries, errors, min_calls, clear_at"),
         ("[colors]\nx = 1\n", 1, "unknown key 'colors'; expected one of: listen, grpc_port, http_port, prometheus, theme, "
-            + "max_spans, prices, budget, windows, burn_window, cost_window, quality_window, alerts, keys"),
+            + "max_spans, prices, budget, history, history_days, windows, burn_window, cost_window, quality_window, alerts, keys"),
         ("[alerts]\ntruncation = 150\n", 2, "'alerts.truncation' is a percentage between 0 and 100"),
         ("[alerts]\nmin_calls = 2.5\n", 2, "'alerts.min_calls' must be a whole number, not a floating-point number"),
         ("[alerts]\nclear_at = 0\n", 2, "'alerts.clear_at' must be above 0"),

@@ -1,4 +1,5 @@
 import Foundation
+import History
 import Ingest
 import XCTest
 
@@ -55,7 +56,7 @@ final class TmuxScreenTests: XCTestCase {
     /// The same, with both ports: the empty screen names the HTTP endpoint first, then the gRPC one.
     private func startTokentopWithPorts(width: Int, height: Int) throws -> (http: Int, grpc: Int) {
         let command = "\(TokentopProcess.binary.path) --grpc-port 0 --http-port 0; echo TOKENTOP-EXITED-$?; sleep 30"
-        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "\(width)", "-y", "\(height)", "env", "TERM=xterm-256color",
+        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "\(width)", "-y", "\(height)", "env", "TERM=xterm-256color", "XDG_STATE_HOME=" + TokentopProcess.freshStateHome(),
                       "bash", "-c", command])
         let endpoint = "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:"
         let text = try waitFor("OTLP/gRPC")
@@ -121,7 +122,7 @@ final class TmuxScreenTests: XCTestCase {
             _ = try? tmux(["kill-server"])
             tmuxServer = "tokentop-test-\(getpid())-\(how)"
             let command = "echo BEFORE; \(TokentopProcess.binary.path) --grpc-port 0 --http-port 0; echo TOKENTOP-EXITED-$?; sleep 30"
-            _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "100", "-y", "20", "env", "TERM=xterm-256color", "bash", "-c", command])
+            _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "100", "-y", "20", "env", "TERM=xterm-256color", "XDG_STATE_HOME=" + TokentopProcess.freshStateHome(), "bash", "-c", command])
             _ = try waitFor("No traces yet")
             if how == "C-c" {
                 _ = try tmux(["send-keys", "-t", "tt", "C-c"])
@@ -141,7 +142,7 @@ final class TmuxScreenTests: XCTestCase {
             throw XCTSkip("tmux is not installed")
         }
         let command = "\(TokentopProcess.binary.path) --demo --grpc-port 0 --http-port 0; echo TOKENTOP-EXITED-$?; sleep 30"
-        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "160", "-y", "40", "env", "TERM=xterm-256color", "bash", "-c", command])
+        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "160", "-y", "40", "env", "TERM=xterm-256color", "XDG_STATE_HOME=" + TokentopProcess.freshStateHome(), "bash", "-c", command])
         _ = try waitFor("DEMO")
         let sizes = [(20, 5), (250, 70), (1, 1), (80, 24), (33, 7), (200, 50), (20, 5), (5, 20), (140, 30)]
         for round in 0..<60 {
@@ -163,12 +164,46 @@ final class TmuxScreenTests: XCTestCase {
         _ = try waitFor("TOKENTOP-EXITED-0")
     }
 
+    /// `H` on a ledger of four weeks: the days' bars, the weeks and months, a day's calls, and back.
+    func testTheHistoryScreenOnAFewWeeksOfLedger() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
+            throw XCTSkip("tmux is not installed")
+        }
+        let folder = TokentopProcess.freshStateHome()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/history.sqlite"
+        do {
+            // Synthetic past days, labelled so (service synthetic-history).
+            let opened = OpenedHistory.open(path: path, retentionDays: 400)
+            let now = UInt64(Date().timeIntervalSince1970 * 1e9)
+            try XCTUnwrap(opened.ledger).write(SyntheticHistory.calls(days: 27, before: now))
+            opened.close()
+        }
+        let command = "\(TokentopProcess.binary.path) --grpc-port 0 --http-port 0 --history \(path); echo TOKENTOP-EXITED-$?; sleep 30"
+        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "150", "-y", "40", "env", "TERM=xterm-256color", "bash", "-c", command])
+        _ = try waitFor("OTEL_EXPORTER_OTLP_ENDPOINT")
+        _ = try tmux(["send-keys", "-t", "tt", "H"])
+        let days = try waitFor("Spend history · last 30 days by model")
+        XCTAssertTrue(days.contains("Most expensive sessions") && days.contains("synthetic-d"), days)
+        XCTAssertTrue(days.contains("Weeks") && days.contains("Months"), days)
+        XCTAssertTrue(days.contains("█ "), "the legend's first model: \(days)")
+        _ = try tmux(["send-keys", "-t", "tt", "s"])
+        _ = try waitFor("last 30 days by service")
+        _ = try tmux(["send-keys", "-t", "tt", "k", "Enter"])
+        let day = try waitFor("Calls")
+        XCTAssertTrue(day.contains("synthetic-d1-s"), day)
+        _ = try tmux(["send-keys", "-t", "tt", "Escape", "Escape"])
+        _ = try waitFor("Traces (")
+        _ = try tmux(["send-keys", "-t", "tt", "q"])
+        _ = try waitFor("TOKENTOP-EXITED-0")
+    }
+
     func testTheScreenKeepsRedrawingUnderAFlood() throws {
         guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
             throw XCTSkip("tmux is not installed")
         }
         let command = "\(TokentopProcess.binary.path) --grpc-port 0 --http-port 0 --max-memory 256; echo TOKENTOP-EXITED-$?; sleep 30"
-        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "200", "-y", "50", "env", "TERM=xterm-256color", "bash", "-c", command])
+        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "200", "-y", "50", "env", "TERM=xterm-256color", "XDG_STATE_HOME=" + TokentopProcess.freshStateHome(), "bash", "-c", command])
         let text = try waitFor("OTEL_EXPORTER_OTLP_PROTOCOL=grpc")
         let grpcLine = try XCTUnwrap(text.split(separator: "\n").first { $0.contains("grpc ") && $0.contains("127.0.0.1:") })
         let grpcPort = try XCTUnwrap(grpcLine.components(separatedBy: "grpc 127.0.0.1:").dropFirst().first

@@ -28,12 +28,19 @@ final class TokentopProcess: @unchecked Sendable {
     static let emptyConfigHome = FileManager.default.temporaryDirectory
         .appendingPathComponent("tokentop-tests-no-config-\(ProcessInfo.processInfo.processIdentifier)").path
 
+    /// A state folder of its own for each process, so that no test writes the user's spend history
+    /// and no two share one (unless a test passes `XDG_STATE_HOME` itself).
+    static func freshStateHome() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("tokentop-tests-state-\(UUID().uuidString)").path
+    }
+
     init(_ arguments: [String], stdin: FileHandle? = nil, configHome: String = TokentopProcess.emptyConfigHome,
          environment: [String: String] = [:]) throws {
         process.executableURL = Self.binary
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment
-            .merging(["XDG_CONFIG_HOME": configHome]) { $1 }.merging(environment) { $1 }
+            .merging(["XDG_CONFIG_HOME": configHome, "XDG_STATE_HOME": Self.freshStateHome()]) { $1 }
+            .merging(environment) { $1 }
         process.standardOutput = stdout
         process.standardError = stderr
         if let stdin { process.standardInput = stdin }

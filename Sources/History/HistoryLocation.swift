@@ -1,0 +1,11 @@
+/// Where the ledger lives by default: `$XDG_STATE_HOME/tokentop/history.sqlite`, else
+/// `~/.local/state/tokentop/history.sqlite`.
+public enum HistoryLocation {
+    public static let defaultRetentionDays = 400
+
+    public static func defaultPath(environment: [String: String]) -> String? {
+        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["HOME"].map { $0 + "/.local/state" }
+        return base.map { $0 + "/tokentop/history.sqlite" }
+    }
+}
