@@ -260,8 +260,16 @@ def measure_history(args):
             print(f"history {mode}: {row['spans_per_second']:.0f} spans/s", file=sys.stderr)
     off = statistics.median(r["spans_per_second"] for r in runs["off"])
     on = statistics.median(r["spans_per_second"] for r in runs["on"])
+    # A steady rate, as a busy app or a collector feed sends: is every call written?
+    path = os.path.join(STATE, "history-steady.sqlite")
+    h = Headless("--max-spans", "100000000", "--history", path)
+    sent = load("http-protobuf", h.http, args.seconds, args.concurrency, "--rate", str(args.history_rate))
+    report = h.stop()
+    steady = {"rate_spans_per_second": args.history_rate, "spans_per_second": sent["spans_per_second"],
+              "llm_calls": report["llm_calls"], "written_calls": report["history"]["written_calls"],
+              "unwritten": report["history"]["unwritten"]}
     return {"runs": runs, "median_off": off, "median_on": on, "ratio_on_to_off": round(on / off, 3),
-            "file_bytes_per_row": round(statistics.median(per_call), 1)}
+            "file_bytes_per_row": round(statistics.median(per_call), 1), "steady": steady}
 
 
 def measure_phoenix(args, tokentop_rate):
@@ -331,6 +339,7 @@ def main():
     parser.add_argument("--phoenix-window", type=float, default=60)
     parser.add_argument("--out", help="also write the JSON here")
     parser.add_argument("--history-rounds", type=int, default=3)
+    parser.add_argument("--history-rate", type=int, default=50_000, help="spans/s of the steady history run")
     parser.add_argument("--only-history", action="store_true", help="only the history on/off runs")
     args = parser.parse_args()
 
@@ -339,7 +348,11 @@ def main():
     results = {"machine": machine_facts(), "arguments": vars(args)}
     results["history"] = measure_history(args)
     if args.only_history:
-        print(json.dumps(results, indent=2))
+        text = json.dumps(results, indent=2)
+        print(text)
+        if args.out:
+            with open(args.out, "w") as f:
+                f.write(text + "\n")
         return
     results["tokentop"] = measure_tokentop(args)
     if not args.skip_phoenix:

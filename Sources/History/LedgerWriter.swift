@@ -9,8 +9,16 @@ import Synchronization
 /// counted as unwritten (the header and the report say so) instead of slowing ingest down. A batch that
 /// fails (a full disk) is tried again, and the problem shown, until it is written or the queue overflows.
 public final class LedgerWriter: LedgerFeed, @unchecked Sendable {
-    public static let defaultCapacity = 200_000
-    /// The longest a counted call waits before it is written: what a kill -9 can lose at most.
+    public static let defaultCapacity = 50_000
+    /// What a waiting change takes in memory at most: the change, and the queue's room to grow.
+    public static let bytesPerQueuedChange = MemoryLayout<LedgerChange>.stride * 2
+
+    /// The capacity that keeps the queue within `bytes` (never below 1,000 changes, nor above the default).
+    public static func capacity(withinBytes bytes: Int) -> Int {
+        min(defaultCapacity, max(1_000, bytes / bytesPerQueuedChange))
+    }
+    /// How long a counted call waits before it is written while the writer keeps up: what a kill -9
+    /// loses then.
     public static let flushInterval: TimeInterval = 0.2
     /// Changes written in one transaction at most.
     static let batchLimit = 20_000
@@ -18,8 +26,13 @@ public final class LedgerWriter: LedgerFeed, @unchecked Sendable {
 
     private struct State {
         var queue = Deque<LedgerChange>()
+        /// Changes the writer took from the queue and has not written yet (they still count against
+        /// the capacity).
+        var inWriter = 0
         var status: HistoryStatus
         var stopping = false
+
+        var waiting: Int { queue.count + inWriter }
     }
 
     private let ledger: CallLedger
@@ -41,20 +54,25 @@ public final class LedgerWriter: LedgerFeed, @unchecked Sendable {
 
     public var status: HistoryStatus { state.withLock { $0.status } }
 
-    public func enqueue(_ changes: [LedgerChange]) {
+    public var hasRoom: Bool { state.withLock { $0.waiting < capacity && !$0.stopping } }
+
+    public func enqueue(_ changes: [LedgerChange]) { enqueue(changes, skipped: 0) }
+
+    public func enqueue(_ changes: [LedgerChange], skipped: Int) {
         let accepted = state.withLock { state -> Bool in
+            state.status.unwritten += skipped
             guard !state.stopping else {
                 state.status.unwritten += changes.count
                 return false
             }
-            let room = capacity - state.queue.count
+            let room = max(0, capacity - state.waiting)
             if room >= changes.count {
                 state.queue.append(contentsOf: changes)
             } else {
-                state.queue.append(contentsOf: changes.prefix(max(0, room)))
-                state.status.unwritten += changes.count - max(0, room)
+                state.queue.append(contentsOf: changes.prefix(room))
+                state.status.unwritten += changes.count - room
             }
-            state.status.pending = state.queue.count
+            state.status.pending = state.waiting
             return true
         }
         if accepted && changes.count >= Self.batchLimit { wake.signal() }
@@ -71,7 +89,17 @@ public final class LedgerWriter: LedgerFeed, @unchecked Sendable {
 
     /// Writes what is queued and stops; waits at most `timeout` for the disk.
     public func stop(timeout: TimeInterval = 10) {
-        state.withLock { $0.stopping = true }
+        let started = thread != nil
+        state.withLock { state in
+            state.stopping = true
+            // Never started: nothing will write what waits.
+            if !started {
+                state.status.unwritten += state.queue.count
+                state.queue = Deque()
+                state.status.pending = state.waiting
+            }
+        }
+        guard started else { return }
         wake.signal()
         finished.lock()
         let deadline = Date().addingTimeInterval(timeout)
@@ -79,39 +107,78 @@ public final class LedgerWriter: LedgerFeed, @unchecked Sendable {
         finished.unlock()
     }
 
+    /// The writer's niceness: when ingest and the writer want the same cores, ingest wins, and a
+    /// writer that falls behind says so (`unwritten`) instead of slowing the receivers down.
+    static let niceness: Int32 = 19
+    /// Linux's SCHED_IDLE (not exported to Swift by Glibc).
+    static let idlePolicy: Int32 = 5
+
+    /// SCHED_IDLE: the writer runs only on a core nothing else wants, and gives it up at once when a
+    /// receiver wakes. On Linux scheduling is a thread's own: pid 0 is this thread alone.
+    private static func scheduleIdle() {
+        #if os(Linux)
+        var parameter = sched_param(sched_priority: 0)
+        if sched_setscheduler(0, idlePolicy, &parameter) != 0 {
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+        }
+        #endif
+    }
+
+    /// Once stopping, what waits is written at once, whatever else still runs.
+    private static func scheduleNormally() {
+        #if os(Linux)
+        var parameter = sched_param(sched_priority: 0)
+        _ = sched_setscheduler(0, SCHED_OTHER, &parameter)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 0)
+        #endif
+    }
+
     private func run() {
+        Self.scheduleIdle()
         var lastPrune = Date.distantPast
-        var failing = false
+        // Taken from the queue in one swap, so the receive path never waits while changes are copied
+        // or freed; written from here a transaction at a time.
+        var backlog = Deque<LedgerChange>()
         while true {
             if let retentionDays, Date().timeIntervalSince(lastPrune) > Self.pruneInterval {
                 lastPrune = Date()
                 prune(keepingDays: retentionDays)
             }
-            let (batch, stopping) = state.withLock { state in
-                (Array(state.queue.prefix(Self.batchLimit)), state.stopping)
+            let (taken, stopping) = state.withLock { state in
+                let taken = state.queue
+                state.queue = Deque()
+                state.inWriter += taken.count
+                return (taken, state.stopping)
             }
-            if !batch.isEmpty {
+            backlog.append(contentsOf: taken)
+            var failing = false
+            while !backlog.isEmpty {
+                let batch = Array(backlog.prefix(Self.batchLimit))
                 do {
                     let written = try ledger.write(batch)
-                    failing = false
-                    publish(removingFirst: batch.count) { status in
+                    backlog.removeFirst(batch.count)
+                    publish(done: batch.count) { status in
                         status.writtenCalls += written.calls
                         status.writtenTools += written.tools
                         status.problem = nil
                     }
                 } catch {
                     failing = true
-                    publish(removingFirst: 0) { $0.problem = "cannot write \(ledger.path): \(Self.describe(error))" }
-                    if stopping {
-                        // Nothing more will come to write it: what is queued is lost, and said so.
-                        publish(removingFirst: Int.max) { $0.unwritten += $0.pending }
-                        break
-                    }
+                    publish(done: 0) { $0.problem = "cannot write \(ledger.path): \(Self.describe(error))" }
+                    break
                 }
             }
-            let more = state.withLock { $0.queue.count >= Self.batchLimit }
-            if stopping && (batch.isEmpty || state.withLock({ $0.queue.isEmpty })) { break }
-            if more && !failing { continue }
+            if stopping {
+                Self.scheduleNormally()
+                if failing {
+                    // Nothing more will come to write it: what waits is lost, and said so.
+                    let lost = backlog.count
+                    backlog = Deque()
+                    publish(done: lost) { $0.unwritten += lost }
+                }
+                if state.withLock({ $0.queue.isEmpty }) { break }
+                continue
+            }
             wake.lock()
             _ = wake.wait(until: Date().addingTimeInterval(failing ? 1 : Self.flushInterval))
             wake.unlock()
@@ -122,11 +189,12 @@ public final class LedgerWriter: LedgerFeed, @unchecked Sendable {
         finished.unlock()
     }
 
-    private func publish(removingFirst count: Int, _ change: (inout HistoryStatus) -> Void) {
+    /// `done` changes left the writer (written, or lost); then the status takes `change`.
+    private func publish(done: Int, _ change: (inout HistoryStatus) -> Void) {
         let status = state.withLock { state in
-            state.queue.removeFirst(min(count, state.queue.count))
+            state.inWriter -= done
             change(&state.status)
-            state.status.pending = state.queue.count
+            state.status.pending = state.waiting
             return state.status
         }
         onStatus(status)
@@ -137,7 +205,7 @@ public final class LedgerWriter: LedgerFeed, @unchecked Sendable {
         do {
             try ledger.prune(before: cutoff)
         } catch {
-            publish(removingFirst: 0) { $0.problem = "cannot prune \(ledger.path): \(Self.describe(error))" }
+            publish(done: 0) { $0.problem = "cannot prune \(ledger.path): \(Self.describe(error))" }
         }
     }
 

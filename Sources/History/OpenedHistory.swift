@@ -10,10 +10,12 @@ public struct OpenedHistory: Sendable {
 
     /// Never throws: whatever goes wrong is in `status.problem`, and live figures go on without it.
     public static func open(path: String, retentionDays: Int?, exclusive: Bool = true,
+                            queueCapacity: Int = LedgerWriter.defaultCapacity,
                             options: CallLedger.Options = CallLedger.Options()) -> OpenedHistory {
         do {
             let ledger = try CallLedger(writing: path, exclusive: exclusive, options: options)
-            return OpenedHistory(ledger: ledger, writer: LedgerWriter(ledger: ledger, retentionDays: retentionDays),
+            return OpenedHistory(ledger: ledger, writer: LedgerWriter(ledger: ledger, retentionDays: retentionDays,
+                                                                      capacity: queueCapacity),
                                  status: HistoryStatus(path: path, mode: .writing))
         } catch LedgerError.lockedByAnother(let path, let pid) {
             let problem = LedgerError.lockedByAnother(path: path, pid: pid).description

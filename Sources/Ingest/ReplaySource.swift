@@ -54,7 +54,9 @@ public final class ReplaySource: Sendable {
                 }
                 var batch = request.batch
                 let latest = batch.latestTimeNanos
-                if latest > 0 { batch.shiftTimes(byNanos: Int64(clamping: clock()) - Int64(clamping: latest)) }
+                // Moved to when it was due, not to when it went out: a machine slower to replay must not
+                // move a cumulative counter's start time later (a restart, counted twice).
+                if latest > 0 { batch.shiftTimes(byNanos: Int64(clamping: due) - Int64(clamping: latest)) }
                 sink.accept(batch)
             }
             onFinished(requests.count)

@@ -6,9 +6,10 @@ public enum CallIdentity: Hashable, Sendable {
     case span(SpanKey)
     case event(UInt64)
 
-    /// A tool call that names its call id: its span and its agent's events are one tool call.
-    public static func tool(service: String, callID: String) -> CallIdentity? {
-        callID.isEmpty ? nil : .hashing("tool", service, callID)
+    /// A tool call that names its call id in a session: its span and its agent's events are one tool
+    /// call. (Call ids are unique within a session only.)
+    public static func tool(service: String, session: String, callID: String) -> CallIdentity? {
+        callID.isEmpty || session.isEmpty ? nil : .hashing("tool", service, session, callID)
     }
 
     /// FNV-1a over the fields, the same in every run (Swift's `Hasher` is seeded per process).
@@ -126,7 +127,9 @@ public enum LedgerChange: Sendable, Equatable {
 /// Where the store's ledger changes go (the history writer). `enqueue` must not block: it is called
 /// on the receive path, right after a batch is applied.
 public protocol LedgerFeed: Sendable {
-    func enqueue(_ changes: [LedgerChange])
+    /// Whether changes are taken now; when not, the store only counts them (`skipped`).
+    var hasRoom: Bool { get }
+    func enqueue(_ changes: [LedgerChange], skipped: Int)
 }
 
 /// Calls counted before a restart, read back from the ledger: today's spend and the burn windows take

@@ -31,11 +31,13 @@ public final class LiveStore: Sendable {
         let prepared = PreparedBatch(batch, pricing: pricing)
         let now = clock()
         guard let ledger else { return state.withLock { $0.apply(prepared, nowNanos: now) } }
-        let changes = state.withLock { store in
+        let hasRoom = ledger.hasRoom
+        let (changes, skipped) = state.withLock { store in
+            store.ledgerHasRoom = hasRoom
             store.apply(prepared, nowNanos: now)
             return store.takeLedgerChanges()
         }
-        if !changes.isEmpty { ledger.enqueue(changes) }
+        if !changes.isEmpty || skipped > 0 { ledger.enqueue(changes, skipped: skipped) }
     }
 
     /// Calls counted before a restart, read back from the history ledger.

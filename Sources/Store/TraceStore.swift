@@ -205,6 +205,10 @@ public struct TraceStore: Sendable {
     /// Whether counted calls and tool calls are handed to the history ledger (`takeLedgerChanges`).
     public let recordsHistory: Bool
     private var ledgerOutbox: [LedgerChange] = []
+    /// Set before each batch: whether the history writer has room. Without room, changes are only
+    /// counted (as unwritten), which spares the receive path the work of making them.
+    public var ledgerHasRoom = true
+    private var ledgerSkipped = 0
     /// Calls the history ledger had counted before this run: sent again, they are not added to today's
     /// spend and the burn windows a second time.
     private var restoredCalls = Set<CallIdentity>()
@@ -355,11 +359,15 @@ public struct TraceStore: Sendable {
         }
         if !hadSession, !traces[packed.traceID]!.sessionID.isEmpty { joinTraceSession(packed.traceID, nowNanos: nowNanos) }
         if recordsHistory, case .tool(let tool) = span.role {
-            ledgerOutbox.append(.tool(LedgerToolCall(
-                identity: CallIdentity.tool(service: packed.origin.serviceName, callID: tool.callID) ?? .span(key),
-                startNanos: packed.startNanos, service: packed.origin.serviceName,
-                session: traces[packed.traceID]!.sessionID, agent: CodingAgent.of(packed.origin)?.rawValue ?? "",
-                name: tool.name, durationSeconds: span.isOpen ? nil : Double(packed.endNanos - packed.startNanos) / 1e9,
+            let session = traces[packed.traceID]!.sessionID
+            let agent = CodingAgent.of(packed.origin)
+            fileInLedger(.tool(LedgerToolCall(
+                // A coding agent's tool span and its events are one tool call, matched by call id.
+                identity: (agent == nil ? nil : CallIdentity.tool(service: packed.origin.serviceName, session: session,
+                                                                  callID: tool.callID)) ?? .span(key),
+                startNanos: packed.startNanos, service: packed.origin.serviceName, session: session,
+                agent: agent?.rawValue ?? "", name: tool.name,
+                durationSeconds: span.isOpen ? nil : Double(packed.endNanos - packed.startNanos) / 1e9,
                 outcome: span.isError ? .error : .ok)))
         }
         return true
@@ -379,7 +387,7 @@ public struct TraceStore: Sendable {
         if recordsHistory {
             let identity = record.identity
             countedBefore = !restoredCalls.isEmpty && restoredCalls.contains(identity)
-            ledgerOutbox.append(.call(LedgerCall(record, identity: identity, session: session, countedNanos: nowNanos)))
+            fileInLedger(.call(LedgerCall(record, identity: identity, session: session, countedNanos: nowNanos)))
         }
         if !countedBefore {
             windows.add(model: call.model, usage: call.usage, costUSD: record.cost?.usd, atNanos: nowNanos,
@@ -392,11 +400,18 @@ public struct TraceStore: Sendable {
         prometheus.record(record)
     }
 
-    /// Hands over what the history ledger is to write since the last call.
-    public mutating func takeLedgerChanges() -> [LedgerChange] {
-        guard !ledgerOutbox.isEmpty else { return [] }
-        defer { ledgerOutbox = [] }
-        return ledgerOutbox
+    private mutating func fileInLedger(_ change: @autoclosure () -> LedgerChange) {
+        if ledgerHasRoom { ledgerOutbox.append(change()) } else { ledgerSkipped += 1 }
+    }
+
+    /// Hands over what the history ledger is to write since the last call, and how many changes were
+    /// left unmade for want of room.
+    public mutating func takeLedgerChanges() -> (changes: [LedgerChange], skipped: Int) {
+        defer {
+            ledgerOutbox = []
+            ledgerSkipped = 0
+        }
+        return (ledgerOutbox, ledgerSkipped)
     }
 
     /// Calls counted before a restart (from the history ledger): today's spend, the burn windows and so
@@ -438,7 +453,7 @@ public struct TraceStore: Sendable {
         }
         addSpend((new.cost?.usd ?? 0) - (old.cost?.usd ?? 0), nowNanos: nowNanos)
         if recordsHistory {
-            ledgerOutbox.append(.amend(LedgerCall(new, identity: old.identity, session: newSession, countedNanos: nowNanos)))
+            fileInLedger(.amend(LedgerCall(new, identity: old.identity, session: newSession, countedNanos: nowNanos)))
         }
     }
 
@@ -517,8 +532,8 @@ public struct TraceStore: Sendable {
             if recordsHistory {
                 let outcome: LedgerToolCall.Outcome? = tool.decision == .rejected ? .rejected
                     : tool.success.map { $0 ? .ok : .error }
-                ledgerOutbox.append(.tool(LedgerToolCall(
-                    identity: CallIdentity.tool(service: service, callID: tool.callID)
+                fileInLedger(.tool(LedgerToolCall(
+                    identity: CallIdentity.tool(service: service, session: tool.sessionID, callID: tool.callID)
                         ?? .hashing(service, tool.sessionID, tool.name, String(tool.atNanos)),
                     startNanos: tool.atNanos - min(tool.atNanos, UInt64((tool.durationSeconds ?? 0) * 1e9)),
                     service: service, session: tool.sessionID, agent: tool.agent.rawValue, name: tool.name,
@@ -595,6 +610,9 @@ public struct TraceStore: Sendable {
             guard eventCallBySpan[key] == nil else { continue }  // its event's record named the session
             let record = CallRecord(span: stored, call: call, key: key)
             callTotals.addToSession(record, session: entry.sessionID)
+            if recordsHistory {
+                fileInLedger(.amend(LedgerCall(record, identity: record.identity, session: entry.sessionID, countedNanos: nowNanos)))
+            }
             if Self.keepsActivity(record) {
                 sessions.record(record, session: entry.sessionID, attributes: [],
                                 contextWindow: pricing.contextWindow(call.provider, call.model), nowNanos: nowNanos)
@@ -624,6 +642,13 @@ public struct TraceStore: Sendable {
             ledger.countRetry(of: call)
             callTotals.countRetry()
             windows.addRetry(model: call.model, atNanos: nowNanos)
+            if recordsHistory {
+                let key = SpanKey(trace: trace, span: id)
+                let record = CallRecord(span: span, call: call, key: key)
+                let change = LedgerChange.amend(LedgerCall(record, identity: record.identity, session: session(of: record),
+                                                           countedNanos: nowNanos))
+                fileInLedger(change)
+            }
         }
     }
 

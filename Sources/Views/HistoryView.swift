@@ -29,8 +29,8 @@ public enum HistoryView {
         guard let history = data.history else {
             canvas.box(canvas.bounds, title: "Spend history", border: Style(.border_focused))
             let message = data.status.map { status in
-                status.problem ?? "reading \(status.path)…"
-            } ?? "No spend history: tokentop runs with --no-history (or history = \"off\" in the config file)."
+                status.problem ?? "cannot read \(status.path)"
+            } ?? "No spend history in this run: --no-history, history = \"off\" in the config file, or --demo without --history FILE."
             canvas.put(message, x: 2, y: size.height / 2, style: Style(data.status?.problem != nil ? .warning : .muted),
                        limit: max(0, size.width - 4))
             return canvas
@@ -43,10 +43,16 @@ public enum HistoryView {
         guard inner.width > 20, inner.height > 3 else { return canvas }
         // Beside the days when there is room, else below them.
         let sideWidth = inner.width >= 110 ? min(48, inner.width / 3) : 0
-        // Without the side column, the week and month totals take a line above the legend.
+        // Without the side column, the week and month totals take a line above the legend; what is
+        // wrong with the ledger (read-only, a full disk) takes the first line.
         let totalsLine = sideWidth == 0 && inner.height > 6 ? 1 : 0
-        let days = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2 - (sideWidth > 0 ? sideWidth + 2 : 0),
-                        height: inner.height - 1 - totalsLine)
+        let problem = data.status?.problem.map { "⚠ " + $0 }
+        if let problem {
+            canvas.put(problem, x: inner.x + 1, y: inner.y, style: Style(.warning), limit: inner.width - 2)
+        }
+        let problemLine = problem == nil ? 0 : 1
+        let days = Rect(x: inner.x + 1, y: inner.y + problemLine, width: inner.width - 2 - (sideWidth > 0 ? sideWidth + 2 : 0),
+                        height: inner.height - 1 - totalsLine - problemLine)
         let legend = legendParts(history)
         drawDays(history, legend: legend, state: state, in: days, canvas: &canvas)
         if totalsLine > 0 {
@@ -54,7 +60,7 @@ public enum HistoryView {
         }
         canvas.put(legendLine(legend, history: history), x: inner.x + 1, y: inner.y + inner.height - 1, limit: inner.width - 2)
         if sideWidth > 0 {
-            let side = Rect(x: days.x + days.width + 2, y: inner.y, width: sideWidth, height: inner.height - 1)
+            let side = Rect(x: days.x + days.width + 2, y: days.y, width: sideWidth, height: days.height)
             drawPeriods(history, status: data.status, in: side, canvas: &canvas, offset: context.utcOffsetSeconds)
         }
         return canvas

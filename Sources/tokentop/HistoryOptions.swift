@@ -40,9 +40,11 @@ struct HistoryOptions: ParsableArguments {
 
     /// Opens the ledger for this run; a problem is written to stderr (before any screen is up) and
     /// otherwise only shown, never fatal.
-    func open(_ config: TokentopConfig, exclusive: Bool = true) -> OpenedHistory? {
+    func open(_ config: TokentopConfig, exclusive: Bool = true,
+              queueCapacity: Int = LedgerWriter.defaultCapacity) -> OpenedHistory? {
         guard let path = path(config) else { return nil }
-        let opened = OpenedHistory.open(path: path, retentionDays: retentionDays(config), exclusive: exclusive)
+        let opened = OpenedHistory.open(path: path, retentionDays: retentionDays(config), exclusive: exclusive,
+                                        queueCapacity: queueCapacity)
         if let problem = opened.status.problem {
             FileHandle.standardError.write(Data("tokentop: \(problem)\n".utf8))
         }

@@ -118,9 +118,13 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        let storeBudget = maxMemory.map { ($0 - Self.processBaselineMB) << 20 }
         // The demo's made-up calls stay out of the spend history unless a file is named for them.
-        let history = discard || (demo && historyOptions.history == nil) ? nil : historyOptions.open(config)
+        let keepsHistory = !discard && !(demo && historyOptions.history == nil)
+        // Under --max-memory the history queue gets a twentieth of it at most, taken from the store's share.
+        let queueCapacity = maxMemory.map { LedgerWriter.capacity(withinBytes: ($0 << 20) / 20) } ?? LedgerWriter.defaultCapacity
+        let history = keepsHistory ? historyOptions.open(config, queueCapacity: queueCapacity) : nil
+        let queueBytes = history?.writer == nil ? 0 : queueCapacity * LedgerWriter.bytesPerQueuedChange
+        let storeBudget = maxMemory.map { (($0 - Self.processBaselineMB) << 20) - queueBytes }
         let utcOffset = TimeZone.current.secondsFromGMT()
         let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans ?? config.maxSpans ?? StoreLimits.defaultMaxSpans,
                                                   maxRetainedBytes: storeBudget),

@@ -42,7 +42,7 @@ final class CallLedgerTests: XCTestCase {
     func testAToolCallsDecisionAndResultMakeOneRow() throws {
         let folder = TemporaryFolder()
         let ledger = try CallLedger(writing: folder.ledgerPath)
-        let identity = try XCTUnwrap(CallIdentity.tool(service: "claude-code", callID: "toolu_1"))
+        let identity = try XCTUnwrap(CallIdentity.tool(service: "claude-code", session: "s", callID: "toolu_1"))
         let decision = LedgerToolCall(identity: identity, startNanos: day + 5_000_000_000, service: "claude-code",
                                       session: "s", agent: "claude-code", name: "Bash", outcome: nil)
         let result = LedgerToolCall(identity: identity, startNanos: day + 4_000_000_000, service: "claude-code",
@@ -102,5 +102,26 @@ final class CallLedgerTests: XCTestCase {
         XCTAssertEqual(writer.status.writtenCalls, 100)
         XCTAssertEqual(writer.status.pending, 0)
         XCTAssertEqual(try ledger.counts().calls, 100)
+    }
+
+    /// Without room in the queue, the store does not even make the changes: it counts them, and every
+    /// change is either waiting or counted as unwritten.
+    func testAFullQueueCountsWhatItCouldNotTake() throws {
+        let folder = TemporaryFolder()
+        let ledger = try CallLedger(writing: folder.ledgerPath)
+        func run(capacity: Int) throws -> HistoryStatus {
+            let writer = LedgerWriter(ledger: ledger, retentionDays: nil, capacity: capacity)
+            let store = LiveStore(pricing: CallPricing(table: PriceTable.bundled), ledger: writer)
+            for scenario in ["openai-v2", "claude-code"] {
+                for batch in try Fixtures.batches(scenario) { store.apply(batch) }
+            }
+            return writer.status
+        }
+        let roomy = try run(capacity: 10_000)
+        XCTAssertEqual(roomy.unwritten, 0)
+        XCTAssertGreaterThan(roomy.pending, 10)
+        let tight = try run(capacity: 3)
+        XCTAssertEqual(tight.pending, 3)
+        XCTAssertEqual(tight.pending + tight.unwritten, roomy.pending)
     }
 }

@@ -51,6 +51,11 @@ final class RestartTests: XCTestCase {
             XCTAssertGreaterThan(spent.spentTodayUSD, 0, scenario)
             XCTAssertEqual(restored.spentTodayUSD, spent.spentTodayUSD, accuracy: 1e-6, scenario)
             XCTAssertEqual(restored.hourlyPaceUSD, beforeNow.hourlyPaceUSD, accuracy: 1e-6, scenario)
+            // So the budget bar and its alarm stand where they stood: a budget of a third of the spend is spent.
+            let budget = spent.spentTodayUSD / 3
+            XCTAssertEqual(restored.budgetStatus(dailyBudgetUSD: budget), .spent, scenario)
+            XCTAssertEqual(restored.budgetStatus(dailyBudgetUSD: budget * 100), beforeNow.budgetStatus(dailyBudgetUSD: budget * 100),
+                           scenario)
 
             // The same telemetry sent again after another restart: written once, and today's spend unchanged.
             let (again, third) = try run(batches, path: folder.ledgerPath, clock: clock)

@@ -3,6 +3,7 @@ import Ingest
 import OTLPWire
 import Semantics
 import SwiftProtobuf
+import Synchronization
 import Testing
 
 /// `--record` writes OTLP/JSON lines that decode back to the same records; `--replay` paces by the
@@ -86,5 +87,26 @@ import Testing
         #expect(span.endNanos == now)
         #expect(span.endNanos - span.startNanos == 500_000_000)
         #expect(await finished.wait { $0.batches.count == 1 })
+    }
+
+    /// A machine slow to replay (a clock that runs on between requests) plays the same times: each
+    /// request is moved to when it was due, so a cumulative counter's start never moves later (which
+    /// would read as a restart and count it twice).
+    @Test func replayedTimesDoNotDependOnHowFastTheMachinePlaysThem() async throws {
+        let path = tempPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let recorder = try Recorder(path: path)
+        for _ in 0..<3 {
+            recorder.relay(ForwardedRequest(signal: .traces, body: try Build.traceBody(spanCount: 1), contentType: .protobuf))
+        }
+        recorder.close()
+        let sink = CollectingSink()
+        let replay = try ReplaySource(path: path, speed: 0, sink: sink)
+        let start: UInt64 = 1_800_000_000_000_000_000
+        let calls = Mutex<UInt64>(0)
+        // Every reading of the clock is a second later.
+        replay.start(clock: { calls.withLock { $0 += 1; return start + ($0 - 1) * 1_000_000_000 } }) { _ in }
+        #expect(await sink.wait { $0.spanCount == 3 })
+        #expect(sink.batches.flatMap(\.spans).map(\.endNanos) == [start, start, start])
     }
 }

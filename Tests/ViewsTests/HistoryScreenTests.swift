@@ -42,12 +42,12 @@ final class HistoryScreenTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    private func frame(_ keys: [Key], size: Size) -> (ViewState, Canvas) {
+    private func frame(_ keys: [Key], size: Size, status: HistoryStatus = HistoryScreenTests.status) -> (ViewState, Canvas) {
         var empty = TraceStore()
         let snapshot = empty.snapshot(nowNanos: Self.drawn)
         var state = ViewState()
         for key in keys { state = reduce(state, key: key, snapshot: snapshot, screen: size) }
-        var data = HistoryScreenData(status: Self.status)
+        var data = HistoryScreenData(status: status)
         data.history = source.spendHistory(split: state.historySplit, days: ViewState.historyDays, nowNanos: Self.drawn)
         if state.historyDayOpen, let history = data.history {
             data.day = source.historyDay(state.selectedHistoryDay(today: history.today))
@@ -87,12 +87,39 @@ final class HistoryScreenTests: XCTestCase {
         XCTAssertEqual(traces.keyContext, .traceList)
     }
 
+    func testAReadOnlyLedgerSaysSoAboveTheDays() throws {
+        let readOnly = HistoryStatus(path: Self.status.path, mode: .readOnly,
+                                     problem: "history: another tokentop (pid 4242) writes \(Self.status.path); this one shows its history read-only (give it its own file with --history FILE)")
+        let (_, frame) = frame([.character("H")], size: Size(width: 120, height: 16), status: readOnly)
+        assertSnapshot(of: frame, as: .frame, named: "read-only")
+        XCTAssertTrue(frame.plainText()[2].contains("⚠ history: another tokentop (pid 4242) writes"), frame.plainText()[2])
+    }
+
+    func testTheHeaderSaysWhenTheHistoryIsNotWritten() {
+        func header(_ status: HistoryStatus) -> String {
+            var store = TraceStore()
+            store.updateHistory(status)
+            return HeaderView.render(store.snapshot(nowNanos: Self.drawn), context: Fixtures.context, width: 160).plainText()[0]
+        }
+        var healthy = Self.status
+        healthy.writtenCalls = 40
+        XCTAssertFalse(header(healthy).contains("history"), "nothing to say while all is written")
+        XCTAssertTrue(header(HistoryStatus(path: "/x", mode: .readOnly, problem: "another")).contains("history read-only"))
+        XCTAssertTrue(header(HistoryStatus(path: "/x", mode: .failed, problem: "corrupt")).contains("history ✗ off"))
+        var behind = Self.status
+        behind.unwritten = 1_200
+        XCTAssertTrue(header(behind).contains("history ✗ 1.2k unwritten"), header(behind))
+        var full = Self.status
+        full.problem = "cannot write /x: database or disk is full"
+        XCTAssertTrue(header(full).contains("history ✗ failing"), header(full))
+    }
+
     func testWithoutHistoryTheScreenSaysWhy() throws {
         var empty = TraceStore()
         let snapshot = empty.snapshot(nowNanos: Self.drawn)
         let state = reduce(ViewState(), key: .character("H"), snapshot: snapshot, screen: Size(width: 100, height: 12))
         let off = Frame.render(snapshot, state: state, size: Size(width: 100, height: 12), context: Fixtures.context)
-        XCTAssertTrue(off.plainText().joined().contains("No spend history: tokentop runs with --no-history"))
+        XCTAssertTrue(off.plainText().joined().contains("No spend history in this run: --no-history"))
         let failed = HistoryStatus(path: "/x/history.sqlite", mode: .failed, problem: "history: /x/history.sqlite is not a tokentop history file")
         let broken = Frame.render(snapshot, state: state, size: Size(width: 100, height: 12), context: Fixtures.context,
                                   history: HistoryScreenData(status: failed))

@@ -21,6 +21,8 @@ final class TokentopProcess: @unchecked Sendable {
     private var stdoutData = Data()
     private var stdoutClosed = false
     private let lock = NSLock()
+    /// The state folder made for this process alone, removed with it.
+    private let ownStateHome: String?
     private(set) var grpcPort = 0
     private(set) var httpPort = 0
 
@@ -38,8 +40,10 @@ final class TokentopProcess: @unchecked Sendable {
          environment: [String: String] = [:]) throws {
         process.executableURL = Self.binary
         process.arguments = arguments
+        let stateHome = Self.freshStateHome()
+        ownStateHome = environment["XDG_STATE_HOME"] == nil ? stateHome : nil
         process.environment = ProcessInfo.processInfo.environment
-            .merging(["XDG_CONFIG_HOME": configHome, "XDG_STATE_HOME": Self.freshStateHome()]) { $1 }
+            .merging(["XDG_CONFIG_HOME": configHome, "XDG_STATE_HOME": stateHome]) { $1 }
             .merging(environment) { $1 }
         process.standardOutput = stdout
         process.standardError = stderr
@@ -142,5 +146,6 @@ final class TokentopProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning { process.terminate() }
+        if let ownStateHome { try? FileManager.default.removeItem(atPath: ownStateHome) }
     }
 }
