@@ -47,54 +47,50 @@ extension CallLedger {
 
     private static func millis(_ nanos: UInt64) -> Int64 { Int64(min(nanos / 1_000_000, UInt64(Int64.max))) }
 
-    /// `tokentop history`: calls that started in [since, until), grouped.
+    /// `tokentop history`: calls that started in [since, until), grouped. Grouped by key and model in
+    /// SQL, then folded by key here, the models of each key kept most expensive first.
     public func historyRows(since: UInt64, until: UInt64, by grouping: HistoryGrouping,
                             calendar: LocalCalendar) throws -> [HistoryRow] {
-        let range: [any DatabaseValueConvertible] = [Self.millis(since), Self.millis(until)]
-        return try reading { db in
-            if grouping.isPeriod {
-                // By day and model, then days folded into weeks or months.
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT \(Self.dayExpression(calendar)) AS day, m.text, \(Self.sums)
-                    FROM call JOIN label m ON m.id = call.model
-                    WHERE started_ms >= ? AND started_ms < ? GROUP BY day, call.model
-                    """, arguments: StatementArguments(range))
-                var byKey: [Int64: (row: HistoryRow, modelCost: [String: Double])] = [:]
-                for row in rows {
-                    let day: Int64 = row[0]
-                    let key = grouping == .day ? day : grouping == .week ? LocalCalendar.weekStart(day) : LocalCalendar.monthStart(day)
-                    let (totals, first, last) = Self.totals(row, from: 2)
-                    let label = grouping == .day ? LocalCalendar.dateLabel(key)
-                        : grouping == .week ? LocalCalendar.weekLabel(key) : LocalCalendar.monthLabel(key)
-                    var entry = byKey[key] ?? (HistoryRow(key: label, models: [], totals: .init(), firstNanos: first, lastNanos: last), [:])
-                    entry.row.totals.add(totals)
-                    entry.row.firstNanos = min(entry.row.firstNanos, first)
-                    entry.row.lastNanos = max(entry.row.lastNanos, last)
-                    entry.modelCost[row[1] as String, default: 0] += totals.costUSD
-                    byKey[key] = entry
-                }
-                return byKey.sorted { $0.key < $1.key }.map { _, entry in
-                    var row = entry.row
-                    row.models = entry.modelCost.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
-                    return row
-                }
-            }
-            let column = grouping == .agent ? "agent" : grouping.rawValue
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT g.text, (SELECT group_concat(text, char(31)) FROM (SELECT DISTINCT m.text FROM call c2
-                        JOIN label m ON m.id = c2.model WHERE c2.\(column) = call.\(column)
-                        AND c2.started_ms >= ? AND c2.started_ms < ? ORDER BY m.text)), \(Self.sums)
-                FROM call JOIN label g ON g.id = call.\(column)
-                WHERE started_ms >= ? AND started_ms < ? GROUP BY call.\(column)
-                """, arguments: StatementArguments(range + range))
-            return rows.map { row in
-                let (totals, first, last) = Self.totals(row, from: 2)
-                let models = (row[1] as String?)?.split(separator: "\u{1F}").map(String.init) ?? []
-                let name: String = row[0]
-                return HistoryRow(key: name.isEmpty ? "(none)" : name, models: grouping == .model ? [] : models,
-                                  totals: totals, firstNanos: first, lastNanos: last)
-            }.sorted { ($0.totals.costUSD, $0.totals.calls, $1.key) > ($1.totals.costUSD, $1.totals.calls, $0.key) }
+        let keyColumn = grouping.isPeriod ? Self.dayExpression(calendar) : "g.text"
+        let join = grouping.isPeriod ? "" : "JOIN label g ON g.id = call.\(grouping.rawValue)"
+        let group = grouping.isPeriod ? "day" : "call.\(grouping.rawValue)"
+        let rows = try reading { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(keyColumn) AS day, m.text, \(Self.sums)
+                FROM call JOIN label m ON m.id = call.model \(join)
+                WHERE started_ms >= ? AND started_ms < ? GROUP BY \(group), call.model
+                """, arguments: [Self.millis(since), Self.millis(until)])
         }
+        var byKey: [String: (row: HistoryRow, order: Int64, modelCost: [String: Double])] = [:]
+        for row in rows {
+            let (totals, first, last) = Self.totals(row, from: 2)
+            let key: String, order: Int64
+            if grouping.isPeriod {
+                let day: Int64 = row[0]
+                switch grouping {
+                case .week: (key, order) = (LocalCalendar.weekLabel(day), LocalCalendar.weekStart(day))
+                case .month: (key, order) = (LocalCalendar.monthLabel(day), LocalCalendar.monthStart(day))
+                default: (key, order) = (LocalCalendar.dateLabel(day), day)
+                }
+            } else {
+                let name: String = row[0]
+                (key, order) = (name.isEmpty ? "(none)" : name, 0)
+            }
+            var entry = byKey[key] ?? (HistoryRow(key: key, models: [], totals: .init(), firstNanos: first, lastNanos: last), order, [:])
+            entry.row.totals.add(totals)
+            entry.row.firstNanos = min(entry.row.firstNanos, first)
+            entry.row.lastNanos = max(entry.row.lastNanos, last)
+            entry.modelCost[row[1] as String, default: 0] += totals.costUSD
+            byKey[key] = entry
+        }
+        let folded = byKey.values.map { entry in
+            var row = entry.row
+            row.models = grouping == .model ? [] : entry.modelCost.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
+            return (row: row, order: entry.order)
+        }
+        if grouping.isPeriod { return folded.sorted { $0.order < $1.order }.map(\.row) }
+        return folded.map(\.row)
+            .sorted { ($0.totals.costUSD, $0.totals.calls, $1.key) > ($1.totals.costUSD, $1.totals.calls, $0.key) }
     }
 
     /// The history screen: the last `days` days split by `split`, the weeks and months they touch, and

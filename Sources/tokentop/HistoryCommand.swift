@@ -22,7 +22,7 @@ struct HistoryCommand: ParsableCommand {
         "From when: 7d, 12h, 2w (before now), today, yesterday, all, or a date 2026-11-01.", valueName: "when"))
     var since = "30d"
 
-    @Option(name: .long, help: ArgumentHelp("Until when (same forms; a date includes that day). Default: now.", valueName: "when"))
+    @Option(name: .long, help: ArgumentHelp("Until when (the same forms, or now; a date includes that day).", valueName: "when"))
     var until = "now"
 
     @Option(name: .long, help: ArgumentHelp(
