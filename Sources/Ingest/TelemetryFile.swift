@@ -31,17 +31,31 @@ public enum TelemetryFile {
 
     public static func decode(contentsOf url: URL,
                               maxInflatedBytes: Int = defaultMaxInflatedBytes) throws(TelemetryFileError) -> [DecodedRequest] {
-        let path = url.path
-        func failure(_ message: String, line: Int? = nil) -> TelemetryFileError {
-            TelemetryFileError(path: path, line: line, message: message)
-        }
-        var data: Data
-        do { data = try Data(contentsOf: url) } catch { throw failure("cannot read: \(error.localizedDescription)") }
+        try decode(path: url.path, maxInflatedBytes: maxInflatedBytes)
+    }
 
-        var name = url.lastPathComponent.lowercased()
-        if name.hasSuffix(".gz") {
-            name.removeLast(3)
+    /// `path` may be `-` (standard input) or a pipe (`<(zcat feed.jsonl.gz)`, `/dev/stdin`): what has no
+    /// telling name is recognized by its content (gzip, one OTLP/JSON request or JSON lines, protobuf).
+    public static func decode(path: String,
+                              maxInflatedBytes: Int = defaultMaxInflatedBytes) throws(TelemetryFileError) -> [DecodedRequest] {
+        let shown = path == "-" ? "standard input" : path
+        func failure(_ message: String, line: Int? = nil) -> TelemetryFileError {
+            TelemetryFileError(path: shown, line: line, message: message)
+        }
+        var data = try read(path, failure: failure)
+        var name = path == "-" ? "" : (path as NSString).lastPathComponent.lowercased()
+        if name.hasSuffix(".gz") || data.starts(with: [0x1f, 0x8b]) {
+            if name.hasSuffix(".gz") { name.removeLast(3) }
             do { data = try OTLPDecoder.gunzip(data, maxBytes: maxInflatedBytes) } catch { throw failure(error.description) }
+        }
+        let named = [".jsonl", ".ndjson", ".json", ".binpb", ".pb", ".protobuf"].contains { name.hasSuffix($0) }
+        if !named {
+            // Nothing in the name: JSON when it starts with `{` (one request, else one per line), else protobuf.
+            guard data.first(where: { !isJSONWhitespace($0) }) == UInt8(ascii: "{") else {
+                do { return [try decodeProtobufOfUnknownSignal(data)] } catch { throw failure(error.description) }
+            }
+            if let (signal, batch) = try? OTLPDecoder.decodeJSONRequest(data) { return [DecodedRequest(signal: signal, batch: batch)] }
+            name = ".jsonl"
         }
 
         if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") {
@@ -76,6 +90,24 @@ public enum TelemetryFile {
         } catch {
             throw failure(error.description)
         }
+    }
+
+    /// The whole file, standard input (`-`), or a pipe, which `Data(contentsOf:)` refuses.
+    private static func read(_ path: String, failure: (String, Int?) -> TelemetryFileError) throws(TelemetryFileError) -> Data {
+        if path == "-" {
+            do { return try FileHandle.standardInput.readToEnd() ?? Data() } catch {
+                throw failure("cannot read: \(error.localizedDescription)", nil)
+            }
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw failure("cannot read: no such file", nil)
+        }
+        guard !isDirectory.boolValue else { throw failure("cannot read: a directory, not a file", nil) }
+        if let data = try? Data(contentsOf: URL(fileURLWithPath: path)) { return data }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw failure("cannot read: permission denied", nil) }
+        defer { try? handle.close() }
+        do { return try handle.readToEnd() ?? Data() } catch { throw failure("cannot read: \(error.localizedDescription)", nil) }
     }
 
     /// `0001-traces.binpb`, `x.metrics.json`, `logs.binpb.gz`: the signal named in a file name, if any.

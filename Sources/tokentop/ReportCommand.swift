@@ -27,7 +27,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var historyOptions: HistoryOptions
 
-    @Argument(help: "OTLP files to read (.binpb, .binpb.gz, .json, .jsonl; gzip allowed on any).")
+    @Argument(help: "OTLP files to read (.binpb, .binpb.gz, .json, .jsonl; gzip allowed on any), - for standard input, or a pipe.")
     var files: [String]
 
     func validate() throws {
@@ -53,7 +53,7 @@ struct ReportCommand: ParsableCommand {
         let sink = LimitingSink(limits.recordLimits, next: StoreSink(store: store))
         for file in files {
             do {
-                for request in try TelemetryFile.decode(contentsOf: URL(fileURLWithPath: file)) {
+                for request in try TelemetryFile.decode(path: file) {
                     sink.accept(request.batch)
                 }
             } catch {

@@ -135,11 +135,13 @@ final class TokentopProcess: @unchecked Sendable {
 
     /// Runs the binary to completion (for `report`), with `stdin` as its standard input (else none).
     static func run(_ arguments: [String], configHome: String = TokentopProcess.emptyConfigHome,
-                    environment: [String: String] = [:], stdin: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+                    environment: [String: String] = [:], stdin: String? = nil,
+                    stdinHandle: FileHandle? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         let input = Pipe()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
-        let p = try TokentopProcess(arguments, stdin: input.fileHandleForReading, configHome: configHome, environment: environment)
+        let p = try TokentopProcess(arguments, stdin: stdinHandle ?? input.fileHandleForReading, configHome: configHome,
+                                    environment: environment)
         let out = try p.collect(timeout: 60)
         return (p.process.terminationStatus, out, p.errorOutput)
     }
