@@ -217,7 +217,8 @@ public final class CallLedger: @unchecked Sendable {
         }
     }
 
-    private static func millis(_ nanos: UInt64) -> Int64 { Int64(nanos / 1_000_000) }
+    /// The ledger's times: milliseconds since the epoch (`UInt64.max`, "until the end", included).
+    static func millis(_ nanos: UInt64) -> Int64 { Int64(min(nanos / 1_000_000, UInt64(Int64.max))) }
 
     private func insert(_ call: LedgerCall, _ db: Database) throws {
         let (high, low, span) = Self.identity(call.identity)

@@ -45,7 +45,6 @@ extension CallLedger {
         "((started_ms / 1000 + \(calendar.utcOffsetSeconds)) / 86400)"
     }
 
-    private static func millis(_ nanos: UInt64) -> Int64 { Int64(min(nanos / 1_000_000, UInt64(Int64.max))) }
 
     /// `tokentop history`: calls that started in [since, until), grouped. Grouped by key and model in
     /// SQL, then folded by key here, the models of each key kept most expensive first.

@@ -26,11 +26,7 @@ public struct SpendHistory: Sendable, Equatable {
 
         public mutating func add(_ other: Totals) {
             calls += other.calls
-            usage.input += other.usage.input
-            usage.output += other.usage.output
-            usage.cacheRead += other.usage.cacheRead
-            usage.cacheWrite += other.usage.cacheWrite
-            usage.reasoning += other.usage.reasoning
+            usage += other.usage
             costUSD += other.costUSD
             unpricedCalls += other.unpricedCalls
             if let reported = other.reportedCostUSD { reportedCostUSD = (reportedCostUSD ?? 0) + reported }

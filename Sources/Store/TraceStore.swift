@@ -418,13 +418,14 @@ public struct TraceStore: Sendable {
     /// the budget take them again. Calls counted before the longest window kept only add to their day.
     public mutating func restore(_ calls: [RestoredCall], nowNanos: UInt64) {
         let windowStart = nowNanos - min(nowNanos, UInt64(windowSettings.longest.seconds) * 1_000_000_000)
+        let today = localDay(atNanos: nowNanos)
         for call in calls where call.countedNanos <= nowNanos {
             restoredCalls.insert(call.identity)
             if call.countedNanos > windowStart {
                 windows.add(model: call.model == "(none)" ? "" : call.model, usage: call.usage, costUSD: call.costUSD,
                             atNanos: call.countedNanos)
             }
-            addSpend(call.costUSD ?? 0, nowNanos: call.countedNanos, today: localDay(atNanos: nowNanos))
+            addSpend(call.costUSD ?? 0, nowNanos: call.countedNanos, today: today)
         }
         version &+= 1
     }

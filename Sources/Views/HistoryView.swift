@@ -177,7 +177,7 @@ public enum HistoryView {
         y += 1
         line([Span("Months", Style(.header, .bold))])
         for month in history.months.suffix(3) {
-            row(month.label, month.totals, current: month === history.months.last)
+            row(month.label, month.totals, current: month.firstDay == history.months.last?.firstDay)
         }
         y += 1
         line([Span("Most expensive sessions", Style(.header, .bold))])
@@ -215,4 +215,3 @@ public enum HistoryView {
     }
 }
 
-private func === (a: SpendHistory.Period, b: SpendHistory.Period?) -> Bool { a.firstDay == b?.firstDay }
