@@ -48,55 +48,105 @@ public final class FollowSource: Sendable {
     }
 }
 
-/// Reads OTLP/JSON lines (collector file-exporter format) from a file as it grows, like `tail -F`:
-/// an unterminated last line waits for the rest, a truncated file is read again from its start, a
-/// replaced (rotated) file is read from its start once the old one is drained, and a file that does
-/// not exist yet is waited for.
+/// Reads OTLP/JSON lines (collector file-exporter format) from a file as it grows, like `tail -F`, and
+/// reads every record once however the file is rotated:
+/// - an unterminated last line waits for the rest;
+/// - renamed away or deleted and created again: the old file is read to its end (and for a while
+///   after, for a writer that has not reopened yet), then the new one from its start;
+/// - copied and truncated (logrotate's `copytruncate`), even when refilled past where it was read
+///   before tokentop looks again: the bytes last read no longer stand before the read offset, so the
+///   rest of the old content is read from the copy (a sibling such as `FILE.1` holding those bytes),
+///   then the file from its start;
+/// - a file that does not exist yet is waited for.
+/// It runs on a thread of its own, woken by inotify where available and by a poll otherwise.
 public struct FileFollower: Sendable {
     public var path: String
     public var pollInterval: Duration
     public var maxLineBytes: Int
     /// Skip what the file holds when following starts.
     public var startAtEnd: Bool
+    /// How long a rotated-away file is still read after the new one appears.
+    public var retiredFileGrace: Duration
+    /// Wake on inotify where available (else only every `pollInterval`).
+    public var watchesDirectory = true
 
     public init(path: String, pollInterval: Duration = .milliseconds(100),
-                maxLineBytes: Int = 64 * 1024 * 1024, startAtEnd: Bool = false) {
+                maxLineBytes: Int = 64 * 1024 * 1024, startAtEnd: Bool = false,
+                retiredFileGrace: Duration = .seconds(2)) {
         self.path = path
         self.pollInterval = pollInterval
         self.maxLineBytes = maxLineBytes
         self.startAtEnd = startAtEnd
+        self.retiredFileGrace = retiredFileGrace
     }
 
     /// Follows the file until the task is cancelled. `onBadLine` gets the line number and reason of
     /// every refused line (which the sink also hears about).
-    public func run(into sink: some TelemetrySink, onBadLine: (Int, String) -> Void = { _, _ in }) async {
-        var file: OpenFile?
-        var splitter = LineSplitter(maxLineBytes: maxLineBytes)
+    public func run(into sink: some TelemetrySink,
+                    onBadLine: @escaping @Sendable (Int, String) -> Void = { _, _ in }) async {
+        let stop = StopFlag()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let thread = Thread {
+                    follow(into: sink, onBadLine: onBadLine, stop: stop)
+                    continuation.resume()
+                }
+                thread.name = "tokentop-follow"
+                thread.start()
+            }
+        } onCancel: {
+            stop.set()
+        }
+    }
+
+    private func follow(into sink: some TelemetrySink, onBadLine: (Int, String) -> Void, stop: StopFlag) {
+        var current: FollowedFile?
+        var retired: (file: FollowedFile, until: ContinuousClock.Instant)?
         var feed = JSONLineFeed(source: path, sink: sink, maxLineBytes: maxLineBytes)
-        func deliver(_ line: LineSplitter.Line) {
-            if let reason = feed.deliver(line) { onBadLine(feed.lineNumber, reason) }
+        func deliver(_ lines: [LineSplitter.Line]) {
+            for line in lines {
+                if let reason = feed.deliver(line) { onBadLine(feed.lineNumber, reason) }
+            }
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        var watch: DirectoryWatch?
+        let wait = { (watch: inout DirectoryWatch?) in
+            // The folder may appear later: keep trying to watch it.
+            if watch == nil && watchesDirectory { watch = DirectoryWatch(directory: folder) }
+            if let watch {
+                watch.wait(timeout: max(pollInterval, .milliseconds(500)))
+            } else {
+                Thread.sleep(forTimeInterval: pollInterval.seconds)
+            }
         }
 
-        while !Task.isCancelled {
-            guard var open = file ?? (try? OpenFile(path: path)) else {
-                do { try await Task.sleep(for: pollInterval) } catch { return }
+        while !stop.isSet {
+            if let (file, until) = retired {
+                deliver(file.readAvailable())
+                if ContinuousClock.now > until { deliver(file.finish()); retired = nil }
+            }
+            guard let file = current ?? (try? FollowedFile(path: path, maxLineBytes: maxLineBytes)) else {
+                wait(&watch)
                 continue
             }
-            if file == nil && startAtEnd { open.seekToEnd() }
-            let lines = open.readAvailable { splitter.push($0) }
-            file = open
-            lines.forEach(deliver)
-            guard lines.isEmpty else { continue }
-            switch open.change(at: path) {
-            case .none:
-                do { try await Task.sleep(for: pollInterval) } catch { return }
-            case .truncated:
-                splitter.reset()
-                file?.rewind()
-            case .replaced(let newFile):
-                if let last = splitter.finish() { deliver(last) }
-                file = newFile
+            if current == nil && startAtEnd { file.seekToEnd() }
+            current = file
+            let lines = file.readAvailable()
+            deliver(lines)
+            if file.wasTruncated {
+                // The rest of the old content, from the copy when there is one, then the file from its start.
+                if let copy = file.rotatedCopy() { deliver(copy.readAvailable()); deliver(copy.finish()) }
+                file.rewind()
+                continue
             }
+            guard lines.isEmpty else { continue }
+            if let newFile = file.replacement(at: path) {
+                if let (old, _) = retired { deliver(old.finish()) }
+                retired = (file, ContinuousClock.now + retiredFileGrace)
+                current = newFile
+                continue
+            }
+            wait(&watch)
         }
     }
 
@@ -128,72 +178,12 @@ public struct FileFollower: Sendable {
     }
 }
 
-/// An open file descriptor plus the identity of the file it was opened from.
-private struct OpenFile {
-    enum Change {
-        case none
-        case truncated
-        case replaced(OpenFile)
-    }
+private final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
+}
 
-    struct OpenError: Error {
-        let errorNumber: Int32
-    }
-
-    private let handle: Handle
-    private let inode: UInt64
-    private var offset: Int64 = 0
-
-    /// Closes the descriptor when the last copy goes away.
-    private final class Handle {
-        let descriptor: Int32
-        init(_ descriptor: Int32) { self.descriptor = descriptor }
-        deinit { close(descriptor) }
-    }
-
-    init(path: String) throws(OpenError) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw OpenError(errorNumber: errno) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            let error = errno
-            close(descriptor)
-            throw OpenError(errorNumber: error)
-        }
-        handle = Handle(descriptor)
-        inode = UInt64(status.st_ino)
-    }
-
-    /// Reads to the current end of the file, passing each chunk to `consume`.
-    mutating func readAvailable<Line>(_ consume: (ArraySlice<UInt8>) -> [Line]) -> [Line] {
-        var lines: [Line] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { pread(handle.descriptor, $0.baseAddress, $0.count, off_t(offset)) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            offset += Int64(count)
-            lines += consume(buffer[..<count])
-        }
-        return lines
-    }
-
-    mutating func seekToEnd() {
-        var status = stat()
-        if fstat(handle.descriptor, &status) == 0 { offset = Int64(status.st_size) }
-    }
-
-    mutating func rewind() {
-        offset = 0
-    }
-
-    /// What happened to the file at `path` since it was opened (asked once this one is drained).
-    func change(at path: String) -> Change {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return .none } // mid-rotation: keep the old file until a new one appears
-        if UInt64(status.st_ino) != inode {
-            return (try? OpenFile(path: path)).map { .replaced($0) } ?? .none
-        }
-        return Int64(status.st_size) < offset ? .truncated : .none
-    }
+private extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -31,17 +31,21 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let token: BearerToken?
     private let relay: (any RequestRelay)?
     private let summary: (@Sendable (String) -> [UInt8])?
+    private let cors: CORSPolicy
+    /// The current request's `Origin` when the policy allows it: its response carries the CORS headers.
+    private var allowedOrigin: String?
     private var state = State.idle
     private var body: ByteBuffer
 
     init(sink: any TelemetrySink, maxRequestBytes: Int, maxValueDepth: Int = ValueDepthLimit.default, token: BearerToken?,
-         relay: (any RequestRelay)? = nil, summary: (@Sendable (String) -> [UInt8])? = nil) {
+         relay: (any RequestRelay)? = nil, summary: (@Sendable (String) -> [UInt8])? = nil, cors: CORSPolicy = .loopback) {
         self.sink = sink
         self.maxRequestBytes = maxRequestBytes
         self.maxValueDepth = maxValueDepth
         self.token = token
         self.relay = relay
         self.summary = summary
+        self.cors = cors
         self.body = ByteBuffer()
     }
 
@@ -57,6 +61,15 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let keepAlive = head.isKeepAlive
         body.clear()
         let route = HTTPRoute(head: head)
+        let origin = head.headers.first(name: "Origin")
+        allowedOrigin = origin.flatMap { cors.allows(origin: $0) ? $0 : nil }
+        if route.method == .OPTIONS {
+            // A browser's preflight carries no credentials, so it is answered before the token is checked.
+            state = .answering(CORSPreflight.answer(route: route, head: head, origin: origin, allowed: allowedOrigin != nil,
+                                                    serves: { HTTPRoute.paths[$0] != nil || ($0 == HTTPRoute.summaryPath && summary != nil) }),
+                               keepAlive: keepAlive)
+            return
+        }
         if let token, !token.accepts(authorization: head.headers.first(name: "Authorization")) {
             // Checked first, so an unauthenticated client learns nothing about paths or limits.
             let refusal = HTTPRefusal.unauthenticated(signal: HTTPRoute.paths[route.path])
@@ -180,6 +193,10 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "Content-Type", value: answer.contentType)
         headers.add(name: "Content-Length", value: String(answer.body.count))
         for (name, value) in answer.extraHeaders { headers.add(name: name, value: value) }
+        if let allowedOrigin {
+            headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: allowedOrigin)
+            headers.replaceOrAdd(name: "Vary", value: "Origin")
+        }
         headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
         let head = HTTPResponseHead(version: .http1_1, status: answer.status, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)

@@ -33,6 +33,8 @@ public final class OTLPServers: Sendable {
         /// Answers `GET /api/summary` on the HTTP port (given the query string) with a JSON body; the
         /// path is not served when nil.
         public var summary: (@Sendable (_ query: String) -> [UInt8])?
+        /// Which web pages may export from a browser (`--cors-origin`).
+        public var cors = CORSPolicy.loopback
 
         public init(host: String = "127.0.0.1", grpcPort: Int = 4317, httpPort: Int = 4318,
                     maxRequestBytes: Int = OTLPDecoder.defaultMaxBytes, token: BearerToken? = nil,
@@ -129,6 +131,7 @@ public final class OTLPServers: Sendable {
         let token = configuration.token
         let relay = configuration.relay
         let summary = configuration.summary
+        let cors = configuration.cors
         let tlsContext = configuration.tls?.context
         let gate = ConnectionGate(limit: configuration.maxConnections)
         let requestTimeout = TimeAmount(configuration.requestTimeout)
@@ -153,7 +156,7 @@ public final class OTLPServers: Sendable {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(OTLPHTTPHandler(
                         sink: sink, maxRequestBytes: limit, maxValueDepth: maxValueDepth, token: token, relay: relay,
-                        summary: summary))
+                        summary: summary, cors: cors))
                 }
             }
         do {

@@ -19,8 +19,18 @@ struct ExposureOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"))
     var tlsKey: String?
 
+    @Option(name: .customLong("cors-origin"), help: ArgumentHelp(
+        "Let web pages from this origin export from a browser (repeatable; * for any). Pages served from loopback always may.",
+        valueName: "origin"))
+    var corsOrigins: [String] = []
+
     func validate() throws {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        _ = try corsPolicy()
+    }
+
+    func corsPolicy() throws -> CORSPolicy {
+        do { return try CORSPolicy(addingOrigins: corsOrigins) } catch { throw ValidationError(error.description) }
     }
 
     /// The loaded certificate and key, or nil without `--tls-cert`.

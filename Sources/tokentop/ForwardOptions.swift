@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Ingest
 
-/// `--forward URL…`: relay every accepted request to upstream OTLP receivers.
+/// `--forward URL…`: relay every accepted request to upstream OTLP receivers, each with its own headers.
 struct ForwardOptions: ParsableArguments {
     @Option(name: .customLong("forward"), help: ArgumentHelp(
         "Relay every accepted request, unchanged, to this OTLP receiver too (repeatable): http(s)://HOST:PORT[/base] for OTLP/HTTP, grpc(s)://HOST:PORT for OTLP/gRPC.",
@@ -10,9 +10,13 @@ struct ForwardOptions: ParsableArguments {
     var targets: [String] = []
 
     @Option(name: .customLong("forward-header"), help: ArgumentHelp(
-        "Header sent with every forwarded request (repeatable); OTEL_EXPORTER_OTLP_HEADERS is read too.",
+        "Header for the --forward it follows, and no other (repeatable).",
         valueName: "name=value"))
     var headers: [String] = []
+
+    @Flag(name: .customLong("forward-env-headers"), help: ArgumentHelp(
+        "Also send OTEL_EXPORTER_OTLP_HEADERS to every --forward target (off by default: it often holds tokentop's own token)."))
+    var sendsEnvironmentHeaders = false
 
     @Option(name: .long, help: ArgumentHelp("Megabytes queued per upstream before new requests are dropped (and counted).",
                                             valueName: "mb"))
@@ -28,14 +32,25 @@ struct ForwardOptions: ParsableArguments {
         guard forwardQueueMb > 0 else { throw ValidationError("--forward-queue-mb must be at least 1") }
     }
 
-    /// nil without `--forward`.
-    func makeForwarder(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Forwarder? {
+    /// nil without `--forward`. `commandLine` is read for the order of `--forward` and `--forward-header`,
+    /// which the parsed values do not keep.
+    func makeForwarder(commandLine: [String] = CommandLine.arguments,
+                       environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Forwarder? {
         guard !targets.isEmpty else { return nil }
-        let parsedTargets = try targets.map { try ForwardTarget(parsing: $0) }
-        let fromEnvironment = environment["OTEL_EXPORTER_OTLP_HEADERS"].map(ForwardHeaders.parse(environment:)) ?? []
-        let fromOptions = try headers.map { try ForwardHeaders.parse(option: $0) }
+        let shared = sendsEnvironmentHeaders
+            ? environment["OTEL_EXPORTER_OTLP_HEADERS"].map(ForwardHeaders.parse(environment:)) ?? [] : []
+        let destinations: [ForwardDestination]
+        do { destinations = try ForwardDestination.pair(commandLine: commandLine) } catch {
+            throw ValidationError(error.description)
+        }
+        // The parsed values and the command line read in order must agree (they would not if a value of
+        // another option looked like one of these).
+        guard destinations.map(\.target.description) == (try targets.map { try ForwardTarget(parsing: $0).description }),
+              destinations.map(\.headers.count).reduce(0, +) == headers.count else {
+            throw ValidationError("--forward and --forward-header could not be read in order; write them as --forward=URL --forward-header=NAME=VALUE")
+        }
         var policy = Forwarder.Policy()
         policy.queueBytes = forwardQueueMb << 20
-        return Forwarder(targets: parsedTargets, headers: fromEnvironment + fromOptions, policy: policy)
+        return Forwarder(destinations: destinations.map { $0.adding(shared: shared) }, policy: policy)
     }
 }

@@ -148,6 +148,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxValueDepth = maxValueDepth
         connections.apply(to: &configuration)
         configuration.tls = try exposure.serverTLS()
+        configuration.cors = try exposure.corsPolicy()
         configuration.summary = { [store] query in store.statusSummaryJSON(query: query, budgetUSD: budget) }
         let forwarder = try forwarding.makeForwarder()
         var recorder: Recorder?

@@ -25,6 +25,32 @@ final class FollowTests: XCTestCase {
         ReportCheck.assertMatches(try server.interruptAndCollect(), Scenario(name: "filefeed"), transport: "follow")
     }
 
+    /// logrotate's copytruncate while tokentop follows: lines it has not read yet go to the copy, and the
+    /// truncated file is refilled at once. Every record is counted once.
+    func testFollowedFileRotatedByCopytruncate() throws {
+        let source = try String(contentsOf: Scenario(name: "filefeed").dir.appendingPathComponent("otlp.jsonl"), encoding: .utf8)
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: true).map { $0 + "\n" }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("otlp.jsonl")
+        try lines[..<10].joined().write(to: path, atomically: false, encoding: .utf8)
+        let server = try TokentopProcess.headless(["--follow", path.path])
+        XCTAssertTrue(server.waitForStatus(containing: "recv "), server.errorOutput)
+        Thread.sleep(forTimeInterval: 0.3)
+        let handle = try FileHandle(forWritingTo: path)
+        handle.seekToEndOfFile()
+        handle.write(Data(lines[10..<16].joined().utf8))
+        try FileManager.default.copyItem(at: path, to: dir.appendingPathComponent("otlp.jsonl.1"))
+        try handle.truncate(atOffset: 0)
+        handle.write(Data(lines[16...].joined().utf8))
+        try handle.close()
+        XCTAssertTrue(server.waitForStatus(containing: "recv 37 "), server.errorOutput)
+        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertFalse(server.errorOutput.contains("otlp.jsonl:"), "no line refused: \(server.errorOutput)")
+        ReportCheck.assertMatches(try server.interruptAndCollect(), Scenario(name: "filefeed"), transport: "copytruncate")
+    }
+
     func testStandardInput() throws {
         let file = try FileHandle(forReadingFrom: Scenario(name: "filefeed").dir.appendingPathComponent("otlp.jsonl"))
         let server = try TokentopProcess.headless(["--follow", "-"], stdin: file)

@@ -56,10 +56,44 @@ final class ForwardTests: XCTestCase {
         XCTAssertNotNil(upstream["last_error"] as? String)
     }
 
+    /// Three upstreams, each a tokentop with a token of its own. A header goes to the --forward it follows
+    /// only, and OTEL_EXPORTER_OTLP_HEADERS (here the front's own token) is sent on only when asked.
+    func testEachUpstreamGetsItsOwnHeadersAndTheEnvironmentsOnlyWhenAsked() throws {
+        let scenario = Scenario(name: "seed-manual")
+        let requests = try scenario.requests()
+        for sendsEnvironment in [false, true] {
+            let upstreams = try ["token-a", "token-b", "token-c"].map { try TokentopProcess.headless(["--token", $0]) }
+            var arguments = ["--headless", "--json", "--grpc-port", "0", "--http-port", "0",
+                             "--forward", "http://127.0.0.1:\(upstreams[0].httpPort)", "--forward-header", "Authorization=Bearer token-a",
+                             "--forward", "grpc://127.0.0.1:\(upstreams[1].grpcPort)",
+                             "--forward", "http://127.0.0.1:\(upstreams[2].httpPort)", "--forward-header", "Authorization=Bearer token-c"]
+            if sendsEnvironment { arguments.append("--forward-env-headers") }
+            let front = try TokentopProcess(arguments, environment: ["OTEL_EXPORTER_OTLP_HEADERS": "Authorization=Bearer%20token-b"])
+            try front.waitForListening()
+            for request in requests {
+                XCTAssertEqual(try HTTPPost.send(port: front.httpPort, path: "/v1/\(request.signal)", body: request.body,
+                                                 contentType: request.contentType, gzip: request.gzip).status, 200)
+            }
+            let report = try JSONSerialization.jsonObject(with: Data(try front.interruptAndCollect().utf8)) as! [String: Any]
+            let forward = report["forward"] as! [[String: Any]]
+            for (index, upstream) in forward.enumerated() {
+                let reachesIt = index != 1 || sendsEnvironment
+                XCTAssertEqual(upstream["sent_requests"] as? Int, reachesIt ? requests.count : 0, "\(sendsEnvironment) \(upstream)")
+                XCTAssertEqual(upstream["failed_requests"] as? Int, reachesIt ? 0 : requests.count, "\(sendsEnvironment) \(upstream)")
+            }
+            for (index, upstream) in upstreams.enumerated() {
+                let collected = try JSONSerialization.jsonObject(with: Data(try upstream.interruptAndCollect().utf8)) as! [String: Any]
+                let ingest = collected["ingest"] as! [String: Any]
+                XCTAssertEqual(ingest["stored_spans"] as? Int, index != 1 || sendsEnvironment ? 6 : 0, "\(sendsEnvironment) \(index)")
+            }
+        }
+    }
+
     func testBadForwardOptionsAreClearErrors() throws {
         for (arguments, message) in [(["--forward", "collector:4318"], "--forward collector:4318 is not a URL"),
                                      (["--forward", "ftp://x"], "needs the scheme http, https, grpc or grpcs"),
-                                     (["--forward", "http://x", "--forward-header", "nonsense"], "--forward-header takes NAME=VALUE")] {
+                                     (["--forward", "http://x", "--forward-header", "nonsense"], "--forward-header takes NAME=VALUE"),
+                                     (["--forward-header", "x-a=1", "--forward", "http://x"], "comes before any --forward")] {
             let result = try TokentopProcess.run(["--headless"] + arguments)
             XCTAssertNotEqual(result.status, 0)
             XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")

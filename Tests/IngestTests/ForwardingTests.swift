@@ -36,8 +36,7 @@ import Testing
     @Test func httpBodiesAreRelayedVerbatimWithTheirEncodingAndTheConfiguredHeaders() async throws {
         let upstream = try ScriptedUpstream()
         defer { upstream.close() }
-        let forwarder = Forwarder(targets: [try ForwardTarget(parsing: "http://127.0.0.1:\(upstream.port)/otlp/")],
-                                  headers: [("X-Api-Key", "k-123")], policy: Self.fast())
+        let forwarder = Forwarder(destinations: [ForwardDestination(target: try ForwardTarget(parsing: "http://127.0.0.1:\(upstream.port)/otlp/"), headers: [("X-Api-Key", "k-123")])], policy: Self.fast())
         try await withRelay(forwarder) { servers, _ in
             let http = port(servers.httpAddress)
             let protobuf = try Build.traceBody(spanCount: 3)
@@ -71,7 +70,7 @@ import Testing
     @Test func grpcRequestsAreRelayedAsTheirProtobufMessage() async throws {
         let upstream = try ScriptedUpstream()
         defer { upstream.close() }
-        let forwarder = Forwarder(targets: [try ForwardTarget(parsing: "http://127.0.0.1:\(upstream.port)")], headers: [])
+        let forwarder = Forwarder(destinations: [ForwardDestination(target: try ForwardTarget(parsing: "http://127.0.0.1:\(upstream.port)"), headers: [])])
         try await withRelay(forwarder) { servers, _ in
             let request = Build.traceRequest([Build.span(name: "over grpc")])
             try await GRPCTestClient.with(port: port(servers.grpcAddress)) { client in
@@ -89,8 +88,7 @@ import Testing
         defer { upstream.close() }
         var policy = Self.fast()
         policy.concurrency = 1
-        let forwarder = Forwarder(targets: [try ForwardTarget(parsing: "http://127.0.0.1:\(upstream.port)")],
-                                  headers: [], policy: policy)
+        let forwarder = Forwarder(destinations: [ForwardDestination(target: try ForwardTarget(parsing: "http://127.0.0.1:\(upstream.port)"), headers: [])], policy: policy)
         try await withRelay(forwarder) { servers, _ in
             let http = port(servers.httpAddress)
             #expect(try await RawHTTP.send(port: http, path: "/v1/traces", body: try Build.traceBody(spanCount: 1),
@@ -115,8 +113,7 @@ import Testing
         policy.concurrency = 1
         policy.queueBytes = body.count * 3
         policy.requestTimeout = .seconds(30)
-        let forwarder = Forwarder(targets: [try ForwardTarget(parsing: "http://127.0.0.1:\(upstream.port)")],
-                                  headers: [], policy: policy)
+        let forwarder = Forwarder(destinations: [ForwardDestination(target: try ForwardTarget(parsing: "http://127.0.0.1:\(upstream.port)"), headers: [])], policy: policy)
         try await withRelay(forwarder) { servers, sink in
             let http = port(servers.httpAddress)
             for index in 0..<10 {
@@ -140,7 +137,7 @@ import Testing
     @Test func grpcUpstreamsGetJSONRequestsAsProtobuf() async throws {
         let upstreamSink = CollectingSink()
         let upstream = try await OTLPServers.start(.init(host: "127.0.0.1", grpcPort: 0, httpPort: 0, sink: upstreamSink))
-        let forwarder = Forwarder(targets: [try ForwardTarget(parsing: "grpc://\(upstream.grpcAddress)")], headers: [("x-team", "llm")])
+        let forwarder = Forwarder(destinations: [ForwardDestination(target: try ForwardTarget(parsing: "grpc://\(upstream.grpcAddress)"), headers: [("x-team", "llm")])])
         try await withRelay(forwarder) { servers, _ in
             let json = Data(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"3333333333333333","name":"relayed","attributes":[{"key":"gen_ai.usage.input_tokens","value":{"intValue":"7"}}]}]}]}]}"#.utf8)
             let gzipped = try Gzip.compress(json)
@@ -151,6 +148,48 @@ import Testing
             #expect(upstreamSink.batches.first?.spans.first?.attributes["gen_ai.usage.input_tokens"]?.intValue == 7)
         }
         await upstream.shutdown()
+    }
+
+    @Test func eachTargetGetsItsOwnHeadersAndNoOther() async throws {
+        let first = try ScriptedUpstream(), second = try ScriptedUpstream()
+        defer { first.close(); second.close() }
+        let destinations = try ForwardDestination.pair(commandLine: [
+            "tokentop", "--forward", "http://127.0.0.1:\(first.port)", "--forward-header", "x-honeycomb-team=key-1",
+            "--headless", "--forward=http://127.0.0.1:\(second.port)", "--forward-header=x-api-key=key-2",
+            "--forward-header", "x-env=dev",
+        ])
+        let forwarder = Forwarder(destinations: destinations.map { $0.adding(shared: [("x-env", "shared"), ("x-all", "1")]) },
+                                  policy: Self.fast())
+        try await withRelay(forwarder) { servers, _ in
+            #expect(try await RawHTTP.send(port: port(servers.httpAddress), path: "/v1/traces", body: try Build.traceBody(spanCount: 1),
+                                           headers: ["Content-Type": "application/x-protobuf"]).status == 200)
+            #expect(await first.wait { $0.count == 1 })
+            #expect(await second.wait { $0.count == 1 })
+            let toFirst = try #require(first.received.first).headers, toSecond = try #require(second.received.first).headers
+            #expect(toFirst["x-honeycomb-team"] == "key-1" && toFirst["x-api-key"] == nil)
+            #expect(toSecond["x-api-key"] == "key-2" && toSecond["x-honeycomb-team"] == nil)
+            #expect(toFirst["x-env"] == "shared" && toSecond["x-env"] == "dev", "a target's own header wins over a shared one")
+            #expect(toFirst["x-all"] == "1" && toSecond["x-all"] == "1")
+        }
+    }
+
+    @Test func forwardHeadersPairWithTheForwardBeforeThem() throws {
+        let pairs = try ForwardDestination.pair(commandLine: [
+            "tokentop", "serve", "--forward", "grpc://a:4317", "--forward", "http://b:4318",
+            "--forward-header", "authorization=Bearer b", "--", "--forward-header", "x=ignored",
+        ])
+        #expect(pairs.map(\.target.description) == ["grpc://a:4317", "http://b:4318"])
+        #expect(pairs.map { $0.headers.map(\.0) } == [[], ["authorization"]])
+        #expect(try ForwardDestination.pair(commandLine: ["tokentop", "--headless"]).isEmpty)
+        for (arguments, message) in [(["--forward-header", "x=1", "--forward", "http://a"], "comes before any --forward"),
+                                     (["--forward", "http://a", "--forward-header"], "--forward-header needs a value"),
+                                     (["--forward", "http://a", "--forward-header", "secret-only"], "--forward-header takes NAME=VALUE")] {
+            #expect {
+                try ForwardDestination.pair(commandLine: ["tokentop"] + arguments)
+            } throws: { error in
+                "\(error)".contains(message)
+            }
+        }
     }
 
     @Test func targetsAndHeadersParseAsTheSDKsDo() throws {

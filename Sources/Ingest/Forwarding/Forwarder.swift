@@ -41,8 +41,9 @@ public final class Forwarder: RequestRelay, Sendable {
 
     private let upstreams: [Upstream]
 
-    public init(targets: [ForwardTarget], headers: [(String, String)], policy: Policy = Policy()) {
-        upstreams = targets.map { target in
+    public init(destinations: [ForwardDestination], policy: Policy = Policy()) {
+        upstreams = destinations.map { destination in
+            let (target, headers) = (destination.target, destination.headers)
             let sender: any UpstreamSender = switch target.transport {
             case .http: HTTPUpstreamSender(target: target, headers: headers, timeout: policy.requestTimeout)
             case .grpc(let host, let port, let tls):
