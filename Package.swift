@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -99,10 +100,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Terminal", dependencies: ["CNcurses", "Views"], swiftSettings: strict),
+        // The log file (--log-file) and the problems a user must see while the screen is up.
+        .target(name: "TokentopLog", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .executableTarget(
             name: "tokentop",
             dependencies: [
-                "Ingest", "OTLPWire", "Semantics", "Store", "Views", "Terminal", "LoadGenerator", "History",
+                "Ingest", "OTLPWire", "Semantics", "Store", "Views", "Terminal", "LoadGenerator", "History", "TokentopLog",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 "Config",
@@ -122,6 +126,8 @@ let package = Package(
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict
         ),
+        .testTarget(name: "TokentopLogTests", dependencies: ["TokentopLog", .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Semantics"], swiftSettings: strict),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Store", "Semantics", "Ingest",
                                                          .product(name: "GRDB", package: "GRDB.swift")],

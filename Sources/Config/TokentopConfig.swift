@@ -29,6 +29,10 @@ public struct TokentopConfig: Sendable, Equatable {
     public var history: String?
     /// Days of history kept.
     public var historyDays: Int?
+    /// The log file (relative paths are taken from the config file's folder).
+    public var logFile: String?
+    /// `trace` … `critical`.
+    public var logLevel: String?
     public var alerts = Alerts()
     public var windows = Windows()
     /// `[keys]`: action name → key names, e.g. `quit = ["q", "ctrl-c"]`. Only the shape is checked here;
@@ -62,8 +66,10 @@ public struct TokentopConfig: Sendable, Equatable {
     public init() {}
 
     static let topKeys = ["listen", "grpc_port", "http_port", "prometheus", "theme", "max_spans", "prices", "budget",
-                          "history", "history_days",
+                          "history", "history_days", "log_file", "log_level",
                           "windows", "burn_window", "cost_window", "quality_window", "alerts", "keys"]
+    /// swift-log's levels, least severe first.
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     static let alertKeys = ["truncation", "retries", "errors", "min_calls", "clear_at"]
 
     /// The default file: `$XDG_CONFIG_HOME/tokentop/config.toml`, else `~/.config/tokentop/config.toml`.
@@ -136,6 +142,16 @@ public struct TokentopConfig: Sendable, Equatable {
         if let days = try top.integer("history_days", "a number of days") {
             guard days >= 1 else { throw top.error("history_days", "'history_days' must be at least 1") }
             config.historyDays = days
+        }
+        if let logFile = try top.string("log_file", "a path") {
+            guard !logFile.isEmpty else { throw top.error("log_file", "'log_file' must not be empty") }
+            config.logFile = resolve(logFile, folder: folder("log_file"), environment: environment)
+        }
+        if let logLevel = try top.string("log_level", "a level") {
+            guard logLevels.contains(logLevel) else {
+                throw top.error("log_level", "'log_level' is one of \(logLevels.joined(separator: ", ")); got \"\(logLevel)\"")
+            }
+            config.logLevel = logLevel
         }
         config.windows = try windows(&top)
         if var alerts = try top.subtable("alerts") {

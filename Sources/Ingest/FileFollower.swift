@@ -14,6 +14,8 @@ public final class FollowSource: Sendable {
         case badLine(line: Int, reason: String)
         /// Standard input reached its end (files are followed until `stop()`).
         case endOfInput
+        /// What happened to the followed file.
+        case file(FileFollower.FileEvent)
     }
 
     private let path: String
@@ -36,7 +38,7 @@ public final class FollowSource: Sendable {
                 await FileFollower.readJSONLines(into: sink, onBadLine: report)
                 onEvent(.endOfInput)
             } else {
-                await FileFollower(path: path).run(into: sink, onBadLine: report)
+                await FileFollower(path: path).run(into: sink, onBadLine: report) { onEvent(.file($0)) }
             }
         }
         task.withLock { $0 = reader }
@@ -60,6 +62,18 @@ public final class FollowSource: Sendable {
 /// - a file that does not exist yet is waited for.
 /// It runs on a thread of its own, woken by inotify where available and by a poll otherwise.
 public struct FileFollower: Sendable {
+    /// What happened to the followed file, for the log and the screen.
+    public enum FileEvent: Sendable, Equatable {
+        /// Not there (at start, or deleted and not created again for a second).
+        case missing
+        /// There again after `missing`.
+        case found
+        /// Another file took its name (rotated by renaming, or deleted and created again).
+        case replaced
+        /// Truncated; the rest of the old content was read from this copy, if one was found.
+        case truncated(restReadFrom: String?)
+    }
+
     public var path: String
     public var pollInterval: Duration
     public var maxLineBytes: Int
@@ -83,12 +97,13 @@ public struct FileFollower: Sendable {
     /// Follows the file until the task is cancelled. `onBadLine` gets the line number and reason of
     /// every refused line (which the sink also hears about).
     public func run(into sink: some TelemetrySink,
-                    onBadLine: @escaping @Sendable (Int, String) -> Void = { _, _ in }) async {
+                    onBadLine: @escaping @Sendable (Int, String) -> Void = { _, _ in },
+                    onFile: @escaping @Sendable (FileEvent) -> Void = { _ in }) async {
         let stop = StopFlag()
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let thread = Thread {
-                    follow(into: sink, onBadLine: onBadLine, stop: stop)
+                    follow(into: sink, onBadLine: onBadLine, onFile: onFile, stop: stop)
                     continuation.resume()
                 }
                 thread.name = "tokentop-follow"
@@ -99,8 +114,10 @@ public struct FileFollower: Sendable {
         }
     }
 
-    private func follow(into sink: some TelemetrySink, onBadLine: (Int, String) -> Void, stop: StopFlag) {
+    private func follow(into sink: some TelemetrySink, onBadLine: (Int, String) -> Void, onFile: (FileEvent) -> Void,
+                        stop: StopFlag) {
         var current: FollowedFile?
+        var missing = MissingFile()
         var retired: (file: FollowedFile, until: ContinuousClock.Instant)?
         var feed = JSONLineFeed(source: path, sink: sink, maxLineBytes: maxLineBytes)
         func deliver(_ lines: [LineSplitter.Line]) {
@@ -126,17 +143,23 @@ public struct FileFollower: Sendable {
                 if ContinuousClock.now > until { deliver(file.finish()); retired = nil }
             }
             guard let file = current ?? (try? FollowedFile(path: path, maxLineBytes: maxLineBytes)) else {
+                if missing.isGone(now: .now, since: .zero) { onFile(.missing) }
                 wait(&watch)
                 continue
             }
-            if current == nil && startAtEnd { file.seekToEnd() }
+            if current == nil {
+                if startAtEnd { file.seekToEnd() }
+                if missing.isBack() { onFile(.found) }
+            }
             current = file
             let lines = file.readAvailable()
             deliver(lines)
             if file.wasTruncated {
                 // The rest of the old content, from the copy when there is one, then the file from its start.
-                if let copy = file.rotatedCopy() { deliver(copy.readAvailable()); deliver(copy.finish()) }
+                let copy = file.rotatedCopy()
+                if let copy { deliver(copy.readAvailable()); deliver(copy.finish()) }
                 file.rewind()
+                onFile(.truncated(restReadFrom: copy?.path))
                 continue
             }
             guard lines.isEmpty else { continue }
@@ -144,7 +167,13 @@ public struct FileFollower: Sendable {
                 if let (old, _) = retired { deliver(old.finish()) }
                 retired = (file, ContinuousClock.now + retiredFileGrace)
                 current = newFile
+                onFile(missing.isBack() ? .found : .replaced)
                 continue
+            }
+            if FollowedFile.exists(path) {
+                missing.isThere()
+            } else if missing.isGone(now: .now, since: .seconds(1)) {
+                onFile(.missing)
             }
             wait(&watch)
         }
@@ -175,6 +204,32 @@ public struct FileFollower: Sendable {
             thread.name = "tokentop-stdin"
             thread.start()
         }
+    }
+}
+
+/// When the followed name went missing, and whether that was told (once, until it is back).
+private struct MissingFile {
+    private var since: ContinuousClock.Instant?
+    private var told = false
+
+    /// True once when the file has been gone longer than `since`.
+    mutating func isGone(now: ContinuousClock.Instant, since grace: Duration) -> Bool {
+        let start = since ?? now
+        since = start
+        guard !told, now - start >= grace else { return false }
+        told = true
+        return true
+    }
+
+    /// The name is there (again, briefly gone during a rotation, say): a later absence counts from then.
+    mutating func isThere() {
+        if !told { since = nil }
+    }
+
+    /// True once when a file missing (and told so) is there again.
+    mutating func isBack() -> Bool {
+        defer { since = nil; told = false }
+        return told
     }
 }
 

@@ -82,6 +82,11 @@ final class FollowedFile {
         wasTruncated = false
     }
 
+    static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0
+    }
+
     /// Another file now has this one's name (renamed away, or deleted and created again); nil when
     /// it is still this file, or when nothing has the name yet.
     func replacement(at path: String) -> FollowedFile? {

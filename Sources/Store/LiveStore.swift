@@ -81,6 +81,15 @@ public final class LiveStore: Sendable {
         }
     }
 
+    /// The alerts firing now (`--on-alert`), with windowed alerts moved to now first.
+    public func firingAlerts(budgetUSD: Double?) -> [FiringAlert] {
+        let now = clock()
+        return state.withLock { store in
+            store.refreshWindowedAlerts(nowNanos: now)
+            return store.firingAlerts(nowNanos: now, budgetUSD: budgetUSD)
+        }
+    }
+
     /// Spans received per second over the last few seconds.
     public var spansPerSecond: Double {
         let now = clock()

@@ -68,7 +68,7 @@ public enum Frame {
             canvas.draw(HintBarView.render(context.keys, context: state.keyContext, width: size.width), x: 0, y: layout.hintBar.y)
             if let notice = state.notice {
                 var line = Canvas(size: Size(width: size.width, height: 1))
-                line.put(" " + notice, x: 0, y: 0, style: Style(.accent, .bold), limit: size.width)
+                line.put(" " + notice, x: 0, y: 0, style: Style(state.noticeIsWarning ? .warning : .accent, .bold), limit: size.width)
                 canvas.draw(line, x: 0, y: layout.hintBar.y)
             }
             if let draft = state.filterDraft {

@@ -33,6 +33,8 @@ public struct ViewState: Sendable, Equatable {
     public var valueCopyRequest: String?
     /// A short message for the hint bar (e.g. what was copied); the executable clears it.
     public var notice: String?
+    /// The notice is a problem (a followed file gone, an upstream failing), drawn as a warning.
+    public var noticeIsWarning = false
     /// `S`: the list shows sessions instead of traces.
     public var showsSessions = false
     public var sessionIndex = 0

@@ -2,6 +2,7 @@ import Foundation
 import Store
 import Synchronization
 import Terminal
+import TokentopLog
 import Views
 
 /// The interactive screen: redraws when the store changed, a key came, or (while a running timer
@@ -13,13 +14,16 @@ final class Dashboard: @unchecked Sendable {
     private let capability: ColorCapability
     /// The history ledger, read while the history screens are open.
     private let history: (any HistorySource)?
+    /// Problems to show on the notice line (they are in the log too).
+    private let notices: Notices?
     private let stop = Atomic<Bool>(false)
     private static let frameIntervalMs = 33
     /// How often an open history screen reads the ledger again.
     private static let historyRefreshNanos: UInt64 = 2_000_000_000
 
-    init(store: LiveStore, context: FrameContext, themes: [Theme], capability: ColorCapability,
+    init(store: LiveStore, context: FrameContext, themes: [Theme], notices: Notices? = nil, capability: ColorCapability,
          history: (any HistorySource)? = nil) {
+        self.notices = notices
         self.store = store
         self.context = context
         self.themes = themes
@@ -76,6 +80,7 @@ final class Dashboard: @unchecked Sendable {
         var noticeUntil: UInt64 = 0
         var drawnWaiting: Int?
         var historyReads = HistoryReads()
+        var noticeSerial = 0
         while !stop.load(ordering: .relaxed) {
             // A new snapshot only when something arrived, the list wants other rows, or each second while
             // a running timer shows. The store lists only the rows around the selection; the sessions
@@ -106,7 +111,16 @@ final class Dashboard: @unchecked Sendable {
                 }
             }
             let size = terminal.size
-            if state.notice != nil, LiveStore.wallClockNanos() > noticeUntil { state.notice = nil }
+            if let (serial, text) = notices?.newest(after: noticeSerial) {
+                noticeSerial = serial
+                state.notice = "⚠ " + text
+                state.noticeIsWarning = true
+                noticeUntil = LiveStore.wallClockNanos() + 10_000_000_000
+            }
+            if state.notice != nil, LiveStore.wallClockNanos() > noticeUntil {
+                state.notice = nil
+                state.noticeIsWarning = false
+            }
             // Only the open trace is copied out of the store, and only while one is open.
             let openTrace = state.drill.flatMap { store.trace($0.traceID) }
             if historyReads.refresh(state, source: history, status: snapshot.counters.history) { drawnVersion = .max }
@@ -128,6 +142,7 @@ final class Dashboard: @unchecked Sendable {
                 if let span = openTrace?.span(spanID) {
                     let json = SpanExport.otlpJSON(span.raw)
                     terminal.copyToClipboard(json)
+                    state.noticeIsWarning = false
                     state.notice = "copied span \(spanID.hex) as OTLP JSON (\(Format.grouped(json.utf8.count)) bytes) to the clipboard"
                     noticeUntil = LiveStore.wallClockNanos() + 3_000_000_000
                 }
@@ -135,6 +150,7 @@ final class Dashboard: @unchecked Sendable {
             if let text = state.valueCopyRequest {
                 state.valueCopyRequest = nil
                 terminal.copyToClipboard(text)
+                state.noticeIsWarning = false
                 state.notice = "copied the value (\(Format.grouped(text.utf8.count)) bytes) to the clipboard"
                 noticeUntil = LiveStore.wallClockNanos() + 3_000_000_000
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ingest
+import Semantics
 
 /// `--forward URL…`: relay every accepted request to upstream OTLP receivers, each with its own headers.
 struct ForwardOptions: ParsableArguments {
@@ -52,5 +53,21 @@ struct ForwardOptions: ParsableArguments {
         var policy = Forwarder.Policy()
         policy.queueBytes = forwardQueueMb << 20
         return Forwarder(destinations: destinations.map { $0.adding(shared: shared) }, policy: policy)
+    }
+}
+
+/// Which forward upstreams started failing, told at most once every 30 seconds each while they keep failing.
+struct ForwardFailures {
+    private var told: [String: (failed: Int, at: ContinuousClock.Instant)] = [:]
+
+    mutating func news(_ upstreams: [UpstreamCounters], now: ContinuousClock.Instant) -> [String] {
+        upstreams.compactMap { upstream in
+            let previous = told[upstream.target]
+            guard upstream.failedRequests > (previous?.failed ?? 0),
+                  previous.map({ now - $0.at >= .seconds(30) }) ?? true else { return nil }
+            told[upstream.target] = (upstream.failedRequests, now)
+            return "forward to \(upstream.target) failing (\(upstream.failedRequests) requests given up)"
+                + (upstream.lastError.map { ": \($0)" } ?? "")
+        }
     }
 }

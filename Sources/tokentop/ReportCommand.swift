@@ -23,6 +23,9 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var alertOptions: AlertOptions
 
+    @Flag(name: .customLong("fail-on-alert"), help: "Exit with status 3 when the report lists an alert.")
+    var failOnAlert = false
+
     @OptionGroup var limits: LimitOptions
 
     @OptionGroup var historyOptions: HistoryOptions
@@ -68,5 +71,9 @@ struct ReportCommand: ParsableCommand {
         }
         let report = store.read { Report(store: $0) }
         print(json ? report.json.rendered() : ReportTable.render(report))
+        if failOnAlert && !report.alerts.isEmpty {
+            FileHandle.standardError.write(Data("tokentop: alerts in the report: \(report.alerts.map(\.name).joined(separator: ", ")) (--fail-on-alert)\n".utf8))
+            throw ExitCode(AlertHooks.alertExitCode)
+        }
     }
 }

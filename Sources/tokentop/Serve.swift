@@ -82,6 +82,10 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var historyOptions: HistoryOptions
 
+    @OptionGroup var alertHooks: AlertHookOptions
+
+    @OptionGroup var logOptions: LogOptions
+
     func validate() throws {
         if let prometheus { _ = try Self.hostAndPort(prometheus) }
         guard (maxSpans ?? 1) > 0, maxRequestBytes > 0 else { throw ValidationError("limits must be positive") }
@@ -107,6 +111,7 @@ struct Serve: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw error.reported
         }
+        let notices = try logOptions.start(config, headless: headless)
         // Flags win over the config file, which wins over the defaults.
         let (listen, grpcPort, httpPort) = receiver.resolved(config)
         let prometheus = prometheus ?? config.prometheus
@@ -187,8 +192,11 @@ struct Serve: AsyncParsableCommand {
         }
         let forwardUpdates = forwarder.map { forwarder in
             Task {
+                var failing = ForwardFailures()
                 while !Task.isCancelled {
-                    store.updateForwarding(forwarder.stats)
+                    let stats = forwarder.stats
+                    store.updateForwarding(stats)
+                    for problem in failing.news(stats, now: .now) { notices.warn(problem) }
                     try? await Task.sleep(for: .milliseconds(250))
                 }
             }
@@ -202,9 +210,19 @@ struct Serve: AsyncParsableCommand {
             let source = FollowSource(path: follow, sink: sink) { event in
                 switch event {
                 case .badLine(let line, let reason):
-                    FileHandle.standardError.write(Data("tokentop: \(follow):\(line): \(reason)\n".utf8))
+                    notices.warn("\(follow):\(line): \(reason)")
                 case .endOfInput:
                     store.noteSourceEnded("stdin ended")
+                    notices.logger.info("standard input ended")
+                case .file(.missing):
+                    notices.warn("\(follow) is not there; waiting for it")
+                case .file(.found):
+                    notices.tell("\(follow) is there again")
+                case .file(.replaced):
+                    notices.logger.info("\(follow) was rotated; reading the new file")
+                case .file(.truncated(let copy)):
+                    let rest = copy.map { " after the rest of the old content from \($0)" } ?? ""
+                    notices.logger.info("\(follow) was truncated; reading it from its start\(rest)")
                 }
             }
             source.start()
@@ -222,20 +240,25 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data(
                 "tokentop demo: sending synthetic traffic (service.namespace=\(DemoTraffic.namespace))\n".utf8))
         }
+        let hooks = discard ? nil : AlertHooks(command: alertHooks.onAlert, store: store, budgetUSD: budget, notices: notices)
+        hooks?.start()
+        var summaryHasAlerts = false
         if headless {
-            await runHeadless(store: store, demo: demoTraffic, forwarder: forwarder, history: history, discarding: discarding)
+            summaryHasAlerts = await runHeadless(store: store, demo: demoTraffic, forwarder: forwarder, history: history,
+                                                 discarding: discarding, hooks: hooks)
         } else {
             var context = FrameContext(endpoints: ListenEndpoints(grpc: servers.grpcAddress, http: servers.httpAddress),
                                        utcOffsetSeconds: TimeZone.current.secondsFromGMT(), dailyBudgetUSD: budget)
             context.isDemo = demo
             context.keys = keys
-            let dashboard = Dashboard(store: store, context: context, themes: themes,
+            let dashboard = Dashboard(store: store, context: context, themes: themes, notices: notices,
                                       capability: ColorCapability.detect(environment: ProcessInfo.processInfo.environment),
                                       history: history?.ledger.map { LedgerHistorySource(ledger: $0, calendar: LocalCalendar(utcOffsetSeconds: utcOffset)) })
             let watcher = SignalWatcher { _ in dashboard.requestStop() }
             try await runOnOwnThread { try dashboard.run() }
             withExtendedLifetime(watcher) {}
             await demoTraffic?.stop()
+            hooks?.stop()
         }
         await scrape?.shutdown()
         await servers.shutdown()
@@ -248,6 +271,10 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data(("tokentop: recorded \(stats.recordedRequests) requests to \(recorder.path)"
                 + (stats.droppedRequests > 0 ? " (\(stats.droppedRequests) not recorded: \(stats.lastError ?? "the disk fell behind"))" : "")
                 + "\n").utf8))
+        }
+        if alertHooks.failOnAlert, hooks?.anyFired == true || summaryHasAlerts {
+            FileHandle.standardError.write(Data("tokentop: an alert fired (--fail-on-alert)\n".utf8))
+            throw ExitCode(AlertHooks.alertExitCode)
         }
     }
 
@@ -273,9 +300,10 @@ struct Serve: AsyncParsableCommand {
         return (host.isEmpty ? "127.0.0.1" : host, port)
     }
 
-    /// One status line a second on stderr until SIGINT/SIGTERM, then the summary on stdout.
+    /// One status line a second on stderr until SIGINT/SIGTERM, then the summary on stdout. True when
+    /// the summary lists alerts.
     private func runHeadless(store: LiveStore, demo: DemoTraffic?, forwarder: Forwarder?, history: OpenedHistory?,
-                             discarding: DiscardSink? = nil) async {
+                             discarding: DiscardSink? = nil, hooks: AlertHooks?) async -> Bool {
         let stop = AsyncStream<Void>.makeStream()
         let watcher = SignalWatcher { _ in stop.continuation.yield() }
         let ticker = Task {
@@ -300,6 +328,7 @@ struct Serve: AsyncParsableCommand {
         withExtendedLifetime(watcher) {}
         // Stopped before the summary, so the summary's counts do not move while it is taken.
         await demo?.stop()
+        hooks?.stop()
         // What was counted is written before the summary, so its history counts are final.
         if let writer = history?.writer {
             writer.stop()
@@ -312,11 +341,12 @@ struct Serve: AsyncParsableCommand {
         }
         if let discarding {
             print(discarding.summaryJSON)
-            return
+            return false
         }
         let now = LiveStore.wallClockNanos()
         let report = store.read { Report(store: $0, nowNanos: now) }
         print(json ? report.json.rendered() : ReportTable.render(report))
+        return !report.alerts.isEmpty
     }
 
     /// The screen loop blocks; it gets a thread of its own so the receivers' tasks keep running.

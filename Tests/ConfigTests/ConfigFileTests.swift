@@ -83,6 +83,14 @@ import Testing
         #expect(throws: ConfigFileError.self) { try TokentopConfig.parse("history = \"\"\n", file: "c.toml") }
     }
 
+    @Test func logFileIsTakenFromTheFilesFolderAndTheLevelAsWritten() throws {
+        let config = try TokentopConfig.parse("log_file = \"logs/tokentop.log\"\nlog_level = \"warning\"\n", file: "/etc/tt/config.toml")
+        #expect(config.logFile == "/etc/tt/logs/tokentop.log")
+        #expect(config.logLevel == "warning")
+        let fromEnvironment = try TokentopConfig.parse("", file: "c.toml", environment: ["TOKENTOP_LOG_LEVEL": "debug"])
+        #expect(fromEnvironment.logLevel == "debug")
+    }
+
     @Test func qualityWindowSinceStart() throws {
         let config = try TokentopConfig.parse("quality_window = \"start\"\n", file: "c.toml")
         #expect(config.windows.qualitySinceStart)
@@ -95,17 +103,19 @@ import Testing
         ("budget = \"ten\"\n", 1, "'budget' must be a number (USD per day), not a string"),
         ("listen = \"x\"\ncolour = 3\n", 2,
          "unknown key 'colour'; expected one of: listen, grpc_port, http_port, prometheus, theme, max_spans, prices, "
-            + "budget, history, history_days, windows, burn_window, cost_window, quality_window, alerts, keys"),
+            + "budget, history, history_days, log_file, log_level, windows, burn_window, cost_window, quality_window, alerts, keys"),
         ("\n[alerts]\ntruncation = 5\nretry = 10\n", 4,
          "unknown key 'retry' in [alerts]; expected one of: truncation, retries, errors, min_calls, clear_at"),
         ("[colors]\nx = 1\n", 1, "unknown key 'colors'; expected one of: listen, grpc_port, http_port, prometheus, theme, "
-            + "max_spans, prices, budget, history, history_days, windows, burn_window, cost_window, quality_window, alerts, keys"),
+            + "max_spans, prices, budget, history, history_days, log_file, log_level, windows, burn_window, cost_window, quality_window, alerts, keys"),
         ("[alerts]\ntruncation = 150\n", 2, "'alerts.truncation' is a percentage between 0 and 100"),
         ("[alerts]\nmin_calls = 2.5\n", 2, "'alerts.min_calls' must be a whole number, not a floating-point number"),
         ("[alerts]\nclear_at = 0\n", 2, "'alerts.clear_at' must be above 0"),
         ("grpc_port = 70000\n", 1, "'grpc_port' must be between 0 and 65535"),
         ("http_port = \"4318\"\n", 1, "'http_port' must be a port number, not a string"),
         ("max_spans = 0\n", 1, "'max_spans' must be positive"),
+        ("log_level = \"loud\"\n", 1, "'log_level' is one of trace, debug, info, notice, warning, error, critical; got \"loud\""),
+        ("log_file = \"\"\n", 1, "'log_file' must not be empty"),
         ("budget = -3\n", 1, "'budget' must be a positive amount in USD"),
         ("prometheus = \"9464\"\n", 1, "'prometheus' takes \"HOST:PORT\", e.g. \"127.0.0.1:9464\"; got \"9464\""),
         ("windows = \"1m\"\n", 1, "'windows' must be a list of durations like [\"1m\", \"5m\", \"1h\"], not a string"),

@@ -51,6 +51,28 @@ final class FollowTests: XCTestCase {
         ReportCheck.assertMatches(try server.interruptAndCollect(), Scenario(name: "filefeed"), transport: "copytruncate")
     }
 
+    /// A refused line is logged where --log-file says, at the level --log-level keeps, and not on stderr.
+    func testRefusedLinesGoToTheLogFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let feed = dir.appendingPathComponent("feed.jsonl"), log = dir.appendingPathComponent("logs/tokentop.log")
+        try "not json\n".write(to: feed, atomically: false, encoding: .utf8)
+        let server = try TokentopProcess.headless(["--follow", feed.path, "--log-file", log.path, "--log-level", "warning"])
+        let deadline = Date().addingTimeInterval(20)
+        var text = ""
+        while Date() < deadline, !text.contains("feed.jsonl:1:") {
+            Thread.sleep(forTimeInterval: 0.1)
+            text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        }
+        XCTAssertTrue(text.contains(" warning tokentop: \(feed.path):1: "), text)
+        _ = try server.interruptAndCollect()
+        XCTAssertFalse(server.errorOutput.contains("feed.jsonl:1"), server.errorOutput)
+        let bad = try TokentopProcess.run(["--headless", "--log-level", "loud"])
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.stderr.contains("--log-level is one of trace, debug, info, notice, warning, error, critical"), bad.stderr)
+    }
+
     func testStandardInput() throws {
         let file = try FileHandle(forReadingFrom: Scenario(name: "filefeed").dir.appendingPathComponent("otlp.jsonl"))
         let server = try TokentopProcess.headless(["--follow", "-"], stdin: file)

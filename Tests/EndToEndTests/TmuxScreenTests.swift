@@ -54,9 +54,11 @@ final class TmuxScreenTests: XCTestCase {
     }
 
     /// The same, with both ports: the empty screen names the HTTP endpoint first, then the gRPC one.
-    private func startTokentopWithPorts(width: Int, height: Int) throws -> (http: Int, grpc: Int) {
-        let command = "\(TokentopProcess.binary.path) --grpc-port 0 --http-port 0; echo TOKENTOP-EXITED-$?; sleep 30"
-        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "\(width)", "-y", "\(height)", "env", "TERM=xterm-256color", "XDG_STATE_HOME=" + TokentopProcess.freshStateHome(),
+    private func startTokentopWithPorts(width: Int, height: Int, extra: [String] = [],
+                                        stateHome: String = TokentopProcess.freshStateHome()) throws -> (http: Int, grpc: Int) {
+        let arguments = (["--grpc-port", "0", "--http-port", "0"] + extra).map { "'\($0)'" }.joined(separator: " ")
+        let command = "\(TokentopProcess.binary.path) \(arguments); echo TOKENTOP-EXITED-$?; sleep 30"
+        _ = try tmux(["new-session", "-d", "-s", "tt", "-x", "\(width)", "-y", "\(height)", "env", "TERM=xterm-256color", "XDG_STATE_HOME=" + stateHome,
                       "bash", "-c", command])
         let endpoint = "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:"
         let text = try waitFor("OTLP/gRPC")
@@ -256,6 +258,31 @@ final class TmuxScreenTests: XCTestCase {
         XCTAssertTrue(text.contains("cost_usd"), text)
         _ = try tmux(["send-keys", "-t", "tt", "Escape", "Escape", "Escape", "q"])
         text = try waitFor("TOKENTOP-EXITED-0")
+    }
+
+    /// Problems while the screen is up (a bad line in a followed file, the file deleted) are shown on the
+    /// notice line and written to the log file, never over the screen.
+    func testProblemsGoToTheNoticeLineAndTheLogNotOverTheScreen() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
+            throw XCTSkip("tmux is not installed")
+        }
+        let stateHome = TokentopProcess.freshStateHome()
+        defer { try? FileManager.default.removeItem(atPath: stateHome) }
+        let followed = FileManager.default.temporaryDirectory.appendingPathComponent("feed-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: followed) }
+        try "this is not OTLP\n".write(to: followed, atomically: false, encoding: .utf8)
+        _ = try startTokentopWithPorts(width: 150, height: 32, extra: ["--follow", followed.path], stateHome: stateHome)
+        var text = try waitFor("⚠ \(followed.path):1: ")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertTrue(lines.first?.contains("tokentop") == true, "the header is intact:\n\(text)")
+        XCTAssertEqual(lines.filter { $0.contains(followed.lastPathComponent) }.count, 1, "said once, on the notice line:\n\(text)")
+        try FileManager.default.removeItem(at: followed)
+        text = try waitFor("is not there; waiting for it")
+        let log = try String(contentsOfFile: stateHome + "/tokentop/tokentop.log", encoding: .utf8)
+        XCTAssertTrue(log.contains(" warning tokentop: \(followed.path):1: "), log)
+        XCTAssertTrue(log.contains(" warning tokentop: \(followed.path) is not there; waiting for it"), log)
+        _ = try tmux(["send-keys", "-t", "tt", "q"])
+        _ = try waitFor("TOKENTOP-EXITED-0")
     }
 
     /// The Codex CLI's capture sent over OTLP/gRPC: its session and the tool call's output on screen.

@@ -104,6 +104,17 @@ final class FrameSnapshotTests: XCTestCase {
         assertSnapshot(of: frame(hostile, Size(width: 81, height: 14)), as: .frame, named: "81x14")
     }
 
+    /// A problem on the notice line: in the warning style, its control characters made visible.
+    func testWarningNotice() {
+        var state = ViewState()
+        state.notice = "⚠ /var/log/otel/feed.jsonl:16: not JSON\u{1b}[2J\r\nhidden"
+        state.noticeIsWarning = true
+        assertSnapshot(of: frame(Fixtures.typicalTraces, Size(width: 100, height: 14), state: state), as: .frame, named: "100x14")
+        state.noticeIsWarning = false
+        state.notice = "copied the value (12 bytes) to the clipboard"
+        assertSnapshot(of: frame(Fixtures.typicalTraces, Size(width: 100, height: 14), state: state), as: .frame, named: "info")
+    }
+
     func testHelpOverlay() {
         let traces = Fixtures.typicalTraces
         var help = ViewState()

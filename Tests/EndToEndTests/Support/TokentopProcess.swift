@@ -48,22 +48,37 @@ final class TokentopProcess: @unchecked Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         if let stdin { process.standardInput = stdin }
-        stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
+        // Blocking reads on threads of their own: a read returns 0 only at the real end of the output,
+        // which Foundation's readability handlers do not promise.
+        Self.drain(stdout) { [weak self] data in
             guard let self else { return }
             self.lock.lock()
-            if data.isEmpty { self.stdoutClosed = true } else { self.stdoutData += data }
+            if let data { self.stdoutData += data } else { self.stdoutClosed = true }
             self.lock.unlock()
-            if data.isEmpty { handle.readabilityHandler = nil }
         }
-        stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
+        Self.drain(stderr) { [weak self] data in
+            guard let self, let data else { return }
             self.lock.lock()
             self.stderrText += String(decoding: data, as: UTF8.self)
             self.lock.unlock()
         }
         try process.run()
+    }
+
+    /// Reads `pipe` until its end, passing each chunk and then nil. The pipe is held until then.
+    private static func drain(_ pipe: Pipe, _ take: @escaping @Sendable (Data?) -> Void) {
+        let thread = Thread {
+            let descriptor = pipe.fileHandleForReading.fileDescriptor
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                take(Data(buffer[..<count]))
+            }
+            take(nil)
+        }
+        thread.start()
     }
 
     /// Starts a headless server on free ports and waits for its "listening" line.
