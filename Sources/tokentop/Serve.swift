@@ -13,78 +13,57 @@ struct Serve: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Receive OTLP and show it live (the default command).")
 
-    @OptionGroup var receiver: ReceiverAddressOptions
+    @OptionGroup(title: "Receivers") var receiver: ReceiverAddressOptions
 
-    @Flag(name: .long, help: "No screen: log a status line per second to stderr, print the summary on SIGINT/SIGTERM.")
-    var headless = false
+    @OptionGroup(title: "Receivers") var exposure: ExposureOptions
 
-    @Flag(name: .long, help: "With --headless: print the summary as JSON.")
-    var json = false
+    @OptionGroup(title: "Receivers") var connections: ConnectionOptions
 
-    @Option(name: .long, help: "Also read a growing OTLP/JSON-lines file (collector file exporter), or - for stdin.")
-    var follow: String?
+    @OptionGroup(title: "Without the screen") var mode: ModeOptions
 
-    @Option(name: .long, help: "Theme name (default, light, high-contrast, mono) or path to a .theme file.")
-    var theme: String?
+    @OptionGroup(title: "Other sources") var sources: SourceOptions
 
-    @Option(name: .long, help: "Keep at most this many spans (default \(StoreLimits.defaultMaxSpans)); whole oldest traces are evicted past it.")
-    var maxSpans: Int?
+    @OptionGroup(title: "Other sources") var recordReplay: RecordReplayOptions
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Keep memory under about this many MB: whole oldest traces are evicted once stored telemetry would pass it (the process itself takes about \(Serve.processBaselineMB) MB).",
-        valueName: "mb"))
-    var maxMemory: Int?
+    @OptionGroup(title: "Cost and alerts") var cost: CostOptions
+
+    @OptionGroup(title: "Cost and alerts") var prices: PricesOption
+
+    @OptionGroup(title: "Cost and alerts") var alertOptions: AlertOptions
+
+    @OptionGroup(title: "Cost and alerts") var alertHooks: AlertHookOptions
+
+    @OptionGroup(title: "Spend history") var historyOptions: HistoryOptions
+
+    @OptionGroup(title: "Memory and limits") var storage: StorageOptions
+
+    @OptionGroup(title: "Memory and limits") var limits: LimitOptions
+
+    @OptionGroup(title: "Forwarding") var forwarding: ForwardOptions
+
+    @OptionGroup(title: "Prometheus") var prometheusOption: PrometheusOption
+
+    @OptionGroup(title: "Screen, settings and logs") var screen: ScreenOptions
+
+    @OptionGroup(title: "Screen, settings and logs") var configOption: ConfigOption
+
+    @OptionGroup(title: "Screen, settings and logs") var logOptions: LogOptions
+
+    var headless: Bool { mode.headless }
+    var json: Bool { mode.json }
+    var discard: Bool { mode.discard }
+    var demo: Bool { mode.demo }
+    var follow: String? { sources.follow }
+    var theme: String? { screen.theme }
+    var maxSpans: Int? { storage.maxSpans }
+    var maxMemory: Int? { storage.maxMemory }
+    var maxRequestBytes: Int { storage.maxRequestBytes }
+    var maxValueDepth: Int { storage.maxValueDepth }
+    var budget: Double? { cost.budget }
+    var prometheus: String? { prometheusOption.prometheus }
 
     /// What tokentop takes before it stores anything (code, receivers, histograms), measured at start.
     static let processBaselineMB = 96
-
-    @Option(name: .long, help: "Largest accepted request body in bytes, before and after gzip.")
-    var maxRequestBytes = OTLPDecoder.defaultMaxBytes
-
-    @Option(name: .long, help: ArgumentHelp(
-        "Levels an attribute value (arrays and maps in arrays and maps) may nest; a request nesting deeper is refused as malformed (\(ValueDepthLimit.range.lowerBound)-\(ValueDepthLimit.range.upperBound)).",
-        valueName: "levels"))
-    var maxValueDepth = ValueDepthLimit.default
-
-    @Option(name: .long, help: ArgumentHelp(
-        "Daily budget in USD: the header shows today's spend against it and warns when it is spent or will be at the current pace.",
-        valueName: "usd"))
-    var budget: Double?
-
-    @Flag(name: .long, help: ArgumentHelp(
-        "Play synthetic traffic from made-up agents and apps through the receivers, to see every pane alive.",
-        discussion: "Its resources carry service.namespace=\(DemoTraffic.namespace); the header says demo."))
-    var demo = false
-
-    @Option(name: .long, help: ArgumentHelp(
-        "Serve Prometheus metrics at http://HOST:PORT/metrics (off by default): cost, token and duration series by model.",
-        valueName: "host:port"))
-    var prometheus: String?
-
-    @Flag(name: .long, help: "With --headless: decode every request and drop it, storing nothing (a benchmark baseline).")
-    var discard = false
-
-    @OptionGroup var prices: PricesOption
-
-    @OptionGroup var alertOptions: AlertOptions
-
-    @OptionGroup var configOption: ConfigOption
-
-    @OptionGroup var exposure: ExposureOptions
-
-    @OptionGroup var limits: LimitOptions
-
-    @OptionGroup var connections: ConnectionOptions
-
-    @OptionGroup var forwarding: ForwardOptions
-
-    @OptionGroup var recordReplay: RecordReplayOptions
-
-    @OptionGroup var historyOptions: HistoryOptions
-
-    @OptionGroup var alertHooks: AlertHookOptions
-
-    @OptionGroup var logOptions: LogOptions
 
     func validate() throws {
         if let prometheus { _ = try Self.hostAndPort(prometheus) }

@@ -39,7 +39,16 @@ final class TmuxScreenTests: XCTestCase {
         var text = ""
         while Date() < deadline {
             text = try screen()
-            if text.contains(needle) { return text }
+            if text.contains(needle) {
+                // A capture can land in the middle of a redraw: wait for the screen to settle.
+                for _ in 0..<20 {
+                    Thread.sleep(forTimeInterval: 0.05)
+                    let again = try screen()
+                    if again == text { break }
+                    text = again
+                }
+                if text.contains(needle) { return text }
+            }
             Thread.sleep(forTimeInterval: 0.1)
         }
         XCTFail("'\(needle)' never appeared on screen:\n\(text)")

@@ -12,6 +12,8 @@ enum BundledPriceData {
     static let sourceSHA256 = "e0364c430e72dac6e747f15093a853bb73f20becac9e54f1f1e6ca33d72dda4d"
     static let providerCount = 36
     static let modelCount = 1466
+    /// The latest `start_date` of a price in the data (`tokentop --version`).
+    static let newestPriceChange = "2027-01-01"
 
     static let json = #"""
 {"providers":[

@@ -80,7 +80,8 @@ public struct PriceTable: Sendable {
 
     /// Where the bundled prices come from, for `--version` style output.
     public static let bundledSource = "genai-prices (MIT), \(BundledPriceData.providerCount) providers, "
-        + "\(BundledPriceData.modelCount) models, sha256 \(BundledPriceData.sourceSHA256.prefix(12))"
+        + "\(BundledPriceData.modelCount) models, prices dated up to \(BundledPriceData.newestPriceChange), "
+        + "sha256 \(BundledPriceData.sourceSHA256.prefix(12))"
 
     init(json: String) throws {
         struct Document: Decodable { var providers: [PricedProvider] }
