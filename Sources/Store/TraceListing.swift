@@ -40,6 +40,8 @@ struct TraceRank: Comparable, Sendable {
 /// under its filter.
 public struct TraceQuery: Sendable, Equatable {
     public var sort: TraceSortKey
+    /// Smallest (or, by start, oldest) first.
+    public var reversed: Bool
     public var filter: TraceFilter
     /// The selected trace; the window is centred on its row.
     public var selected: TraceID?
@@ -50,9 +52,10 @@ public struct TraceQuery: Sendable, Equatable {
     /// The trace open on the trace or span screen, whose row comes along.
     public var openTrace: TraceID?
 
-    public init(sort: TraceSortKey = .started, filter: TraceFilter = TraceFilter(), selected: TraceID? = nil,
-                anchorIndex: Int = 0, rowsAround: Int = 100, openTrace: TraceID? = nil) {
+    public init(sort: TraceSortKey = .started, reversed: Bool = false, filter: TraceFilter = TraceFilter(),
+                selected: TraceID? = nil, anchorIndex: Int = 0, rowsAround: Int = 100, openTrace: TraceID? = nil) {
         self.sort = sort
+        self.reversed = reversed
         self.filter = filter
         self.selected = selected
         self.anchorIndex = anchorIndex

@@ -817,14 +817,19 @@ public struct TraceStore: Sendable {
 
     private mutating func window(for query: TraceQuery) -> TraceWindow {
         let listing = listings.listing(sort: query.sort, filter: query.filter, rows: summaries.values)
-        let selectedIndex = query.selected.flatMap { summaries[$0] }.flatMap { listing.position(of: $0) }
         let count = listing.count
+        // Reversed, row `i` of the screen's list is position `count - 1 - i` of the listing.
+        func position(ofRow row: Int) -> Int { query.reversed ? count - 1 - row : row }
+        let selectedIndex = query.selected.flatMap { summaries[$0] }.flatMap { listing.position(of: $0) }.map(position(ofRow:))
         let anchor = selectedIndex ?? min(max(0, query.anchorIndex), max(0, count - 1))
         let around = max(0, query.rowsAround)
-        let keys = listing.ranks.keys(in: max(0, anchor - around)..<min(count, anchor + around + 1))
-        return TraceWindow(query: query, count: count, running: listing.running, offset: max(0, anchor - around),
-                           rows: keys.map { summaries[$0.traceID]! },
-                           last: listing.ranks.keys(in: (count - 1)..<count).first.map { summaries[$0.traceID]! },
+        let shown = max(0, anchor - around)..<min(count, anchor + around + 1)
+        let positions = query.reversed ? (count - shown.upperBound)..<(count - shown.lowerBound) : shown
+        let keys = listing.ranks.keys(in: positions)
+        let lastPosition = position(ofRow: count - 1)
+        return TraceWindow(query: query, count: count, running: listing.running, offset: shown.lowerBound,
+                           rows: (query.reversed ? keys.reversed() : keys).map { summaries[$0.traceID]! },
+                           last: count == 0 ? nil : listing.ranks.keys(in: lastPosition..<(lastPosition + 1)).first.map { summaries[$0.traceID]! },
                            selectedIndex: selectedIndex, openSummary: query.openTrace.flatMap { summaries[$0] },
                            totalTraces: listings.all.count, totalRunning: listings.all.running)
     }

@@ -6,7 +6,7 @@ public enum HintBarView {
         // The help hint is kept whatever else is dropped, so everything stays discoverable.
         let essential = hints.filter { $0.action == .showHelp || $0.action == .closeHelp }
         let gap = 2, margin = 1
-        func columns(of binding: KeyBinding) -> Int { DisplayWidth.of(binding.keyLabel) + 1 + DisplayWidth.of(binding.help) }
+        func columns(of binding: KeyBinding) -> Int { DisplayWidth.of(binding.hintLabel) + 1 + DisplayWidth.of(binding.help) }
         var budget = width - margin - essential.reduce(0) { $0 + columns(of: $1) + gap }
         var shown: [KeyBinding] = []
         for binding in hints {
@@ -19,7 +19,7 @@ public enum HintBarView {
         }
         var x = margin
         for binding in shown where x < width {
-            x += canvas.put(binding.keyLabel, x: x, y: 0, style: Style(.hint_key, .bold))
+            x += canvas.put(binding.hintLabel, x: x, y: 0, style: Style(.hint_key, .bold))
             x += canvas.put(" " + binding.help, x: x, y: 0, style: Style(.hint_text))
             x += gap
         }
@@ -27,8 +27,23 @@ public enum HintBarView {
     }
 }
 
-/// The `?` screen: every binding of every context, straight from the key table.
+/// The `?` screen: every binding of every context, straight from the key table, and what the marks mean.
 public enum HelpOverlayView {
+    /// Each mark the screens draw, and its meaning.
+    static let glyphs: [(String, String)] = [
+        ("▶", "running (its timer ticks)"), ("✓", "finished"), ("✗", "an error span; a failed tool call"),
+        ("✂", "truncated: finish reason length"), ("⊘", "a tool call the user rejected"),
+        ("?", "tokens with no known price (never $0)"), ("$0.01?", "a sum leaving unpriced calls out"),
+        ("⚠", "an alert, or a problem (see the log)"), ("↑", "the order turned around (r)"),
+    ]
+
+    private static func legend(keyColumn: Int) -> [[Span]] {
+        [[Span("Marks", Style(.header, .bold))]] + glyphs.map { glyph, meaning in
+            let padding = String(repeating: " ", count: max(1, keyColumn - DisplayWidth.of(glyph) + 2))
+            return [Span("  "), Span(glyph, Style(.hint_key, .bold)), Span(padding), Span(meaning, Style(.overlay))]
+        }
+    }
+
     /// The overlay box, sized to its content and clamped to `screen`. Contexts that do not fit under each
     /// other flow into further columns.
     /// `current` (the screen help was opened from) comes first, so its keys show even when not all fit.
@@ -47,6 +62,8 @@ public enum HelpOverlayView {
             }
             blocks.append(block)
         }
+        // What the marks on the screens mean, after every key.
+        blocks.append(legend(keyColumn: keyColumn))
         let rows = max(1, screen.height - 2)
         var columns: [[[Span]]] = [[]]
         for block in blocks {

@@ -51,6 +51,7 @@ extension KeyTable {
             for index in table.bindings.indices
             where table.bindings[index].action == action && (context == nil || table.bindings[index].context == context) {
                 table.bindings[index].keys = keys
+                table.bindings[index].hintKeys = nil
                 matched = true
             }
             if !matched {

@@ -91,7 +91,7 @@ public enum Action: String, CaseIterable, Sendable, Hashable {
     case nextPane, previousPane
     case expandValue, copyValue
     case startFilter, applyFilter, cancelFilter, eraseFilterCharacter, clearFilter
-    case cycleSort, togglePause
+    case cycleSort, reverseSort, togglePause
     case toggleSessions, openSession, sessionTraces, openEvent
     case toggleHistory, openHistoryDay, cycleHistorySplit
     case copySpan
@@ -108,17 +108,24 @@ public struct KeyBinding: Sendable, Hashable {
     public var help: String
     /// Shown on the hint bar; when space runs out, later hints go first.
     public var onHintBar: Bool
+    /// How many of the keys the hint bar names (help names them all): `⏎` for `⏎/l/→`.
+    public var hintKeys: Int?
 
-    public init(_ keys: [Key], _ context: KeyContext, _ action: Action, _ help: String, onHintBar: Bool = false) {
+    public init(_ keys: [Key], _ context: KeyContext, _ action: Action, _ help: String, onHintBar: Bool = false,
+                hintKeys: Int? = nil) {
         self.keys = keys
         self.context = context
         self.action = action
         self.help = help
         self.onHintBar = onHintBar
+        self.hintKeys = hintKeys
     }
 
     /// `j/↓`
     public var keyLabel: String { keys.map(\.label).joined(separator: "/") }
+
+    /// The keys as the hint bar names them.
+    public var hintLabel: String { keys.prefix(hintKeys ?? keys.count).map(\.label).joined(separator: "/") }
 }
 
 /// The one table that drives key handling, the help screen and the hint bar.
@@ -136,12 +143,13 @@ public struct KeyTable: Sendable {
         KeyBinding([.character("G"), .end], .traceList, .moveBottom, "oldest"),
         KeyBinding([.pageUp, .control("b")], .traceList, .pageUp, "page up"),
         KeyBinding([.pageDown, .control("f")], .traceList, .pageDown, "page down"),
-        KeyBinding([.enter], .traceList, .openTrace, "open trace", onHintBar: true),
+        KeyBinding([.enter, .character("l"), .right], .traceList, .openTrace, "open trace", onHintBar: true, hintKeys: 1),
         KeyBinding([.tab], .traceList, .nextPane, "next pane", onHintBar: true),
         KeyBinding([.backTab], .traceList, .previousPane, "previous pane"),
         KeyBinding([.character("/")], .traceList, .startFilter, "filter", onHintBar: true),
         KeyBinding([.escape], .traceList, .clearFilter, "clear filter"),
         KeyBinding([.character("s")], .traceList, .cycleSort, "sort", onHintBar: true),
+        KeyBinding([.character("r")], .traceList, .reverseSort, "reverse the order"),
         KeyBinding([.character("p")], .traceList, .togglePause, "pause", onHintBar: true),
         KeyBinding([.character("S")], .traceList, .toggleSessions, "sessions", onHintBar: true),
         KeyBinding([.character("H")], .traceList, .toggleHistory, "spend history", onHintBar: true),
@@ -151,7 +159,7 @@ public struct KeyTable: Sendable {
         KeyBinding([.character("G"), .end], .history, .moveBottom, "today"),
         KeyBinding([.pageUp, .control("b")], .history, .pageUp, "page up"),
         KeyBinding([.pageDown, .control("f")], .history, .pageDown, "page down"),
-        KeyBinding([.enter], .history, .openHistoryDay, "the day's sessions and calls", onHintBar: true),
+        KeyBinding([.enter, .character("l"), .right], .history, .openHistoryDay, "the day's sessions and calls", onHintBar: true, hintKeys: 1),
         KeyBinding([.character("s")], .history, .cycleHistorySplit, "split by model/service/agent/session", onHintBar: true),
         KeyBinding([.escape, .character("H")], .history, .toggleHistory, "back to traces", onHintBar: true),
         KeyBinding([.character("t")], .history, .cycleTheme, "next theme"),
@@ -173,7 +181,7 @@ public struct KeyTable: Sendable {
         KeyBinding([.character("G"), .end], .sessionList, .moveBottom, "oldest"),
         KeyBinding([.pageUp, .control("b")], .sessionList, .pageUp, "page up"),
         KeyBinding([.pageDown, .control("f")], .sessionList, .pageDown, "page down"),
-        KeyBinding([.enter], .sessionList, .openSession, "timeline", onHintBar: true),
+        KeyBinding([.enter, .character("l"), .right], .sessionList, .openSession, "timeline", onHintBar: true, hintKeys: 1),
         KeyBinding([.character("T")], .sessionList, .sessionTraces, "its traces", onHintBar: true),
         KeyBinding([.escape, .character("S")], .sessionList, .toggleSessions, "back to traces", onHintBar: true),
         KeyBinding([.character("t")], .sessionList, .cycleTheme, "next theme"),
@@ -185,7 +193,7 @@ public struct KeyTable: Sendable {
         KeyBinding([.character("G"), .end], .sessionTimeline, .moveBottom, "latest"),
         KeyBinding([.pageUp, .control("b")], .sessionTimeline, .pageUp, "page up"),
         KeyBinding([.pageDown, .control("f")], .sessionTimeline, .pageDown, "page down"),
-        KeyBinding([.enter], .sessionTimeline, .openEvent, "event details", onHintBar: true),
+        KeyBinding([.enter, .character("l"), .right], .sessionTimeline, .openEvent, "event details", onHintBar: true, hintKeys: 1),
         KeyBinding([.character("T")], .sessionTimeline, .sessionTraces, "its traces", onHintBar: true),
         KeyBinding([.escape, .character("h"), .left], .sessionTimeline, .back, "back", onHintBar: true),
         KeyBinding([.character("t")], .sessionTimeline, .cycleTheme, "next theme"),
@@ -223,7 +231,7 @@ public struct KeyTable: Sendable {
         KeyBinding([.character("G"), .end], .traceView, .moveBottom, "last span"),
         KeyBinding([.pageUp, .control("b")], .traceView, .pageUp, "page up"),
         KeyBinding([.pageDown, .control("f")], .traceView, .pageDown, "page down"),
-        KeyBinding([.enter], .traceView, .openSpan, "span details", onHintBar: true),
+        KeyBinding([.enter, .character("l"), .right], .traceView, .openSpan, "span details", onHintBar: true, hintKeys: 1),
         KeyBinding([.character("y")], .traceView, .copySpan, "copy span as OTLP JSON", onHintBar: true),
         KeyBinding([.escape, .character("h"), .left], .traceView, .back, "back", onHintBar: true),
         KeyBinding([.character("t")], .traceView, .cycleTheme, "next theme"),
@@ -234,7 +242,7 @@ public struct KeyTable: Sendable {
         KeyBinding([.character("g"), .home], .spanView, .moveTop, "top"),
         KeyBinding([.character("G"), .end], .spanView, .moveBottom, "bottom"),
         KeyBinding([.pageUp, .control("b")], .spanView, .pageUp, "page up"),
-        KeyBinding([.enter], .spanView, .expandValue, "expand value", onHintBar: true),
+        KeyBinding([.enter, .character("l"), .right], .spanView, .expandValue, "expand value", onHintBar: true, hintKeys: 1),
         KeyBinding([.escape, .character("h"), .left], .spanView, .back, "back", onHintBar: true),
         KeyBinding([.pageDown, .control("f")], .spanView, .pageDown, "page down", onHintBar: true),
         KeyBinding([.character("y")], .spanView, .copySpan, "copy span as OTLP JSON", onHintBar: true),

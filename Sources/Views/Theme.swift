@@ -57,7 +57,8 @@ public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreadable:
             return "\(location): cannot read theme file"
         case .unknownTheme:
-            return "unknown theme '\(file)' (built in: \(BuiltinThemes.names.joined(separator: ", ")))"
+            return "unknown theme '\(file)' (built in: \(BuiltinThemes.names.joined(separator: ", ")); "
+                + "your own: NAME.theme in $XDG_CONFIG_HOME/tokentop/themes/, or a path)"
         }
     }
 }

@@ -1,12 +1,16 @@
 import Foundation
 
 extension Theme {
-    /// A built-in theme by name (`default`, `light`, …) or a theme file by path.
-    public static func load(_ nameOrPath: String) throws(ThemeError) -> Theme {
+    /// A built-in theme by name (`default`, `light`, …), a theme of the user's by name (`NAME.theme` in
+    /// `userFolder`, `$XDG_CONFIG_HOME/tokentop/themes/`), or a theme file by path.
+    public static func load(_ nameOrPath: String, userFolder: String? = nil) throws(ThemeError) -> Theme {
         if let source = BuiltinThemes.sources[nameOrPath] {
             return try parse(source, name: nameOrPath, file: nameOrPath + ".theme")
         }
         guard nameOrPath.contains("/") || nameOrPath.hasSuffix(".theme") else {
+            if let userFolder, FileManager.default.fileExists(atPath: "\(userFolder)/\(nameOrPath).theme") {
+                return try load("\(userFolder)/\(nameOrPath).theme")
+            }
             throw ThemeError(file: nameOrPath, line: 0, reason: .unknownTheme)
         }
         guard let data = FileManager.default.contents(atPath: nameOrPath) else {
@@ -19,5 +23,18 @@ extension Theme {
     /// The built-in themes in cycling order.
     public static var builtin: [Theme] {
         BuiltinThemes.names.compactMap { try? load($0) }
+    }
+
+    /// The user's themes (`*.theme` in `folder`), by name; one that does not parse is left out (it is
+    /// named when asked for by name).
+    public static func user(in folder: String?) -> [Theme] {
+        guard let folder, let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        return names.filter { $0.hasSuffix(".theme") }.sorted().compactMap { try? load("\(folder)/\($0)") }
+    }
+
+    /// `$XDG_CONFIG_HOME/tokentop/themes` (`~/.config/tokentop/themes`).
+    public static func userFolder(environment: [String: String]) -> String? {
+        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["HOME"].map { $0 + "/.config" }
+        return base.map { $0 + "/tokentop/themes" }
     }
 }

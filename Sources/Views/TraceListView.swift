@@ -9,7 +9,7 @@ public enum TraceListView {
         var canvas = Canvas(size: size)
         let running = traces.running
         var title = "Traces (\(Format.grouped(running)) running · \(Format.grouped(traces.count - running)) done)"
-        if state.order.column != .started { title += "  by " + state.order.column.rawValue }
+        if let label = state.order.label { title += "  " + label }
         if !state.filter.isEmpty { title += "  filter: " + state.filter.text }
         canvas.box(canvas.bounds, title: title, border: Style(focused ? .border_focused : .border))
         let inner = canvas.bounds.inset

@@ -2,29 +2,41 @@ import Semantics
 import Store
 
 /// How the trace list is sorted; `s` cycles through the columns, each newest/largest first, then
-/// back to start time.
+/// back to start time; `r` turns the order around (oldest, smallest first).
 public struct TraceOrder: Sendable, Equatable {
     public typealias Column = TraceSortKey
 
     public var column = Column.started
+    public var reversed = false
 
-    public init(column: Column = .started) {
+    public init(column: Column = .started, reversed: Bool = false) {
         self.column = column
+        self.reversed = reversed
     }
 
-    /// The next column in the cycle.
+    /// The next column in the cycle, in the same direction.
     public var next: TraceOrder {
         let all = Column.allCases
-        return TraceOrder(column: all[(all.firstIndex(of: column)! + 1) % all.count])
+        return TraceOrder(column: all[(all.firstIndex(of: column)! + 1) % all.count], reversed: reversed)
     }
 
-    /// Largest first; ties keep the store's newest-first order.
+    /// Largest first (smallest first reversed); ties keep the store's newest-first order (reversed too).
     public func sorted(_ traces: [TraceSummary]) -> [TraceSummary] {
-        guard column != .started else { return traces }
-        return traces.enumerated().sorted { a, b in
+        let largestFirst = column == .started ? traces : traces.enumerated().sorted { a, b in
             let (ka, kb) = (column.value(of: a.element), column.value(of: b.element))
             return ka != kb ? ka > kb : a.offset < b.offset
         }.map(\.element)
+        return reversed ? largestFirst.reversed() : largestFirst
+    }
+
+    /// `by cost ↑` for the list's title; nil for the standard order.
+    public var label: String? {
+        switch (column, reversed) {
+        case (.started, false): nil
+        case (.started, true): "oldest first"
+        case (_, false): "by " + column.rawValue
+        case (_, true): "by " + column.rawValue + " ↑"
+        }
     }
 }
 
@@ -87,7 +99,8 @@ extension ViewState {
     /// The trace list as this state shows it.
     public func listed(_ snapshot: StoreSnapshot) -> ListedTraces {
         if let window = snapshot.window {
-            let current = window.query.sort == order.column && window.query.filter == filter
+            let current = window.query.sort == order.column && window.query.reversed == order.reversed
+                && window.query.filter == filter
             return ListedTraces(window: window, isCurrent: current)
         }
         return ListedTraces(all: order.sorted(filter.apply(to: snapshot).traces))
@@ -96,7 +109,7 @@ extension ViewState {
     /// What to ask the store for so that the next frame, and any one key after it, finds its rows.
     public func traceQuery(screen: Size) -> TraceQuery {
         let page = max(1, MainLayout(size: screen).visibleTraceRows)
-        return TraceQuery(sort: order.column, filter: filter, selected: selectedTraceID,
+        return TraceQuery(sort: order.column, reversed: order.reversed, filter: filter, selected: selectedTraceID,
                           anchorIndex: selectedTraceID == nil ? 0 : selectedIndex,
                           rowsAround: 2 * page + 2, openTrace: drill?.traceID)
     }

@@ -165,8 +165,8 @@ public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot
     case .eraseFilterCharacter: _ = state.filterDraft?.popLast()
     case .clearFilter:
         state.filter = TraceFilter()
-    case .cycleSort:
-        state.order = state.order.next
+    case .cycleSort, .reverseSort:
+        if action == .cycleSort { state.order = state.order.next } else { state.order.reversed.toggle() }
         state.selectedIndex = 0
         state.selectedTraceID = nil
         state.scrollOffset = 0

@@ -16,14 +16,18 @@ final class Dashboard: @unchecked Sendable {
     private let history: (any HistorySource)?
     /// Problems to show on the notice line (they are in the log too).
     private let notices: Notices?
+    /// Told the name of each theme picked with `t`.
+    private let onThemePicked: @Sendable (String) -> Void
     private let stop = Atomic<Bool>(false)
     private static let frameIntervalMs = 33
     /// How often an open history screen reads the ledger again.
     private static let historyRefreshNanos: UInt64 = 2_000_000_000
 
-    init(store: LiveStore, context: FrameContext, themes: [Theme], notices: Notices? = nil, capability: ColorCapability,
+    init(store: LiveStore, context: FrameContext, themes: [Theme], notices: Notices? = nil,
+         onThemePicked: @escaping @Sendable (String) -> Void = { _ in }, capability: ColorCapability,
          history: (any HistorySource)? = nil) {
         self.notices = notices
+        self.onThemePicked = onThemePicked
         self.store = store
         self.context = context
         self.themes = themes
@@ -157,6 +161,7 @@ final class Dashboard: @unchecked Sendable {
             if state.themeIndex % themes.count != themeIndex {
                 themeIndex = state.themeIndex % themes.count
                 terminal.apply(theme: themes[themeIndex])
+                onThemePicked(themes[themeIndex].name)
                 drawnVersion = .max
             }
             if state.quitRequested { break }

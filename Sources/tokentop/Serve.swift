@@ -96,9 +96,14 @@ struct Serve: AsyncParsableCommand {
         let prometheus = prometheus ?? config.prometheus
         let budget = budget ?? config.budgetUSD
         let themes: [Theme]
+        let remembered = RememberedTheme()
         do {
-            let chosen = try Theme.load(theme ?? config.theme ?? "default")
-            themes = [chosen] + Theme.builtin.filter { $0.name != chosen.name }
+            let userFolder = Theme.userFolder(environment: ProcessInfo.processInfo.environment)
+            let asked = theme ?? config.theme
+            // A remembered theme that is gone since is forgotten quietly; one asked for must load.
+            let chosen = try asked.map { try Theme.load($0, userFolder: userFolder) }
+                ?? remembered.name.flatMap { try? Theme.load($0, userFolder: userFolder) } ?? Theme.load("default")
+            themes = [chosen] + (Theme.builtin + Theme.user(in: userFolder)).filter { $0.name != chosen.name }
         } catch {
             throw ValidationError("\(error)")
         }
@@ -231,6 +236,7 @@ struct Serve: AsyncParsableCommand {
             context.isDemo = demo
             context.keys = keys
             let dashboard = Dashboard(store: store, context: context, themes: themes, notices: notices,
+                                      onThemePicked: { remembered.save($0) },
                                       capability: ColorCapability.detect(environment: ProcessInfo.processInfo.environment),
                                       history: history?.ledger.map { LedgerHistorySource(ledger: $0, calendar: LocalCalendar(utcOffsetSeconds: utcOffset)) })
             let watcher = SignalWatcher { _ in dashboard.requestStop() }

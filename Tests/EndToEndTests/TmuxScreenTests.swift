@@ -163,8 +163,12 @@ final class TmuxScreenTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.02)
         }
         _ = try tmux(["resize-window", "-t", "tt", "-x", "20", "-y", "5"])
-        Thread.sleep(forTimeInterval: 0.5)
-        let tiny = try screen()
+        // The last resize is drawn within a few frames; a loaded machine may take longer than one.
+        var tiny = try screen()
+        for _ in 0..<50 where !tiny.contains("tokentop") && !tiny.contains("TOKENTOP-EXITED") {
+            Thread.sleep(forTimeInterval: 0.1)
+            tiny = try screen()
+        }
         XCTAssertFalse(tiny.contains("TOKENTOP-EXITED"), "still running at 20×5:\n\(tiny)")
         XCTAssertTrue(tiny.contains("tokentop"), "something legible at 20×5:\n\(tiny)")
         _ = try tmux(["resize-window", "-t", "tt", "-x", "120", "-y", "30"])
@@ -292,6 +296,34 @@ final class TmuxScreenTests: XCTestCase {
         XCTAssertTrue(log.contains(" warning tokentop: \(followed.path) is not there; waiting for it"), log)
         _ = try tmux(["send-keys", "-t", "tt", "q"])
         _ = try waitFor("TOKENTOP-EXITED-0")
+    }
+
+    /// The theme picked with `t` is the one the next start opens with.
+    func testThePickedThemeIsRemembered() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
+            throw XCTSkip("tmux is not installed")
+        }
+        let stateHome = TokentopProcess.freshStateHome()
+        defer { try? FileManager.default.removeItem(atPath: stateHome) }
+        let remembered = stateHome + "/tokentop/theme"
+        func pickNextThemeAndQuit() throws -> String? {
+            _ = try startTokentopWithPorts(width: 120, height: 30, stateHome: stateHome)
+            _ = try tmux(["send-keys", "-t", "tt", "t"])
+            let deadline = Date().addingTimeInterval(10)
+            let before = try? String(contentsOfFile: remembered, encoding: .utf8)
+            var now = before
+            while now == before, Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+                now = try? String(contentsOfFile: remembered, encoding: .utf8)
+            }
+            _ = try tmux(["send-keys", "-t", "tt", "q"])
+            _ = try waitFor("TOKENTOP-EXITED-0")
+            _ = try tmux(["kill-session", "-t", "tt"])
+            return now?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        // default → light, remembered; the next start opens with light, so t moves on from it.
+        XCTAssertEqual(try pickNextThemeAndQuit(), "light")
+        XCTAssertEqual(try pickNextThemeAndQuit(), "default", "the second start began with light")
     }
 
     /// The Codex CLI's capture sent over OTLP/gRPC: its session and the tool call's output on screen.

@@ -87,15 +87,18 @@ final class TraceListingTests: XCTestCase {
                 guard Int.random(in: 0..<4, using: &generator.random) == 0 else { continue }
                 let sort = TraceSortKey.allCases.randomElement(using: &generator.random)!
                 let filter = TraceFilter(filters.randomElement(using: &generator.random)!)
-                let expected = reference(store, now: now, sort: sort, filter: filter)
+                // Reversed (`r` on the screen): smallest or oldest first.
+                let reversed = Int.random(in: 0..<3, using: &generator.random) == 0
+                let sorted = reference(store, now: now, sort: sort, filter: filter)
+                let expected = reversed ? Array(sorted.reversed()) : sorted
                 let selected = Bool.random(using: &generator.random) ? store.traces.keys.randomElement(using: &generator.random) : nil
-                let query = TraceQuery(sort: sort, filter: filter, selected: selected,
+                let query = TraceQuery(sort: sort, reversed: reversed, filter: filter, selected: selected,
                                        anchorIndex: Int.random(in: 0..<80, using: &generator.random),
                                        rowsAround: Int.random(in: 0..<12, using: &generator.random),
                                        openTrace: store.traces.keys.randomElement(using: &generator.random))
                 let snapshot = store.snapshot(nowNanos: now, query: query)
                 guard let window = snapshot.window else { return XCTFail("no window") }
-                let context = "seed \(seed) step \(step) sort \(sort) filter '\(filter.text)'"
+                let context = "seed \(seed) step \(step) sort \(sort)\(reversed ? " reversed" : "") filter '\(filter.text)'"
                 XCTAssertEqual(window.count, expected.count, context)
                 XCTAssertEqual(window.running, expected.filter(\.inFlight).count, context)
                 XCTAssertEqual(window.rows, Array(expected.dropFirst(window.offset).prefix(window.rows.count)), context)

@@ -46,6 +46,22 @@ final class KeyTableTests: XCTestCase {
         }
     }
 
+    func testHelpExplainsTheMarks() {
+        let help = HelpOverlayView.render(table, screen: Size(width: 200, height: 80)).plainText().joined(separator: "\n")
+        for (glyph, meaning) in [("▶", "running"), ("✂", "truncated"), ("⊘", "rejected"), ("$0.01?", "unpriced")] {
+            XCTAssertTrue(help.contains(glyph) && help.contains(meaning), "\(glyph) \(meaning)")
+        }
+    }
+
+    func testOpenKeysAreHintedByTheirFirstKeyAndListedInFullInHelp() {
+        let open = table.bindings.first { $0.action == .openTrace }!
+        XCTAssertEqual(open.hintLabel, "⏎")
+        XCTAssertEqual(open.keyLabel, "⏎/l/→")
+        XCTAssertEqual(table.action(for: .right, in: .traceList), .openTrace)
+        XCTAssertEqual(table.action(for: .character("l"), in: .spanView), .expandValue)
+        XCTAssertEqual(table.action(for: .character("r"), in: .traceList), .reverseSort)
+    }
+
     func testHelpFollowsAChangedTable() {
         let custom = KeyTable([KeyBinding([.character("x")], .traceList, .quit, "leave now")])
         let help = HelpOverlayView.render(custom, screen: Size(width: 80, height: 20)).plainText().joined()
@@ -56,7 +72,7 @@ final class KeyTableTests: XCTestCase {
     func testHintBarShowsTheContextsHintBindingsInTableOrder() {
         for context in KeyContext.allCases {
             let line = HintBarView.render(table, context: context, width: 200).plainText()[0]
-            let expected = table.bindings(in: context).filter(\.onHintBar).map { "\($0.keyLabel) \($0.help)" }
+            let expected = table.bindings(in: context).filter(\.onHintBar).map { "\($0.hintLabel) \($0.help)" }
             XCTAssertEqual(line.trimmingCharacters(in: .whitespaces), expected.joined(separator: "  "))
         }
     }

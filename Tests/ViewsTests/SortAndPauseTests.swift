@@ -30,6 +30,31 @@ final class SortAndPauseTests: XCTestCase {
         XCTAssertTrue(frame[3].contains("chat my-finetune"), "the longest trace first:\n\(frame.joined(separator: "\n"))")
     }
 
+    /// `r` turns the order around, and the column cycle keeps the direction.
+    func testReverseSortShowsSmallestOrOldestFirst() {
+        var state = reduce(ViewState(), key: .character("r"), snapshot: snapshot, screen: screen)
+        XCTAssertEqual(state.order, TraceOrder(column: .started, reversed: true))
+        XCTAssertEqual(state.order.sorted(Fixtures.typicalTraces).map(\.traceID), Fixtures.typicalTraces.reversed().map(\.traceID))
+        var frame = Frame.render(snapshot, state: state, size: screen, context: Fixtures.context).plainText()
+        XCTAssertTrue(frame[1].contains("oldest first"), frame[1])
+        XCTAssertTrue(frame[3].contains("GET /healthz"), "the oldest trace first:\n\(frame.joined(separator: "\n"))")
+        state = reduce(reduce(state, key: .character("s"), snapshot: snapshot, screen: screen), key: .character("s"),
+                       snapshot: snapshot, screen: screen)
+        XCTAssertEqual(state.order, TraceOrder(column: .cost, reversed: true))
+        XCTAssertEqual(state.order.sorted(Fixtures.typicalTraces).map(\.costUSD), [nil, nil, 0.001, 0.0104, 0.011, 0.021, 0.025])
+        frame = Frame.render(snapshot, state: state, size: screen, context: Fixtures.context).plainText()
+        XCTAssertTrue(frame[1].contains("by cost ↑"), frame[1])
+        XCTAssertEqual(reduce(state, key: .character("r"), snapshot: snapshot, screen: screen).order, TraceOrder(column: .cost))
+    }
+
+    /// `l` and `→` open what `h` and `←` close.
+    func testRightAndLOpenTheSelectedTrace() {
+        for key in [Key.character("l"), .right, .enter] {
+            let state = reduce(ViewState(), key: key, snapshot: snapshot, screen: screen)
+            XCTAssertEqual(state.drill?.traceID, Fixtures.typicalTraces.first?.traceID, "\(key)")
+        }
+    }
+
     func testPauseTogglesAndTheHeaderSaysWhatWaits() {
         let state = reduce(ViewState(), key: .character("p"), snapshot: snapshot, screen: screen)
         XCTAssertTrue(state.paused)

@@ -92,4 +92,23 @@ final class ThemeTests: XCTestCase {
             XCTAssertEqual((error as? ThemeError)?.reason, .unreadable)
         }
     }
+
+    /// A theme of the user's in $XDG_CONFIG_HOME/tokentop/themes/ is found by name, and joins the cycle.
+    func testUserThemesByName() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "theme[text]=\"#00ff00\"\n".write(to: folder.appendingPathComponent("matrix.theme"), atomically: true, encoding: .utf8)
+        try "theme[nonsense]=\"#00ff00\"\n".write(to: folder.appendingPathComponent("broken.theme"), atomically: true, encoding: .utf8)
+        let matrix = try Theme.load("matrix", userFolder: folder.path)
+        XCTAssertEqual(matrix.name, "matrix")
+        XCTAssertEqual(matrix.foreground(.text), .rgb(0, 255, 0))
+        XCTAssertEqual(Theme.user(in: folder.path).map(\.name), ["matrix"], "one that does not parse is left out of the cycle")
+        XCTAssertThrowsError(try Theme.load("broken", userFolder: folder.path)) { error in
+            XCTAssertTrue("\(error)".contains("broken.theme:1: unknown role 'nonsense'"), "\(error)")
+        }
+        XCTAssertEqual(try Theme.load("light", userFolder: folder.path).name, "light", "built-in names come first")
+        XCTAssertEqual(Theme.userFolder(environment: ["XDG_CONFIG_HOME": "/c"]), "/c/tokentop/themes")
+        XCTAssertEqual(Theme.userFolder(environment: ["HOME": "/h"]), "/h/.config/tokentop/themes")
+    }
 }

@@ -1,0 +1,25 @@
+import Foundation
+
+/// The theme last picked with `t`, kept in `$XDG_STATE_HOME/tokentop/theme` so the next start uses
+/// it (`--theme` and the config file's `theme` still win).
+struct RememberedTheme: Sendable {
+    let path: String?
+
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["HOME"].map { $0 + "/.local/state" }
+        path = base.map { $0 + "/tokentop/theme" }
+    }
+
+    var name: String? {
+        guard let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return name.isEmpty || name.contains("/") ? nil : name
+    }
+
+    /// Best effort: a theme not remembered is no reason to disturb the screen.
+    func save(_ name: String) {
+        guard let path else { return }
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? (name + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
