@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 fail() { echo "test-deb: FAILED: $*" >&2; exit 1; }
 
-deb=$(scripts/package-deb.sh .build/deb | tail -1)
+deb=$(scripts/package-deb.sh .build/deb | tee /dev/stderr | tail -1)
 echo "== installing $deb"
 dpkg -i "$deb"
 trap 'dpkg -r tokentop >/dev/null 2>&1 || true' EXIT

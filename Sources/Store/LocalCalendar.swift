@@ -1,3 +1,5 @@
+import Semantics
+
 /// Local calendar days (days since 1970-01-01 at a fixed offset from UTC), their dates, ISO weeks
 /// (Monday first) and months, without Foundation's calendars (the same answer on every machine).
 public struct LocalCalendar: Sendable, Equatable {
@@ -21,15 +23,7 @@ public struct LocalCalendar: Sendable, Equatable {
 
     /// Year, month (1-12) and day of month.
     public static func civil(_ day: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = day + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        CivilDate.civil(day)
     }
 
     /// The day of a date.

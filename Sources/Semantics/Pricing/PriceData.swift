@@ -157,7 +157,7 @@ private struct DecodedRate: Decodable {
 }
 
 /// Proleptic Gregorian calendar arithmetic in UTC, without Foundation's calendars.
-enum CivilDate {
+public enum CivilDate {
     /// `2025-06-10` → days since 1970-01-01.
     static func daysSinceEpoch(iso text: String) -> Int64? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

@@ -62,9 +62,9 @@ public struct PriceDataFileError: Error, Sendable, CustomStringConvertible {
 }
 
 extension CivilDate {
-    /// Days since 1970-01-01 as `YYYY-MM-DD` (proleptic Gregorian, as `daysSinceEpoch` counts).
-    static func iso(_ days: Int64) -> String {
-        // Howard Hinnant's civil_from_days.
+    /// Year, month (1-12) and day of month of a day counted from 1970-01-01 (proleptic Gregorian,
+    /// Howard Hinnant's civil_from_days).
+    public static func civil(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -73,7 +73,12 @@ extension CivilDate {
         let mp = (5 * doy + 2) / 153
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return String(format: "%04d-%02d-%02d", Int(year), Int(month), Int(day))
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Days since 1970-01-01 as `YYYY-MM-DD`.
+    static func iso(_ days: Int64) -> String {
+        let date = civil(days)
+        return String(format: "%04d-%02d-%02d", Int(date.year), Int(date.month), Int(date.day))
     }
 }
