@@ -4,6 +4,7 @@ import Foundation
 import History
 import Ingest
 import Store
+import Synchronization
 import Terminal
 import Views
 
@@ -190,11 +191,16 @@ struct Serve: AsyncParsableCommand {
             + (scrape.map { " prometheus=\($0.address)" } ?? "") + "\n").utf8))
 
         var follower: FollowSource?
+        let refusedLines = Tally()
         if let follow {
             let source = FollowSource(path: follow, sink: sink) { event in
                 switch event {
                 case .badLine(let line, let reason):
-                    notices.warn("\(follow):\(line): \(reason)")
+                    // A file of garbage must not fill the log: the first lines, then one in a thousand.
+                    let count = refusedLines.add()
+                    if count <= 20 || count % 1000 == 0 {
+                        notices.warn("\(follow):\(line): \(reason)" + (count > 20 ? " (\(count) lines refused so far)" : ""))
+                    }
                 case .endOfInput:
                     store.noteSourceEnded("stdin ended")
                     notices.logger.info("standard input ended")
@@ -344,4 +350,12 @@ struct Serve: AsyncParsableCommand {
             thread.start()
         }
     }
+}
+
+/// A count shared with a callback.
+final class Tally: Sendable {
+    private let count = Mutex(0)
+
+    /// Adds one and returns the new count.
+    func add() -> Int { count.withLock { $0 += 1; return $0 } }
 }

@@ -51,21 +51,23 @@ final class FollowTests: XCTestCase {
         ReportCheck.assertMatches(try server.interruptAndCollect(), Scenario(name: "filefeed"), transport: "copytruncate")
     }
 
-    /// A refused line is logged where --log-file says, at the level --log-level keeps, and not on stderr.
+    /// Refused lines are logged where --log-file says, at the level --log-level keeps, and not on stderr.
     func testRefusedLinesGoToTheLogFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let feed = dir.appendingPathComponent("feed.jsonl"), log = dir.appendingPathComponent("logs/tokentop.log")
-        try "not json\n".write(to: feed, atomically: false, encoding: .utf8)
+        try String(repeating: "not json\n", count: 1500).write(to: feed, atomically: false, encoding: .utf8)
         let server = try TokentopProcess.headless(["--follow", feed.path, "--log-file", log.path, "--log-level", "warning"])
         let deadline = Date().addingTimeInterval(20)
         var text = ""
-        while Date() < deadline, !text.contains("feed.jsonl:1:") {
+        while Date() < deadline, !text.contains("(1000 lines refused so far)") {
             Thread.sleep(forTimeInterval: 0.1)
             text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         }
         XCTAssertTrue(text.contains(" warning tokentop: \(feed.path):1: "), text)
+        // A file of garbage does not fill the log: 20 lines, then one in a thousand.
+        XCTAssertEqual(text.split(separator: "\n").filter { $0.contains("feed.jsonl:") }.count, 21, text)
         _ = try server.interruptAndCollect()
         XCTAssertFalse(server.errorOutput.contains("feed.jsonl:1"), server.errorOutput)
         let bad = try TokentopProcess.run(["--headless", "--log-level", "loud"])
