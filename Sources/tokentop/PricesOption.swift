@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import Foundation
 import Semantics
 import Store
@@ -21,11 +22,6 @@ struct PricesOption: ParsableArguments {
         var userFile: String?
     }
 
-    static func configFolder(_ environment: [String: String]) -> String? {
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["HOME"].map { $0 + "/.config" }
-        return base.map { $0 + "/tokentop" }
-    }
-
     /// genai-prices data by its name (`.json`) or by what it holds (`{…}` or `[{…}]`); a TOML file
     /// starts with a key or a `[table]`.
     static func isPriceData(_ path: String) -> Bool {
@@ -39,7 +35,7 @@ struct PricesOption: ParsableArguments {
     }
 
     func sources(configured: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> Sources {
-        let folder = Self.configFolder(environment)
+        let folder = TokentopConfig.folder(environment: environment)
         func existing(_ name: String) -> String? {
             folder.map { "\($0)/\(name)" }.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import History
 
 /// The theme last picked with `t`, kept in `$XDG_STATE_HOME/tokentop/theme` so the next start uses
 /// it (`--theme` and the config file's `theme` still win).
@@ -6,8 +7,7 @@ struct RememberedTheme: Sendable {
     let path: String?
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["HOME"].map { $0 + "/.local/state" }
-        path = base.map { $0 + "/tokentop/theme" }
+        path = HistoryLocation.stateFolder(environment: environment).map { $0 + "/theme" }
     }
 
     var name: String? {
