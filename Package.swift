@@ -12,11 +12,12 @@ let package = Package(
         .library(name: "Semantics", targets: ["Semantics"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Ingest", targets: ["Ingest"]),
+        .library(name: "CanvasKit", targets: ["CanvasKit"]),
         .library(name: "Views", targets: ["Views"]),
         .library(name: "LoadGenerator", targets: ["LoadGenerator"]),
         .library(name: "History", targets: ["History"]),
         // For the fuzz targets in Fuzz/ (a separate package, so `swift test` never builds them).
-        .library(name: "TokentopFuzzable", targets: ["Ingest", "Semantics", "Store", "Views", "Config"]),
+        .library(name: "TokentopFuzzable", targets: ["Ingest", "Semantics", "Store", "CanvasKit", "Views", "Config"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
@@ -78,7 +79,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Views", dependencies: ["Store", "Semantics"], swiftSettings: strict),
+        // What any text screen needs: the canvas, styles and themes, key names, display width, the sanitizer.
+        .target(name: "CanvasKit", resources: [.embedInCode("Themes")], swiftSettings: strict),
+        .target(name: "Views", dependencies: ["CanvasKit", "Store", "Semantics"], swiftSettings: strict),
         // The call ledger: counted calls in an SQLite file, and the spend history read from it.
         .target(name: "History", dependencies: ["Store", "Semantics", .product(name: "GRDB", package: "GRDB.swift"),
                                                 .product(name: "DequeModule", package: "swift-collections")],
@@ -99,13 +102,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Terminal", dependencies: ["CNcurses", "Views"], swiftSettings: strict),
+        .target(name: "Terminal", dependencies: ["CNcurses", "CanvasKit"], swiftSettings: strict),
         // The log file (--log-file) and the problems a user must see while the screen is up.
         .target(name: "TokentopLog", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .executableTarget(
             name: "tokentop",
             dependencies: [
-                "Ingest", "OTLPWire", "Semantics", "Store", "Views", "Terminal", "LoadGenerator", "History", "TokentopLog",
+                "Ingest", "OTLPWire", "Semantics", "Store", "CanvasKit", "Views", "Terminal", "LoadGenerator", "History", "TokentopLog",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -143,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ViewsTests",
-            dependencies: ["Views", "Store", "Semantics", "Terminal", "Ingest", "History",
+            dependencies: ["CanvasKit", "Views", "Store", "Semantics", "Terminal", "Ingest", "History",
                            .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
             exclude: ["__Snapshots__"],
             swiftSettings: strict

@@ -21,6 +21,7 @@ let package = Package(
                 .product(name: "Ingest", package: root),
                 .product(name: "Semantics", package: root),
                 .product(name: "Store", package: root),
+                .product(name: "CanvasKit", package: root),
                 .product(name: "Views", package: root),
                 .product(name: "LoadGenerator", package: root),
             ],

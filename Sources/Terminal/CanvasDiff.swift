@@ -1,4 +1,4 @@
-import Views
+import CanvasKit
 
 /// The cells that must be written to turn the screen showing `old` into `new`.
 public enum CanvasDiff {

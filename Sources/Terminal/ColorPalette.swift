@@ -1,4 +1,4 @@
-import Views
+import CanvasKit
 
 /// A colour the terminal library can take: a palette index, or -1 for the terminal's own colour.
 public typealias PaletteIndex = Int16

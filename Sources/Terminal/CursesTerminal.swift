@@ -1,7 +1,7 @@
 import Foundation
 import CNcurses
 import Synchronization
-import Views
+import CanvasKit
 
 #if canImport(Glibc)
 import Glibc

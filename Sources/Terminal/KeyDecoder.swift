@@ -1,5 +1,5 @@
 import CNcurses
-import Views
+import CanvasKit
 
 /// Turns what `get_wch` returns into a `Key`.
 public enum KeyDecoder {

@@ -1,5 +1,5 @@
 import Foundation
-import Views
+import CanvasKit
 
 /// What the executable needs from a terminal; `CursesTerminal` is the real one, `MemoryTerminal` a stand-in.
 public protocol TerminalDriver: AnyObject {

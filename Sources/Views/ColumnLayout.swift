@@ -1,3 +1,4 @@
+import CanvasKit
 /// A table's columns fitted to a width: columns are kept in `keepOrder` while their minimum widths fit,
 /// the `flexible` one takes the rest if it did not fit, and spare room is handed out by `growth`
 /// (each step widens a column up to a cap). Columns are laid out in declaration order, one space apart.

@@ -1,3 +1,4 @@
+import CanvasKit
 /// The line the filter is typed into, over the hint bar: `/ model:gpt-4o▏   ⏎ apply  Esc cancel`.
 public enum FilterPromptView {
     public static func render(draft: String, keys: KeyTable, width: Int) -> Canvas {

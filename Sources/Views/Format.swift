@@ -1,3 +1,4 @@
+import CanvasKit
 /// Number, duration, money and clock formatting for cells. Pure and locale-independent.
 public enum Format {
     /// `502`, `1.2k`, `12.3k`, `123k`, `3.4M`, `1.2G`.

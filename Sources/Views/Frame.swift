@@ -1,3 +1,4 @@
+import CanvasKit
 import Store
 
 /// The whole screen for one frame.

@@ -1,3 +1,4 @@
+import CanvasKit
 /// Where the receivers listen, as shown in the header and the empty state (`127.0.0.1:4318`); nil when off.
 public struct ListenEndpoints: Sendable, Hashable {
     public var grpc: String?
@@ -27,31 +28,5 @@ public struct FrameContext: Sendable {
         self.utcOffsetSeconds = utcOffsetSeconds
         self.keys = keys
         self.dailyBudgetUSD = dailyBudgetUSD
-    }
-}
-
-/// A run of text with one style, for lines assembled from parts.
-public struct Span: Sendable, Hashable {
-    public var text: String
-    public var style: Style
-    public init(_ text: String, _ style: Style = .text) {
-        self.text = text
-        self.style = style
-    }
-}
-
-extension Array where Element == Span {
-    var displayWidth: Int { reduce(0) { $0 + DisplayWidth.of($1.text) } }
-}
-
-extension Canvas {
-    /// Writes spans one after another from (x, y) within `limit` columns; returns the columns used.
-    @discardableResult
-    mutating func put(_ spans: [Span], x: Int, y: Int, limit: Int) -> Int {
-        var used = 0
-        for span in spans where used < limit {
-            used += put(span.text, x: x + used, y: y, style: span.style, limit: limit - used)
-        }
-        return used
     }
 }

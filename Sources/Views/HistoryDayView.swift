@@ -1,3 +1,4 @@
+import CanvasKit
 import Semantics
 import Store
 
@@ -26,18 +27,18 @@ public enum HistoryDayView {
     }
 
     /// Every line of the day, to be scrolled through.
-    static func lines(_ day: HistoryDay, width: Int, utcOffsetSeconds: Int) -> [[Span]] {
-        var lines: [[Span]] = []
+    static func lines(_ day: HistoryDay, width: Int, utcOffsetSeconds: Int) -> [[StyledRun]] {
+        var lines: [[StyledRun]] = []
         let header = Style(.header, .bold)
-        func cells(_ values: [(String, Int, Bool)], style: Style = .text) -> [Span] {
+        func cells(_ values: [(String, Int, Bool)], style: Style = .text) -> [StyledRun] {
             values.map { text, width, right in
                 let cut = String(text.prefix(width))
                 let pad = String(repeating: " ", count: max(0, width - DisplayWidth.of(cut)))
-                return Span((right ? pad + cut : cut + pad) + " ", style)
+                return StyledRun((right ? pad + cut : cut + pad) + " ", style)
             }
         }
-        lines.append([Span("Sessions", header)])
-        if day.sessions.isEmpty { lines.append([Span("no calls named a session", Style(.muted))]) }
+        lines.append([StyledRun("Sessions", header)])
+        if day.sessions.isEmpty { lines.append([StyledRun("no calls named a session", Style(.muted))]) }
         let idWidth = max(12, min(38, width - 60))
         if !day.sessions.isEmpty {
             lines.append(cells([("session", idWidth, false), ("agent or app", 17, false), ("calls", 6, true), ("input", 9, true),
@@ -48,22 +49,22 @@ public enum HistoryDayView {
             var line = cells([(session.id, idWidth, false), (session.agent.isEmpty ? session.service : session.agent, 17, false),
                               (Format.compact(t.calls), 6, true), (Format.compact(t.usage.input), 9, true),
                               (Format.compact(t.usage.output), 8, true)])
-            line += [Span(HistoryView.pad(Format.cost(t.costUSD), 10) + " ", Style(.cost)), Span(session.models.joined(separator: ", "), Style(.muted))]
+            line += [StyledRun(HistoryView.pad(Format.cost(t.costUSD), 10) + " ", Style(.cost)), StyledRun(session.models.joined(separator: ", "), Style(.muted))]
             lines.append(line)
         }
         lines.append([])
         let shown = day.calls.count < day.totals.calls ? " (latest \(day.calls.count) of \(Format.grouped(day.totals.calls)))" : ""
-        lines.append([Span("Calls" + shown, header)])
+        lines.append([StyledRun("Calls" + shown, header)])
         lines.append(cells([("time", 8, false), ("agent or app", 17, false), ("model", 28, false), ("input", 9, true),
                             ("output", 8, true), ("cost", 10, true), ("took", 7, true), ("session", 36, false)], style: header))
         for call in day.calls {
             var line = cells([(Format.clock(unixNanos: call.startNanos, utcOffsetSeconds: utcOffsetSeconds), 8, false),
                               (call.agent.isEmpty ? call.service : call.agent, 17, false), (call.model, 28, false),
                               (Format.compact(call.usage.input), 9, true), (Format.compact(call.usage.output), 8, true)])
-            line.append(Span(HistoryView.pad(call.costUSD.map { Format.cost($0) } ?? "?", 10) + " ", Style(call.costUSD == nil ? .warning : .cost)))
-            line.append(Span(HistoryView.pad(call.durationSeconds.map { Format.duration(seconds: $0) } ?? "", 7) + " ", Style(.muted)))
-            line.append(Span(call.session, Style(.muted)))
-            if let error = call.error { line.append(Span("  ✗ " + error, Style(.error))) }
+            line.append(StyledRun(HistoryView.pad(call.costUSD.map { Format.cost($0) } ?? "?", 10) + " ", Style(call.costUSD == nil ? .warning : .cost)))
+            line.append(StyledRun(HistoryView.pad(call.durationSeconds.map { Format.duration(seconds: $0) } ?? "", 7) + " ", Style(.muted)))
+            line.append(StyledRun(call.session, Style(.muted)))
+            if let error = call.error { line.append(StyledRun("  ✗ " + error, Style(.error))) }
             lines.append(line)
         }
         return lines

@@ -1,3 +1,4 @@
+import CanvasKit
 import Store
 
 /// Keys on the history screens: the days (`H`) and one day (`Enter`).

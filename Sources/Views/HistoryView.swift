@@ -1,3 +1,4 @@
+import CanvasKit
 import Semantics
 import Store
 
@@ -75,28 +76,28 @@ public enum HistoryView {
     }
 
     /// `this week $4.05  last week $3.54  this month $4.05  last month $15.45`.
-    private static func periodTotals(_ history: SpendHistory) -> [Span] {
-        var spans: [Span] = []
+    private static func periodTotals(_ history: SpendHistory) -> [StyledRun] {
+        var spans: [StyledRun] = []
         let periods = [("this week", history.weeks.last), ("last week", history.weeks.dropLast().last),
                        ("this month", history.months.last), ("last month", history.months.dropLast().last)]
         for (name, period) in periods {
             guard let period else { continue }
-            spans += [Span(name + " ", Style(.muted)), Span(Format.cost(period.totals.costUSD) + "   ", Style(.cost))]
+            spans += [StyledRun(name + " ", Style(.muted)), StyledRun(Format.cost(period.totals.costUSD) + "   ", Style(.cost))]
         }
         return spans
     }
 
-    private static func legendLine(_ legend: [String], history: SpendHistory) -> [Span] {
-        var spans: [Span] = []
+    private static func legendLine(_ legend: [String], history: SpendHistory) -> [StyledRun] {
+        var spans: [StyledRun] = []
         for (index, name) in legend.enumerated() {
-            spans.append(Span(glyphs[index] + " ", Style(roles[index])))
-            spans.append(Span(name + "  ", Style(.text)))
+            spans.append(StyledRun(glyphs[index] + " ", Style(roles[index])))
+            spans.append(StyledRun(name + "  ", Style(.text)))
         }
         if history.days.contains(where: { $0.parts.contains { !legend.contains($0.name) && $0.costUSD > 0 } }) {
-            spans.append(Span(glyphs[namedParts] + " ", Style(roles[namedParts])))
-            spans.append(Span("other  ", Style(.text)))
+            spans.append(StyledRun(glyphs[namedParts] + " ", Style(roles[namedParts])))
+            spans.append(StyledRun("other  ", Style(.text)))
         }
-        if legend.isEmpty { spans.append(Span("no priced calls in these days", Style(.muted))) }
+        if legend.isEmpty { spans.append(StyledRun("no priced calls in these days", Style(.muted))) }
         return spans
     }
 
@@ -158,7 +159,7 @@ public enum HistoryView {
     private static func drawPeriods(_ history: SpendHistory, status: HistoryStatus?, in rect: Rect, canvas: inout Canvas,
                                     offset: Int) {
         var y = rect.y
-        func line(_ spans: [Span]) {
+        func line(_ spans: [StyledRun]) {
             guard y < rect.y + rect.height else { return }
             canvas.put(spans, x: rect.x, y: y, limit: rect.width)
             y += 1
@@ -167,36 +168,36 @@ public enum HistoryView {
             let cost = pad(Format.cost(totals.costUSD), 9)
             let calls = pad(Format.compact(totals.calls), 6) + " calls"
             let gap = max(1, rect.width - label.count - cost.count - calls.count - 2)
-            line([Span(label, Style(current ? .running : .text)), Span(String(repeating: " ", count: gap)),
-                  Span(calls, Style(.muted)), Span("  " + cost, Style(.cost))])
+            line([StyledRun(label, Style(current ? .running : .text)), StyledRun(String(repeating: " ", count: gap)),
+                  StyledRun(calls, Style(.muted)), StyledRun("  " + cost, Style(.cost))])
         }
-        line([Span("Weeks", Style(.header, .bold))])
+        line([StyledRun("Weeks", Style(.header, .bold))])
         for week in history.weeks.suffix(5) {
             row(week.label, week.totals, current: week.firstDay <= history.today && history.today < week.firstDay + 7)
         }
         y += 1
-        line([Span("Months", Style(.header, .bold))])
+        line([StyledRun("Months", Style(.header, .bold))])
         for month in history.months.suffix(3) {
             row(month.label, month.totals, current: month.firstDay == history.months.last?.firstDay)
         }
         y += 1
-        line([Span("Most expensive sessions", Style(.header, .bold))])
-        if history.topSessions.isEmpty { line([Span("none with a session id", Style(.muted))]) }
+        line([StyledRun("Most expensive sessions", Style(.header, .bold))])
+        if history.topSessions.isEmpty { line([StyledRun("none with a session id", Style(.muted))]) }
         for session in history.topSessions {
             guard y < rect.y + rect.height - 2 else { break }
             let cost = Format.cost(session.totals.costUSD)
             let who = session.agent.isEmpty ? session.service : session.agent
             let id = String(session.id.prefix(max(4, rect.width - cost.count - who.count - 4)))
-            line([Span(id, Style(.text)), Span(" " + who, Style(.muted)),
-                  Span(String(repeating: " ", count: max(1, rect.width - id.count - who.count - cost.count - 1))),
-                  Span(cost, Style(.cost))])
+            line([StyledRun(id, Style(.text)), StyledRun(" " + who, Style(.muted)),
+                  StyledRun(String(repeating: " ", count: max(1, rect.width - id.count - who.count - cost.count - 1))),
+                  StyledRun(cost, Style(.cost))])
         }
         y = max(y, rect.y + rect.height - 2)
         let file = status?.path ?? ""
         let since = history.oldestNanos.map { " since " + dateLabel(LocalCalendar(utcOffsetSeconds: offset).day(atNanos: $0), short: false) } ?? ""
-        line([Span(Format.grouped(history.ledgerCalls) + " calls, " + Format.grouped(history.ledgerTools) + " tool calls" + since,
+        line([StyledRun(Format.grouped(history.ledgerCalls) + " calls, " + Format.grouped(history.ledgerTools) + " tool calls" + since,
                    Style(.muted))])
-        line([Span(file, Style(.muted))])
+        line([StyledRun(file, Style(.muted))])
     }
 
     static func pad(_ text: String, _ width: Int) -> String {

@@ -1,3 +1,4 @@
+import CanvasKit
 /// What is wrong with a set of key overrides (the `[keys]` table of the config file).
 public enum KeyTableError: Error, Equatable, CustomStringConvertible {
     case unknownAction(String)

@@ -1,3 +1,4 @@
+import CanvasKit
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,4 @@
+import CanvasKit
 /// Where the main screen's parts go for a given terminal size. Wide terminals get the side panes
 /// (token burn, cost by model, quality) right of the trace list; narrower ones a one-line summary strip.
 public struct MainLayout: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import CanvasKit
 import Store
 
 /// The panes of the main screen, in the order `Tab` visits them.

@@ -1,3 +1,4 @@
+import CanvasKit
 import Store
 
 /// Keys on the session screens: the list (`S`), a session's timeline (`Enter`) and one of its events.

@@ -1,3 +1,4 @@
+import CanvasKit
 import Semantics
 import Store
 
@@ -52,39 +53,39 @@ public enum SessionTimelineView {
     }
 
     /// Three lines: what it called, what it spent, how full its context is.
-    static func summary(_ s: SessionActivity, width: Int) -> [[Span]] {
+    static func summary(_ s: SessionActivity, width: Int) -> [[StyledRun]] {
         let muted = Style(.muted)
-        var tools = [Span("tools ", muted), Span(Format.grouped(s.toolCalls))]
-        if s.rejectedTools > 0 { tools.append(Span(" ⊘ \(s.rejectedTools) rejected", Style(.warning, .bold))) }
-        if s.failedTools > 0 { tools.append(Span(" ✗ \(s.failedTools) failed", Style(.error, .bold))) }
-        let first: [Span] = [Span("models ", muted), Span(s.models.isEmpty ? "—" : s.models.joined(separator: ", ")),
-                             Span("   prompts ", muted), Span(Format.grouped(s.prompts)),
-                             Span("   calls ", muted), Span(Format.grouped(s.calls))]
-            + (s.errors > 0 ? [Span(" (\(s.errors) failed)", Style(.error))] : []) + [Span("   ")] + tools
-        var second: [Span] = [
-            Span("tokens in ", muted), Span(Format.compact(s.usage.input), Style(.tokens_in)),
-            Span(" (cached ", muted), Span(Format.compact(s.usage.cacheRead), Style(.tokens_in)), Span(")", muted),
-            Span("  out ", muted), Span(Format.compact(s.usage.output), Style(.tokens_out)),
-            Span(" (reasoning ", muted), Span(Format.compact(s.usage.reasoning), Style(.tokens_out)), Span(")", muted),
-            Span("   cost ", muted),
-            Span(s.pricedCostUSD.map { Format.cost($0) + (s.unpricedCalls > 0 ? " +?" : "") } ?? (s.unpricedCalls > 0 ? "?" : "·"),
+        var tools = [StyledRun("tools ", muted), StyledRun(Format.grouped(s.toolCalls))]
+        if s.rejectedTools > 0 { tools.append(StyledRun(" ⊘ \(s.rejectedTools) rejected", Style(.warning, .bold))) }
+        if s.failedTools > 0 { tools.append(StyledRun(" ✗ \(s.failedTools) failed", Style(.error, .bold))) }
+        let first: [StyledRun] = [StyledRun("models ", muted), StyledRun(s.models.isEmpty ? "—" : s.models.joined(separator: ", ")),
+                             StyledRun("   prompts ", muted), StyledRun(Format.grouped(s.prompts)),
+                             StyledRun("   calls ", muted), StyledRun(Format.grouped(s.calls))]
+            + (s.errors > 0 ? [StyledRun(" (\(s.errors) failed)", Style(.error))] : []) + [StyledRun("   ")] + tools
+        var second: [StyledRun] = [
+            StyledRun("tokens in ", muted), StyledRun(Format.compact(s.usage.input), Style(.tokens_in)),
+            StyledRun(" (cached ", muted), StyledRun(Format.compact(s.usage.cacheRead), Style(.tokens_in)), StyledRun(")", muted),
+            StyledRun("  out ", muted), StyledRun(Format.compact(s.usage.output), Style(.tokens_out)),
+            StyledRun(" (reasoning ", muted), StyledRun(Format.compact(s.usage.reasoning), Style(.tokens_out)), StyledRun(")", muted),
+            StyledRun("   cost ", muted),
+            StyledRun(s.pricedCostUSD.map { Format.cost($0) + (s.unpricedCalls > 0 ? " +?" : "") } ?? (s.unpricedCalls > 0 ? "?" : "·"),
                  Style(.cost, .bold)),
         ]
         if let reported = s.reportedCostUSD {
-            second += [Span("   reported by the agent ", muted), Span(Format.cost(reported), Style(.cost))]
+            second += [StyledRun("   reported by the agent ", muted), StyledRun(Format.cost(reported), Style(.cost))]
         }
-        var third: [Span] = [Span("context ", muted)]
+        var third: [StyledRun] = [StyledRun("context ", muted)]
         if let fill = s.contextFill, let window = s.contextWindow {
             let role = ContextGauge.role(fill)
-            third += [Span("▕", muted), Span(ContextGauge.text(fill, barWidth: 20), Style(role, role == .accent ? [] : .bold)),
-                      Span(" of " + Format.compact(Int64(window)) + " tokens at the last call (", muted),
-                      Span(Format.grouped(s.lastInputTokens) + " in", Style(.tokens_in)), Span(", " + s.lastModel + ")", muted)]
-            if fill >= 0.8 { third.append(Span("  ⚠ near the limit", Style(role, .bold))) }
+            third += [StyledRun("▕", muted), StyledRun(ContextGauge.text(fill, barWidth: 20), Style(role, role == .accent ? [] : .bold)),
+                      StyledRun(" of " + Format.compact(Int64(window)) + " tokens at the last call (", muted),
+                      StyledRun(Format.grouped(s.lastInputTokens) + " in", Style(.tokens_in)), StyledRun(", " + s.lastModel + ")", muted)]
+            if fill >= 0.8 { third.append(StyledRun("  ⚠ near the limit", Style(role, .bold))) }
         } else if s.lastInputTokens > 0 {
-            third += [Span(Format.grouped(s.lastInputTokens) + " tokens in at the last call", Style(.tokens_in)),
-                      Span(" (" + s.lastModel + ": context window unknown)", muted)]
+            third += [StyledRun(Format.grouped(s.lastInputTokens) + " tokens in at the last call", Style(.tokens_in)),
+                      StyledRun(" (" + s.lastModel + ": context window unknown)", muted)]
         } else {
-            third.append(Span("—", muted))
+            third.append(StyledRun("—", muted))
         }
         return [first, second, third].map { TextWrap.wrap($0, width: width).first ?? [] }
     }
@@ -93,7 +94,7 @@ public enum SessionTimelineView {
     struct Row {
         var time: String
         var offset: String
-        var what: [Span]
+        var what: [StyledRun]
         var duration: String
         var tokens: String
         var cost: String
@@ -113,30 +114,30 @@ public enum SessionTimelineView {
                 prompted = true
                 let shown = text.map { $0.split(whereSeparator: \.isNewline).joined(separator: " ⏎ ") }
                     ?? "(\(length.map { "\($0) characters; " } ?? "")the agent did not send the text)"
-                return Row(time: time, offset: offset, what: [Span("› ", Style(.accent, .bold)), Span(shown, Style(.title))],
+                return Row(time: time, offset: offset, what: [StyledRun("› ", Style(.accent, .bold)), StyledRun(shown, Style(.title))],
                            duration: duration, tokens: "", cost: "")
             case .call(let call):
-                var what = [Span(indent + "◆ ", Style(.tokens_in)), Span(call.model)]
-                if let reason = call.finishReasons.first { what.append(Span(" · " + reason, Style(.muted))) }
-                if let error = call.error { what.append(Span(" ✗ " + error, Style(.error, .bold))) }
+                var what = [StyledRun(indent + "◆ ", Style(.tokens_in)), StyledRun(call.model)]
+                if let reason = call.finishReasons.first { what.append(StyledRun(" · " + reason, Style(.muted))) }
+                if let error = call.error { what.append(StyledRun(" ✗ " + error, Style(.error, .bold))) }
                 let tokens = call.usage.isZero ? "" : Format.compact(call.usage.input) + "→" + Format.compact(call.usage.output)
                 let cost = call.costUSD.map { Format.cost($0) } ?? (call.usage.isZero ? "" : "?")
                 return Row(time: time, offset: offset, what: what, duration: duration, tokens: tokens, cost: cost)
             case .tool(let use):
-                var what = [Span(indent + "⚙ ", Style(.ok)), Span(use.name, Style(.text, .bold))]
-                if !use.mcpServer.isEmpty { what.append(Span(" [" + use.mcpServer + "]", Style(.muted))) }
+                var what = [StyledRun(indent + "⚙ ", Style(.ok)), StyledRun(use.name, Style(.text, .bold))]
+                if !use.mcpServer.isEmpty { what.append(StyledRun(" [" + use.mcpServer + "]", Style(.muted))) }
                 switch use.decision {
                 case .rejected?:
-                    what.append(Span(" ⊘ rejected" + (use.decidedBy.isEmpty ? "" : " by " + use.decidedBy), Style(.warning, .bold)))
+                    what.append(StyledRun(" ⊘ rejected" + (use.decidedBy.isEmpty ? "" : " by " + use.decidedBy), Style(.warning, .bold)))
                 case .accepted?:
-                    what.append(Span(" accepted" + (use.decidedBy.isEmpty ? "" : " by " + use.decidedBy), Style(.muted)))
+                    what.append(StyledRun(" accepted" + (use.decidedBy.isEmpty ? "" : " by " + use.decidedBy), Style(.muted)))
                 case nil: break
                 }
-                if use.success == true { what.append(Span(" ✓", Style(.ok))) }
+                if use.success == true { what.append(StyledRun(" ✓", Style(.ok))) }
                 if use.success == false {
-                    what.append(Span(" ✗ failed" + (use.error.isEmpty ? "" : ": " + use.error), Style(.error, .bold)))
+                    what.append(StyledRun(" ✗ failed" + (use.error.isEmpty ? "" : ": " + use.error), Style(.error, .bold)))
                 }
-                if !use.arguments.isEmpty { what.append(Span("  " + use.arguments, Style(.muted))) }
+                if !use.arguments.isEmpty { what.append(StyledRun("  " + use.arguments, Style(.muted))) }
                 return Row(time: time, offset: offset, what: what, duration: duration, tokens: "", cost: "")
             }
         }
@@ -189,82 +190,5 @@ public enum SessionTimelineView {
             column += 12
             canvas.put(texts[5], x: column, y: y, width: 8, style: styles[5], align: .right)
         }
-    }
-}
-
-/// `Enter` on a timeline event: what it was, then every attribute the agent sent with it.
-public enum SessionEventView {
-    public static func render(_ session: SessionActivity?, state: ViewState, size: Size, context: FrameContext) -> Canvas {
-        var canvas = Canvas(size: size)
-        guard let session, !session.timeline.isEmpty else {
-            canvas.box(canvas.bounds, title: "Event", border: Style(.border_focused))
-            return canvas
-        }
-        let event = session.timeline[min(state.timelineIndex, session.timeline.count - 1)]
-        let kind = switch event.kind {
-        case .prompt: "prompt"
-        case .call(let call): "LLM call · " + call.model
-        case .tool(let use): "tool call · " + use.name
-        }
-        canvas.box(canvas.bounds, title: kind + " at " + Format.clock(unixNanos: event.atNanos, utcOffsetSeconds: context.utcOffsetSeconds),
-                   border: Style(.border_focused))
-        let inner = canvas.bounds.inset
-        guard inner.width > 10, inner.height > 0 else { return canvas }
-        let width = inner.width - 2
-        let lines = document(event, session: session, width: width)
-        let top = min(state.eventScroll, max(0, lines.count - inner.height))
-        for (offset, line) in lines.dropFirst(top).prefix(inner.height).enumerated() {
-            _ = canvas.put(line, x: inner.x + 1, y: inner.y + offset, limit: width)
-        }
-        return canvas
-    }
-
-    static func document(_ event: SessionEvent, session: SessionActivity, width: Int) -> [[Span]] {
-        let label = Style(.muted)
-        var lines: [[Span]] = []
-        func field(_ name: String, _ value: String, _ style: Style = .text) {
-            guard !value.isEmpty else { return }
-            // Long names (attribute keys) are never cut: the value starts after them.
-            let shown = name.count >= 19 ? name + " " : name.padding(toLength: 20, withPad: " ", startingAt: 0)
-            lines += TextWrap.wrapParagraphs(value, style: style, width: width, indent: 20,
-                                             firstPrefix: [Span(shown, label)])
-        }
-        field("session", session.id)
-        field("prompt id", event.promptID)
-        switch event.kind {
-        case .prompt(let text, let length):
-            field("prompt", text ?? "(not sent: the agent sends it when told to, e.g. OTEL_LOG_USER_PROMPTS=1)", Style(.title))
-            field("length", length.map { Format.grouped($0) + " characters" } ?? "")
-        case .call(let call):
-            field("model", call.model)
-            field("tokens", "in \(Format.grouped(call.usage.input)) (cache read \(Format.grouped(call.usage.cacheRead)), "
-                  + "cache write \(Format.grouped(call.usage.cacheWrite))), out \(Format.grouped(call.usage.output)) "
-                  + "(reasoning \(Format.grouped(call.usage.reasoning)))", Style(.tokens_in))
-            field("cost", call.costUSD.map { Format.cost($0) } ?? "unpriced", Style(.cost))
-            field("reported cost", call.reportedCostUSD.map { Format.cost($0) } ?? "")
-            field("finish", call.finishReasons.joined(separator: ", "))
-            field("error", call.error ?? "", Style(.error, .bold))
-            field("request id", event.callID)
-            field("reported by", call.source == .span ? "a span" : "a log event")
-        case .tool(let use):
-            field("tool", use.name, Style(.text, .bold))
-            field("decision", use.decision.map { $0.rawValue + (use.decidedBy.isEmpty ? "" : " by " + use.decidedBy) } ?? "",
-                  Style(use.isRejected ? .warning : .text))
-            field("result", use.success.map { $0 ? "succeeded" : "failed" } ?? (use.isRejected ? "not run" : ""),
-                  Style(use.isFailed ? .error : .ok))
-            field("error", use.error, Style(.error))
-            field("MCP server", use.mcpServer)
-            field("call id", event.callID)
-            field("arguments", use.arguments)
-            field("output", use.output)
-        }
-        field("took", event.durationSeconds.map { Format.duration(seconds: $0) } ?? "")
-        if let span = event.span { field("span", span.trace.hex + " / " + span.span.hex) }
-        lines.append([])
-        lines.append([Span("attributes (\(event.attributes.count))", Style(.header, .bold))])
-        for attribute in event.attributes {
-            field(attribute.key, Normalizer.displayString(attribute.value))
-        }
-        return lines
     }
 }

@@ -1,3 +1,4 @@
+import CanvasKit
 import Semantics
 import Store
 
@@ -18,7 +19,7 @@ struct SpanDetails {
     /// Longest run of lines one value may take; the rest is counted, not drawn.
     static let maxLinesPerValue = 400
 
-    func lines(width: Int) -> [[Span]] { document(width: width).lines }
+    func lines(width: Int) -> [[StyledRun]] { document(width: width).lines }
 
     func document(width: Int) -> SpanDocument {
         var document = Document(width: width)
@@ -67,25 +68,25 @@ struct SpanDetails {
                 + (call.responseModel.isEmpty ? "—" : call.responseModel) + " answered")
         if call.hasUsage {
             let u = call.usage
-            d.line([Span(Document.label("tokens"), Style(.muted)),
-                    Span(Format.grouped(u.input) + " in", Style(.tokens_in)),
-                    Span(" (cache read \(Format.grouped(u.cacheRead)) · cache write \(Format.grouped(u.cacheWrite)))", Style(.muted)),
-                    Span(" → ", Style(.muted)),
-                    Span(Format.grouped(u.output) + " out", Style(.tokens_out)),
-                    Span(" (reasoning \(Format.grouped(u.reasoning)))", Style(.muted))]
-                   + (u.reportedTotal.map { [Span(" · total \(Format.grouped($0)) reported", Style(.muted))] } ?? []))
+            d.line([StyledRun(Document.label("tokens"), Style(.muted)),
+                    StyledRun(Format.grouped(u.input) + " in", Style(.tokens_in)),
+                    StyledRun(" (cache read \(Format.grouped(u.cacheRead)) · cache write \(Format.grouped(u.cacheWrite)))", Style(.muted)),
+                    StyledRun(" → ", Style(.muted)),
+                    StyledRun(Format.grouped(u.output) + " out", Style(.tokens_out)),
+                    StyledRun(" (reasoning \(Format.grouped(u.reasoning)))", Style(.muted))]
+                   + (u.reportedTotal.map { [StyledRun(" · total \(Format.grouped($0)) reported", Style(.muted))] } ?? []))
         } else {
             d.field("tokens", "not reported", style: Style(.muted))
         }
         if let cost = span.cost {
-            d.line([Span(Document.label("cost"), Style(.muted)), Span(Format.cost(cost.usd), Style(.cost)),
-                    Span("  rule ", Style(.muted)), Span(cost.rule)])
+            d.line([StyledRun(Document.label("cost"), Style(.muted)), StyledRun(Format.cost(cost.usd), Style(.cost)),
+                    StyledRun("  rule ", Style(.muted)), StyledRun(cost.rule)])
         } else if let reported = call.reportedCostUSD {
-            d.line([Span(Document.label("cost"), Style(.muted)), Span(Format.cost(reported), Style(.cost)),
-                    Span("  as reported by the telemetry", Style(.muted))])
+            d.line([StyledRun(Document.label("cost"), Style(.muted)), StyledRun(Format.cost(reported), Style(.cost)),
+                    StyledRun("  as reported by the telemetry", Style(.muted))])
         } else if span.isUnpricedCall {
-            d.line([Span(Document.label("cost"), Style(.muted)), Span("?", Style(.warning)),
-                    Span("  no price known for this model", Style(.muted))])
+            d.line([StyledRun(Document.label("cost"), Style(.muted)), StyledRun("?", Style(.warning)),
+                    StyledRun("  no price known for this model", Style(.muted))])
         } else {
             d.field("cost", "—", style: Style(.muted))
         }
@@ -130,7 +131,7 @@ struct SpanDetails {
         let messages = Conversation.messages(span: raw, logs: span.logEvents)
         d.section("Conversation (\(messages.count))")
         if messages.isEmpty {
-            d.line([Span("not captured — set OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true", Style(.muted))])
+            d.line([StyledRun("not captured — set OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true", Style(.muted))])
         }
         for message in messages {
             let style = Style(message.role == .system ? .muted : (message.isOutput ? .tokens_out : .text))
@@ -169,7 +170,7 @@ struct SpanDetails {
             d.field("exception", a["exception.type"].map(Normalizer.displayString) ?? "—", style: Style(.error, .bold))
             if let message = a["exception.message"] { d.field("message", Normalizer.displayString(message)) }
             if let trace = a["exception.stacktrace"] {
-                d.line([Span(Document.label("stacktrace"), Style(.muted))])
+                d.line([StyledRun(Document.label("stacktrace"), Style(.muted))])
                 d.block(Normalizer.displayString(trace), indent: 2, style: Style(.muted), label: "stacktrace")
             }
         }
@@ -190,7 +191,7 @@ struct SpanDetails {
         guard !events.isEmpty else { return }
         d.section("Events (\(events.count)\(droppedNote(raw.dropped.events, "--max-events")))")
         for event in events {
-            d.line([Span(offset(event.timeNanos) + "  ", Style(.muted)), Span(event.name, Style(.accent, .bold))])
+            d.line([StyledRun(offset(event.timeNanos) + "  ", Style(.muted)), StyledRun(event.name, Style(.accent, .bold))])
             d.attributes(event.attributes, indent: 2)
         }
     }
@@ -202,9 +203,9 @@ struct SpanDetails {
         guard !logs.isEmpty else { return }
         d.section("Log events (\(logs.count))")
         for log in logs {
-            var head = [Span((time(log) == 0 ? "—" : offset(time(log))) + "  ", Style(.muted)),
-                        Span(log.eventName.isEmpty ? "log" : log.eventName, Style(.accent, .bold))]
-            if !log.severityText.isEmpty { head.append(Span("  " + log.severityText, Style(.muted))) }
+            var head = [StyledRun((time(log) == 0 ? "—" : offset(time(log))) + "  ", Style(.muted)),
+                        StyledRun(log.eventName.isEmpty ? "log" : log.eventName, Style(.accent, .bold))]
+            if !log.severityText.isEmpty { head.append(StyledRun("  " + log.severityText, Style(.muted))) }
             d.line(head)
             if log.body != .empty { d.value("body", Normalizer.displayString(log.body), indent: 2) }
             d.attributes(log.attributes, indent: 2)
@@ -216,7 +217,7 @@ struct SpanDetails {
         guard !links.isEmpty else { return }
         d.section("Links (\(links.count)\(droppedNote(raw.dropped.links, "--max-links")))")
         for link in links {
-            d.line([Span("trace ", Style(.muted)), Span(link.traceID.hex), Span("  span ", Style(.muted)), Span(link.spanID.hex)])
+            d.line([StyledRun("trace ", Style(.muted)), StyledRun(link.traceID.hex), StyledRun("  span ", Style(.muted)), StyledRun(link.spanID.hex)])
             d.attributes(link.attributes, indent: 2)
         }
     }
@@ -249,14 +250,14 @@ struct SpanDocument {
         var lineCount: Int
     }
 
-    var lines: [[Span]]
+    var lines: [[StyledRun]]
     var entries: [Entry]
 }
 
 /// Lines under construction, wrapped to one width.
 private struct Document {
     let width: Int
-    var lines: [[Span]] = []
+    var lines: [[StyledRun]] = []
     var entries: [SpanDocument.Entry] = []
 
     static let labelWidth = 12
@@ -268,10 +269,10 @@ private struct Document {
 
     mutating func section(_ title: String) {
         if !lines.isEmpty { lines.append([]) }
-        lines.append([Span(title, Style(.header, .bold))])
+        lines.append([StyledRun(title, Style(.header, .bold))])
     }
 
-    mutating func line(_ spans: [Span]) {
+    mutating func line(_ spans: [StyledRun]) {
         lines += TextWrap.wrap(spans, width: width, indent: Self.labelWidth)
     }
 
@@ -283,20 +284,20 @@ private struct Document {
     mutating func value(_ label: String, _ value: String, indent: Int = 0, keyStyle: Style = Style(.muted),
                         style: Style = .text) {
         let pad = String(repeating: " ", count: indent)
-        let prefix = [Span(pad + Self.label(label), keyStyle)]
+        let prefix = [StyledRun(pad + Self.label(label), keyStyle)]
         append(TextWrap.wrapParagraphs(value, style: style, width: width, indent: indent + Self.labelWidth,
                                        firstPrefix: prefix), entry: (label, value))
     }
 
     mutating func block(_ text: String, indent: Int, style: Style, label: String) {
         append(TextWrap.wrapParagraphs(text, style: style, width: width, indent: indent,
-                                       firstPrefix: [Span(String(repeating: " ", count: indent))]), entry: (label, text))
+                                       firstPrefix: [StyledRun(String(repeating: " ", count: indent))]), entry: (label, text))
     }
 
     /// `key = value`, sorted by key, values aligned and wrapped under themselves.
     mutating func attributes(_ attributes: [Attribute], indent: Int = 0) {
         guard !attributes.isEmpty else {
-            lines.append([Span(String(repeating: " ", count: indent) + "none", Style(.muted))])
+            lines.append([StyledRun(String(repeating: " ", count: indent) + "none", Style(.muted))])
             return
         }
         let sorted = attributes.sorted { $0.key < $1.key }
@@ -304,19 +305,19 @@ private struct Document {
         for attribute in sorted {
             let key = Canvas.fit(attribute.key, width: keyWidth)
             let pad = String(repeating: " ", count: indent)
-            let prefix = [Span(pad), Span(key, Style(.accent)),
-                          Span(String(repeating: " ", count: keyWidth - DisplayWidth.of(key)) + " = ", Style(.muted))]
+            let prefix = [StyledRun(pad), StyledRun(key, Style(.accent)),
+                          StyledRun(String(repeating: " ", count: keyWidth - DisplayWidth.of(key)) + " = ", Style(.muted))]
             let value = Normalizer.displayString(attribute.value)
             append(TextWrap.wrapParagraphs(value, style: .text, width: width, indent: indent + keyWidth + 3,
                                            firstPrefix: prefix), entry: (attribute.key, value))
         }
     }
 
-    private mutating func append(_ wrapped: [[Span]], entry: (label: String, text: String)) {
+    private mutating func append(_ wrapped: [[StyledRun]], entry: (label: String, text: String)) {
         let first = lines.count
         if wrapped.count > SpanDetails.maxLinesPerValue {
             lines += wrapped.prefix(SpanDetails.maxLinesPerValue)
-            lines.append([Span("… \(Format.grouped(wrapped.count - SpanDetails.maxLinesPerValue)) more lines — ⏎ shows all",
+            lines.append([StyledRun("… \(Format.grouped(wrapped.count - SpanDetails.maxLinesPerValue)) more lines — ⏎ shows all",
                                Style(.muted))])
         } else {
             lines += wrapped

@@ -1,3 +1,4 @@
+import CanvasKit
 import Semantics
 import Store
 

@@ -1,3 +1,4 @@
+import CanvasKit
 import Semantics
 import Store
 
@@ -83,37 +84,37 @@ enum DrillHeader {
         var canvas = Canvas(size: Size(width: width, height: 1))
         let muted = Style(.muted)
         let traceName = summary.map { $0.agentName ?? $0.rootName } ?? "trace"
-        var groups: [(priority: Int, spans: [Span])] = [(0, [Span("tokentop", Style(.title, .bold)), Span(" ›", muted)])]
+        var groups: [(priority: Int, spans: [StyledRun])] = [(0, [StyledRun("tokentop", Style(.title, .bold)), StyledRun(" ›", muted)])]
         if let span {
-            groups.append((2, [Span(traceName, Style(.accent)), Span(" ›", muted)]))
-            groups.append((0, [Span(span.packed.name, Style(.text, .bold))]))
-            groups.append((3, [Span(span.packed.kind.label, muted)]))
-            groups.append((1, [Span(Format.duration(nanos: span.durationNanos(nowNanos: nowNanos)), Style(span.isOpen ? .running : .text))]))
+            groups.append((2, [StyledRun(traceName, Style(.accent)), StyledRun(" ›", muted)]))
+            groups.append((0, [StyledRun(span.packed.name, Style(.text, .bold))]))
+            groups.append((3, [StyledRun(span.packed.kind.label, muted)]))
+            groups.append((1, [StyledRun(Format.duration(nanos: span.durationNanos(nowNanos: nowNanos)), Style(span.isOpen ? .running : .text))]))
             switch span.packed.statusCode {
-            case .error: groups.append((0, [Span("ERROR", Style(.error, .bold))]))
-            case .ok: groups.append((1, [Span("OK", Style(.ok))]))
+            case .error: groups.append((0, [StyledRun("ERROR", Style(.error, .bold))]))
+            case .ok: groups.append((1, [StyledRun("OK", Style(.ok))]))
             case .unset: break
             }
         } else if let summary {
-            groups.append((0, [Span(traceName, Style(.accent, .bold))]))
-            groups.append((4, [Span("trace ", muted), Span(String(summary.traceID.hex.prefix(8)) + "…")]))
-            groups.append((3, [Span(summary.serviceName, muted)]))
+            groups.append((0, [StyledRun(traceName, Style(.accent, .bold))]))
+            groups.append((4, [StyledRun("trace ", muted), StyledRun(String(summary.traceID.hex.prefix(8)) + "…")]))
+            groups.append((3, [StyledRun(summary.serviceName, muted)]))
             let elapsed = summary.inFlight && nowNanos > summary.startNanos ? nowNanos - summary.startNanos : summary.durationNanos
-            groups.append((1, [Span(Format.duration(nanos: elapsed), Style(summary.inFlight ? .running : .text))]))
-            groups.append((2, [Span("\(summary.llmCalls) llm · \(summary.toolCalls) tools", muted)]))
+            groups.append((1, [StyledRun(Format.duration(nanos: elapsed), Style(summary.inFlight ? .running : .text))]))
+            groups.append((2, [StyledRun("\(summary.llmCalls) llm · \(summary.toolCalls) tools", muted)]))
             if !summary.usage.isZero {
-                groups.append((1, [Span(Format.grouped(summary.usage.input) + " in", Style(.tokens_in)), Span(" → ", muted),
-                                   Span(Format.grouped(summary.usage.output) + " out", Style(.tokens_out))]))
+                groups.append((1, [StyledRun(Format.grouped(summary.usage.input) + " in", Style(.tokens_in)), StyledRun(" → ", muted),
+                                   StyledRun(Format.grouped(summary.usage.output) + " out", Style(.tokens_out))]))
             }
             if let cost = summary.costUSD {
-                var spend = [Span(Format.cost(cost), Style(.cost))]
-                if summary.unpricedCalls > 0 { spend.append(Span(" +?", Style(.warning))) }
+                var spend = [StyledRun(Format.cost(cost), Style(.cost))]
+                if summary.unpricedCalls > 0 { spend.append(StyledRun(" +?", Style(.warning))) }
                 groups.append((1, spend))
             } else if summary.unpricedCalls > 0 {
-                groups.append((1, [Span("?", Style(.warning))]))
+                groups.append((1, [StyledRun("?", Style(.warning))]))
             }
         } else {
-            groups.append((0, [Span(traceName, Style(.accent, .bold))]))
+            groups.append((0, [StyledRun(traceName, Style(.accent, .bold))]))
         }
         let gap = 2, margin = 1
         var kept = groups
@@ -223,7 +224,7 @@ struct SpanColumns {
     }
 
     /// Tree lines, the orphan mark, the name and the duplicate mark.
-    private func treeSpans(_ row: TraceTree.Row, width: Int) -> [Span] {
+    private func treeSpans(_ row: TraceTree.Row, width: Int) -> [StyledRun] {
         var guide = ""
         if row.depth > 0 {
             for level in 1..<row.depth { guide += row.lastAtLevel[level] ? "   " : "│  " }
@@ -231,25 +232,25 @@ struct SpanColumns {
         }
         // Very deep trees keep their names readable: the depth is written instead of drawn.
         if DisplayWidth.of(guide) > width / 2 { guide = "·\(row.depth) " }
-        var spans = [Span(guide, Style(.muted))]
-        if row.isOrphan { spans.append(Span("⋯ ", Style(.warning))) }
+        var spans = [StyledRun(guide, Style(.muted))]
+        if row.isOrphan { spans.append(StyledRun("⋯ ", Style(.warning))) }
         let span = row.span
-        spans.append(Span(span.packed.name, Style(span.role.agent != nil ? .accent : .text)))
-        if span.duplicateOf != nil { spans.append(Span(" (duplicate)", Style(.muted))) }
+        spans.append(StyledRun(span.packed.name, Style(span.role.agent != nil ? .accent : .text)))
+        if span.duplicateOf != nil { spans.append(StyledRun(" (duplicate)", Style(.muted))) }
         return spans
     }
 
-    private func cellSpans(_ column: Column, row: TraceTree.Row, nowNanos: UInt64) -> [Span] {
+    private func cellSpans(_ column: Column, row: TraceTree.Row, nowNanos: UInt64) -> [StyledRun] {
         let span = row.span
         switch column {
         case .status:
-            if span.isError { return [Span("✗", Style(.error, .bold))] }
-            return span.isOpen ? [Span("▶", Style(.running, .bold))] : []
+            if span.isError { return [StyledRun("✗", Style(.error, .bold))] }
+            return span.isOpen ? [StyledRun("▶", Style(.running, .bold))] : []
         case .badge:
             let badge = span.badge, room = width(of: .badge)
             // A model name cut to a stub says nothing; the bare role does.
             let text = DisplayWidth.of(badge.text) <= room || room >= 12 ? badge.text : String(badge.text.prefix { $0 != " " })
-            return [Span(Canvas.fit(text, width: room), Style(badge.role))]
+            return [StyledRun(Canvas.fit(text, width: room), Style(badge.role))]
         case .tokens:
             // An agent run shows what the calls beneath it used.
             let usage: TokenUsage
@@ -260,19 +261,19 @@ struct SpanColumns {
             } else {
                 return []
             }
-            return [Span(Format.compact(usage.input), Style(.tokens_in)), Span("→", Style(.muted)),
-                    Span(Format.compact(usage.output), Style(.tokens_out))]
+            return [StyledRun(Format.compact(usage.input), Style(.tokens_in)), StyledRun("→", Style(.muted)),
+                    StyledRun(Format.compact(usage.output), Style(.tokens_out))]
         case .cost:
             if let subtotal = row.subtotal {
-                let unpriced = subtotal.unpricedCalls > 0 ? [Span("?", Style(.warning))] : []
+                let unpriced = subtotal.unpricedCalls > 0 ? [StyledRun("?", Style(.warning))] : []
                 guard let usd = subtotal.costUSD else { return unpriced }
-                return [Span(Format.cost(usd), Style(.cost))] + unpriced
+                return [StyledRun(Format.cost(usd), Style(.cost))] + unpriced
             }
-            if let cost = span.cost { return [Span(Format.cost(cost.usd), Style(.cost))] }
-            if let reported = span.role.llm?.reportedCostUSD { return [Span(Format.cost(reported), Style(.cost))] }
-            return span.isUnpricedCall ? [Span("?", Style(.warning))] : []
+            if let cost = span.cost { return [StyledRun(Format.cost(cost.usd), Style(.cost))] }
+            if let reported = span.role.llm?.reportedCostUSD { return [StyledRun(Format.cost(reported), Style(.cost))] }
+            return span.isUnpricedCall ? [StyledRun("?", Style(.warning))] : []
         case .duration:
-            return [Span(Format.duration(nanos: span.durationNanos(nowNanos: nowNanos)), Style(span.isOpen ? .running : .text))]
+            return [StyledRun(Format.duration(nanos: span.durationNanos(nowNanos: nowNanos)), Style(span.isOpen ? .running : .text))]
         case .tree, .bar:
             return []
         }

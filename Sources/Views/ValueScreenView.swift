@@ -1,3 +1,4 @@
+import CanvasKit
 import Foundation
 import Semantics
 import Store
@@ -18,12 +19,12 @@ struct ExpandedValue {
 
     var isJSON: Bool { prettyJSON != nil }
 
-    func lines(width: Int) -> [[Span]] {
+    func lines(width: Int) -> [[StyledRun]] {
         guard let pretty = prettyJSON else {
             return TextWrap.wrapParagraphs(text, style: .text, width: width)
         }
         // Continuation lines of a long JSON string hang under its own indentation.
-        return pretty.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line -> [[Span]] in
+        return pretty.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line -> [[StyledRun]] in
             let indent = line.prefix { $0 == " " }.count
             return TextWrap.wrap(PrettyJSON.styled(String(line)), width: width, indent: indent + 2)
         }
@@ -117,24 +118,24 @@ enum PrettyJSON {
     }
 
     /// One line of indented JSON with keys, strings and literals told apart.
-    static func styled(_ line: String) -> [Span] {
-        var spans: [Span] = []
+    static func styled(_ line: String) -> [StyledRun] {
+        var spans: [StyledRun] = []
         var rest = Substring(line)
         let indent = rest.prefix { $0 == " " }
-        spans.append(Span(String(indent)))
+        spans.append(StyledRun(String(indent)))
         rest = rest.dropFirst(indent.count)
         // A key is the quoted string before `: `.
         if rest.first == "\"", let colon = keyEnd(rest) {
-            spans.append(Span(String(rest[..<colon]), Style(.accent)))
-            spans.append(Span(": ", Style(.muted)))
+            spans.append(StyledRun(String(rest[..<colon]), Style(.accent)))
+            spans.append(StyledRun(": ", Style(.muted)))
             rest = rest[colon...].dropFirst(2)
         }
         let value = rest.hasSuffix(",") ? rest.dropLast() : rest
         let role: StyleRole = value.first == "\"" ? .tokens_out
             : (value == "true" || value == "false" || value == "null") ? .cost
             : value.first.map { $0.isNumber || $0 == "-" } == true ? .tokens_in : .muted
-        spans.append(Span(String(value), Style(role)))
-        if rest.hasSuffix(",") { spans.append(Span(",", Style(.muted))) }
+        spans.append(StyledRun(String(value), Style(role)))
+        if rest.hasSuffix(",") { spans.append(StyledRun(",", Style(.muted))) }
         return spans
     }
 

@@ -1,3 +1,4 @@
+import CanvasKit
 /// Bars on a trace's time axis: each span drawn from its start to its end, in whole cells.
 struct Waterfall {
     let startNanos: UInt64

@@ -2,6 +2,7 @@ import ArgumentParser
 import Config
 import Foundation
 import Store
+import CanvasKit
 import Views
 
 /// `--config FILE`, else `$XDG_CONFIG_HOME/tokentop/config.toml` when it exists, under the `TOKENTOP_*`
@@ -11,7 +12,7 @@ struct ConfigOption: ParsableArguments {
         "A TOML file of settings; TOKENTOP_* variables win over it, command-line flags over both.",
         discussion: "Default: $XDG_CONFIG_HOME/tokentop/config.toml (~/.config/tokentop/config.toml) when it exists. "
             + "Each setting also comes from TOKENTOP_ + its table and key in upper snake case: TOKENTOP_BUDGET, "
-            + "TOKENTOP_LISTEN, TOKENTOP_THEME, TOKENTOP_ALERTS_MIN_CALLS, TOKENTOP_KEYS_MOVE_DOWN. See the README.",
+            + "TOKENTOP_LISTEN, TOKENTOP_THEME, TOKENTOP_ALERTS_MIN_CALLS, TOKENTOP_KEYS_MOVE_DOWN. See docs/configuration.md.",
         valueName: "file"))
     var config: String?
 

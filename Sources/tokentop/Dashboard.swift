@@ -3,6 +3,7 @@ import Store
 import Synchronization
 import Terminal
 import TokentopLog
+import CanvasKit
 import Views
 
 /// The interactive screen: redraws when the store changed, a key came, or (while a running timer

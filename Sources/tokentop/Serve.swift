@@ -6,6 +6,7 @@ import Ingest
 import Store
 import Synchronization
 import Terminal
+import CanvasKit
 import Views
 
 /// The default command: receivers plus the live screen, or `--headless`.

@@ -39,7 +39,7 @@ struct Tokentop: AsyncParsableCommand {
               retries = 10                   # also errors, min_calls, clear_at
             Also: listen, grpc_port, http_port, prometheus, theme, max_spans,
             prices, history, history_days, log_file, log_level, [keys].
-            The README lists every key.
+            docs/configuration.md lists every key.
 
             Each setting can also come from the environment, over the file
             (flags still win): TOKENTOP_ + table + key in upper snake case.

@@ -2,6 +2,7 @@ import SnapshotTesting
 import Semantics
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// Cost per agent run on the trace screen: each agent span shows the tokens and cost of the calls beneath it.

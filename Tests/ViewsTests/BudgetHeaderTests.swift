@@ -2,6 +2,7 @@ import Semantics
 import SnapshotTesting
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// The header's spend against `--budget`: within, heading over at the current pace, and spent.

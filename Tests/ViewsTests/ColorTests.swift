@@ -1,4 +1,5 @@
 import XCTest
+import CanvasKit
 import Views
 @testable import Terminal
 

@@ -2,6 +2,7 @@ import Semantics
 import Store
 import XCTest
 @testable import Views
+import CanvasKit
 import Terminal
 
 /// `y` on the trace and span screens asks for the span under the cursor to be copied.

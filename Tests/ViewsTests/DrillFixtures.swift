@@ -1,5 +1,6 @@
 import Semantics
 import Store
+import CanvasKit
 import Views
 
 /// A realistic agent trace, stored through a `TraceStore` so roles, costs, duplicates and log events

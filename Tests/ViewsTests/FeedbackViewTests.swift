@@ -2,6 +2,7 @@ import SnapshotTesting
 import Semantics
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// Feedback on screen: the Quality pane's feedback lines and evaluation results on their span.

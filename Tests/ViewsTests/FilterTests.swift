@@ -1,6 +1,7 @@
 import SnapshotTesting
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// `/` filters the trace list by model, service, agent, status, session or text; terms combine.

@@ -1,5 +1,6 @@
 import Semantics
 import Store
+import CanvasKit
 import Views
 
 /// Hand-built trace summaries and snapshots for view tests.

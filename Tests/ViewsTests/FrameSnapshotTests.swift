@@ -2,6 +2,7 @@ import SnapshotTesting
 import Semantics
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 extension Snapshotting where Value == Canvas, Format == String {

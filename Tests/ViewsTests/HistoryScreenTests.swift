@@ -5,6 +5,7 @@ import Semantics
 import SnapshotTesting
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// The history screens (`H`, then `Enter` on a day) on a real ledger file: four weeks of synthetic

@@ -1,4 +1,5 @@
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// `KeyTable.overriding`: the `[keys]` table of the config file rebinds actions; help and the hint bar follow.

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 final class KeyTableTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Semantics
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// Log records attached to a span show their time from the span's start; a record without a time

@@ -2,6 +2,7 @@ import SnapshotTesting
 import Semantics
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// `Tab` moves the focus from pane to pane; a focused side pane scrolls; narrow screens show it full screen.

@@ -1,5 +1,6 @@
 import Store
 import Testing
+@testable import CanvasKit
 @testable import Views
 
 /// The panes name the windows their rates cover, and the Quality pane an error threshold when one is set.

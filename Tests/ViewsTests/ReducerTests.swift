@@ -1,6 +1,7 @@
 import Semantics
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 final class ReducerTests: XCTestCase {

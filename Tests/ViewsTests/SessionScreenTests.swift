@@ -4,6 +4,7 @@ import Semantics
 import SnapshotTesting
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// The session screens on the real captures of Claude Code and the Codex CLI: the list (`S`), a

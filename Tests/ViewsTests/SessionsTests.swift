@@ -1,6 +1,7 @@
 import SnapshotTesting
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// `S` groups traces by conversation; `T` on one shows its traces through the filter.

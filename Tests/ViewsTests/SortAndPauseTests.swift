@@ -1,6 +1,7 @@
 import SnapshotTesting
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// `s` cycles the sort column; `p` holds the screen and the header counts what arrives meanwhile.

@@ -2,6 +2,7 @@ import SnapshotTesting
 import Semantics
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// The span screen's conversation when the messages come as v1.28 events sent as span events (their

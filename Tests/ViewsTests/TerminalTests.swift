@@ -1,6 +1,7 @@
 import CNcurses
 import XCTest
 @testable import Terminal
+@testable import CanvasKit
 @testable import Views
 
 final class TerminalTests: XCTestCase {

@@ -1,4 +1,5 @@
 import SnapshotTesting
+import CanvasKit
 import Terminal
 import XCTest
 @testable import Views

@@ -2,6 +2,7 @@ import SnapshotTesting
 import Semantics
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// Hostile text in one span: escape sequences, right-to-left text, emoji and CJK, a 10 kB value and a JSON one.

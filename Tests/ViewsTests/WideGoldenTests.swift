@@ -2,6 +2,7 @@ import SnapshotTesting
 import Semantics
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// Golden frames of a very wide terminal, and the split tree | timeline of the trace screen.

@@ -1,4 +1,5 @@
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 final class WidthTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Semantics
 import Store
 import XCTest
+@testable import CanvasKit
 @testable import Views
 
 /// The screen asks the store for the rows around its selection only; these tests drive one screen with

@@ -4,6 +4,7 @@ import Ingest
 import LoadGenerator
 import Semantics
 import Store
+import CanvasKit
 import Views
 
 // Each benchmark handles one 512-span request unless its name says otherwise: spans/s = 512 / time.

@@ -3,6 +3,7 @@ import Foundation
 import Ingest
 import Semantics
 import Store
+import CanvasKit
 import Views
 
 /// The fuzz targets. Each accepts any bytes; a trap, a hang or unbounded memory is a bug.
