@@ -105,10 +105,24 @@ let package = Package(
         .target(name: "Terminal", dependencies: ["CNcurses", "CanvasKit"], swiftSettings: strict),
         // The log file (--log-file) and the problems a user must see while the screen is up.
         .target(name: "TokentopLog", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        // The app below the command line: the dashboard loop, the demo, alert hooks, the sinks.
+        .target(
+            name: "TokentopApp",
+            dependencies: [
+                "Ingest", "OTLPWire", "Semantics", "Store", "CanvasKit", "Views", "Terminal", "History", "TokentopLog",
+                "Config", "LoadGenerator", .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "tokentop",
             dependencies: [
-                "Ingest", "OTLPWire", "Semantics", "Store", "CanvasKit", "Views", "Terminal", "LoadGenerator", "History", "TokentopLog",
+                "TokentopApp", "Ingest", "OTLPWire", "Semantics", "Store", "CanvasKit", "Views", "Terminal", "LoadGenerator", "History", "TokentopLog",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -130,6 +144,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TokentopLogTests", dependencies: ["TokentopLog", .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strict),
+        .testTarget(name: "TokentopAppTests", dependencies: ["TokentopApp", "Terminal", "CanvasKit", "Views", "Store", "Semantics",
+                                                            "Config", "Ingest",
+                                                            "TokentopLog", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Semantics"], swiftSettings: strict),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Store", "Semantics", "Ingest",

@@ -2,7 +2,7 @@ import Foundation
 
 extension Theme {
     /// A built-in theme by name (`default`, `light`, …), a theme of the user's by name (`NAME.theme` in
-    /// `userFolder`, `$XDG_CONFIG_HOME/tokentop/themes/`), or a theme file by path.
+    /// `userFolder`), or a theme file by path.
     public static func load(_ nameOrPath: String, userFolder: String? = nil) throws(ThemeError) -> Theme {
         if let source = BuiltinThemes.sources[nameOrPath] {
             return try parse(source, name: nameOrPath, file: nameOrPath + ".theme")
@@ -30,11 +30,5 @@ extension Theme {
     public static func user(in folder: String?) -> [Theme] {
         guard let folder, let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         return names.filter { $0.hasSuffix(".theme") }.sorted().compactMap { try? load("\(folder)/\($0)") }
-    }
-
-    /// `$XDG_CONFIG_HOME/tokentop/themes` (`~/.config/tokentop/themes`).
-    public static func userFolder(environment: [String: String]) -> String? {
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["HOME"].map { $0 + "/.config" }
-        return base.map { $0 + "/tokentop/themes" }
     }
 }

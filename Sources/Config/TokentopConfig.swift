@@ -74,14 +74,7 @@ public struct TokentopConfig: Sendable, Equatable {
 
     /// The default file: `$XDG_CONFIG_HOME/tokentop/config.toml`, else `~/.config/tokentop/config.toml`.
     public static func defaultPath(environment: [String: String]) -> String? {
-        folder(environment: environment).map { $0 + "/config.toml" }
-    }
-
-    /// tokentop's config folder: `$XDG_CONFIG_HOME/tokentop`, else `~/.config/tokentop`.
-    public static func folder(environment: [String: String]) -> String? {
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? environment["HOME"].map { $0 + "/.config" }
-        return base.map { $0 + "/tokentop" }
+        TokentopFolders(environment: environment).configFile
     }
 
     /// The prefix of the environment variables: `TOKENTOP_` + table + key in upper snake case.

@@ -110,17 +110,18 @@ public final class LedgerWriter: LedgerFeed, @unchecked Sendable {
     /// The writer's niceness: when ingest and the writer want the same cores, ingest wins, and a
     /// writer that falls behind says so (`unwritten`) instead of slowing the receivers down.
     static let niceness: Int32 = 19
-    /// Linux's SCHED_IDLE (not exported to Swift by Glibc).
-    static let idlePolicy: Int32 = 5
+    /// Linux's SCHED_BATCH (not exported to Swift by Glibc).
+    static let batchPolicy: Int32 = 3
 
-    /// SCHED_IDLE: the writer runs only on a core nothing else wants, and gives it up at once when a
-    /// receiver wakes. On Linux scheduling is a thread's own: pid 0 is this thread alone.
-    private static func scheduleIdle() {
+    /// SCHED_BATCH at nice 19: the writer yields to the receivers, and is never woken ahead of them,
+    /// yet still gets its small share of a core when other processes keep every core busy (SCHED_IDLE
+    /// would get none then, and calls acknowledged long ago would stay unwritten). On Linux scheduling
+    /// is a thread's own: pid 0 is this thread alone.
+    private static func scheduleBehindIngest() {
         #if os(Linux)
         var parameter = sched_param(sched_priority: 0)
-        if sched_setscheduler(0, idlePolicy, &parameter) != 0 {
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
-        }
+        _ = sched_setscheduler(0, batchPolicy, &parameter)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
         #endif
     }
 
@@ -134,7 +135,7 @@ public final class LedgerWriter: LedgerFeed, @unchecked Sendable {
     }
 
     private func run() {
-        Self.scheduleIdle()
+        Self.scheduleBehindIngest()
         var lastPrune = Date.distantPast
         // Taken from the queue in one swap, so the receive path never waits while changes are copied
         // or freed; written from here a transaction at a time.

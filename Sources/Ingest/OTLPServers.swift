@@ -20,12 +20,15 @@ public final class OTLPServers: Sendable {
         public var sink: any TelemetrySink
         /// When set, every request must carry `Authorization: Bearer <token>`.
         public var token: BearerToken?
+        public static let defaultMaxConnections = 256
+        public static let defaultRequestTimeoutSeconds = 30.0
+        public static let defaultIdleTimeoutSeconds = 120.0
         /// Open connections per receiver; past it new ones are refused.
-        public var maxConnections = 256
+        public var maxConnections = defaultMaxConnections
         /// An OTLP/HTTP request must arrive whole within this time of its first byte.
-        public var requestTimeout = Duration.seconds(30)
+        public var requestTimeout = Duration.milliseconds(Int64(defaultRequestTimeoutSeconds * 1000))
         /// A connection with no request in flight is closed after this long.
-        public var idleTimeout = Duration.seconds(120)
+        public var idleTimeout = Duration.milliseconds(Int64(defaultIdleTimeoutSeconds * 1000))
         /// Gets every accepted request (`--forward`).
         public var relay: (any RequestRelay)?
         /// Serve both receivers over TLS.
@@ -36,7 +39,7 @@ public final class OTLPServers: Sendable {
         /// Which web pages may export from a browser (`--cors-origin`).
         public var cors = CORSPolicy.loopback
 
-        public init(host: String = "127.0.0.1", grpcPort: Int = 4317, httpPort: Int = 4318,
+        public init(host: String = OTLPPorts.loopbackHost, grpcPort: Int = OTLPPorts.grpc, httpPort: Int = OTLPPorts.http,
                     maxRequestBytes: Int = OTLPDecoder.defaultMaxBytes, token: BearerToken? = nil,
                     sink: any TelemetrySink) {
             self.host = host

@@ -1,3 +1,4 @@
+import Semantics
 import Foundation
 import Synchronization
 
@@ -8,7 +9,7 @@ public struct LoadPlan: Sendable {
         case httpProtobuf = "http-protobuf"
         case httpJSON = "http-json"
 
-        public var defaultPort: Int { self == .grpc ? 4317 : 4318 }
+        public var defaultPort: Int { self == .grpc ? OTLPPorts.grpc : OTLPPorts.http }
         var encoding: RequestTemplate.Encoding { self == .httpJSON ? .json : .protobuf }
     }
 

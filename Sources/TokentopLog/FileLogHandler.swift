@@ -36,13 +36,6 @@ public final class LogFile: Sendable {
     public let path: String
     private let handle: Mutex<FileHandle>
 
-    /// `$XDG_STATE_HOME/tokentop/tokentop.log` (`~/.local/state/…`): where the screen logs when no file is named.
-    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? environment["HOME"].map { $0 + "/.local/state" }
-        return base.map { $0 + "/tokentop/tokentop.log" }
-    }
-
     /// Standard error, for `--headless` without `--log-file`: the same lines.
     public static let standardError = LogFile(path: "stderr", handle: FileHandle.standardError)
 

@@ -1,3 +1,4 @@
+import TokentopApp
 import ArgumentParser
 import Config
 import Store
@@ -24,13 +25,5 @@ struct AlertOptions: ParsableArguments {
         }
     }
 
-    func thresholds(_ config: TokentopConfig.Alerts) -> AlertThresholds {
-        let standard = AlertThresholds()
-        return AlertThresholds(
-            truncation: (truncationAlert ?? config.truncationPercent).map { $0 / 100 } ?? standard.truncation,
-            retries: (retryAlert ?? config.retriesPercent).map { $0 / 100 } ?? standard.retries,
-            errors: (errorAlert ?? config.errorsPercent).map { $0 / 100 },
-            minimumCalls: config.minimumCalls ?? standard.minimumCalls,
-            clearFraction: config.clearPercent.map { $0 / 100 } ?? standard.clearFraction)
-    }
+
 }

@@ -1,3 +1,4 @@
+import TokentopApp
 import ArgumentParser
 import Config
 import Foundation
@@ -32,27 +33,6 @@ struct ConfigOption: ParsableArguments {
             return try TokentopConfig.load(explicitPath: config, environment: ProcessInfo.processInfo.environment)
         } catch {
             throw ConfigurationError(message: error.description)
-        }
-    }
-}
-
-extension TokentopConfig {
-    /// The windows the file chose, over the standard ones.
-    var windowSettings: WindowSettings {
-        let standard = WindowSettings.standard
-        return WindowSettings(windows: windows.seconds?.map(UsageWindows.Window.init(seconds:)) ?? standard.windows,
-                              burn: windows.burnSeconds.map(UsageWindows.Window.init(seconds:)),
-                              cost: windows.costSeconds.map(UsageWindows.Window.init(seconds:)),
-                              quality: windows.qualitySeconds.map(UsageWindows.Window.init(seconds:)))
-    }
-
-    /// The `[keys]` table applied to the standard key table; a bad binding is a configuration error.
-    func keyTable() throws(ConfigurationError) -> KeyTable {
-        guard !keyOverrides.isEmpty else { return .standard }
-        do {
-            return try KeyTable.standard.overriding(keyOverrides)
-        } catch {
-            throw ConfigurationError(message: "\(file ?? "config"): [keys]: \(error)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import TokentopApp
 import ArgumentParser
 import Foundation
 import Ingest
@@ -21,7 +22,7 @@ struct ForwardOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("Megabytes queued per upstream before new requests are dropped (and counted).",
                                             valueName: "mb"))
-    var forwardQueueMb = 64
+    var forwardQueueMb = Forwarder.Policy().queueBytes >> 20
 
     func validate() throws {
         for target in targets {
@@ -33,13 +34,10 @@ struct ForwardOptions: ParsableArguments {
         guard forwardQueueMb > 0 else { throw ValidationError("--forward-queue-mb must be at least 1") }
     }
 
-    /// nil without `--forward`. `commandLine` is read for the order of `--forward` and `--forward-header`,
-    /// which the parsed values do not keep.
-    func makeForwarder(commandLine: [String] = CommandLine.arguments,
-                       environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Forwarder? {
-        guard !targets.isEmpty else { return nil }
-        let shared = sendsEnvironmentHeaders
-            ? environment["OTEL_EXPORTER_OTLP_HEADERS"].map(ForwardHeaders.parse(environment:)) ?? [] : []
+    /// The targets with the headers that follow each. `commandLine` is read for the order of `--forward`
+    /// and `--forward-header`, which the parsed values do not keep.
+    func destinations(commandLine: [String] = CommandLine.arguments) throws -> [ForwardDestination] {
+        guard !targets.isEmpty else { return [] }
         let destinations: [ForwardDestination]
         do { destinations = try ForwardDestination.pair(commandLine: commandLine) } catch {
             throw ValidationError(error.description)
@@ -50,24 +48,6 @@ struct ForwardOptions: ParsableArguments {
               destinations.map(\.headers.count).reduce(0, +) == headers.count else {
             throw ValidationError("--forward and --forward-header could not be read in order; write them as --forward=URL --forward-header=NAME=VALUE")
         }
-        var policy = Forwarder.Policy()
-        policy.queueBytes = forwardQueueMb << 20
-        return Forwarder(destinations: destinations.map { $0.adding(shared: shared) }, policy: policy)
-    }
-}
-
-/// Which forward upstreams started failing, told at most once every 30 seconds each while they keep failing.
-struct ForwardFailures {
-    private var told: [String: (failed: Int, at: ContinuousClock.Instant)] = [:]
-
-    mutating func news(_ upstreams: [UpstreamCounters], now: ContinuousClock.Instant) -> [String] {
-        upstreams.compactMap { upstream in
-            let previous = told[upstream.target]
-            guard upstream.failedRequests > (previous?.failed ?? 0),
-                  previous.map({ now - $0.at >= .seconds(30) }) ?? true else { return nil }
-            told[upstream.target] = (upstream.failedRequests, now)
-            return "forward to \(upstream.target) failing (\(upstream.failedRequests) requests given up)"
-                + (upstream.lastError.map { ": \($0)" } ?? "")
-        }
+        return destinations
     }
 }

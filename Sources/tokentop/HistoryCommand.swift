@@ -1,3 +1,4 @@
+import TokentopApp
 import ArgumentParser
 import Config
 import Foundation
@@ -50,7 +51,7 @@ struct HistoryCommand: ParsableCommand {
         }
         guard from < to else { throw ValidationError("--since must come before --until") }
         let configured = config.history == "off" ? nil : config.history
-        guard let path = history ?? configured ?? HistoryLocation.defaultPath(environment: ProcessInfo.processInfo.environment) else {
+        guard let path = history ?? configured ?? TokentopFolders(environment: ProcessInfo.processInfo.environment).history else {
             throw ValidationError("no history file: name one with --history FILE")
         }
         let ledger: CallLedger

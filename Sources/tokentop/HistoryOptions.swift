@@ -1,3 +1,4 @@
+import TokentopApp
 import ArgumentParser
 import Config
 import Foundation
@@ -24,30 +25,5 @@ struct HistoryOptions: ParsableArguments {
     func validate() throws {
         if let historyDays, historyDays < 1 { throw ValidationError("--history-days must be at least 1") }
         if noHistory && history != nil { throw ValidationError("--history and --no-history exclude each other") }
-    }
-
-    /// The file to use, or nil when history is off.
-    func path(_ config: TokentopConfig) -> String? {
-        if noHistory { return nil }
-        if let history { return history }
-        if let configured = config.history { return configured == "off" ? nil : configured }
-        return HistoryLocation.defaultPath(environment: ProcessInfo.processInfo.environment)
-    }
-
-    func retentionDays(_ config: TokentopConfig) -> Int {
-        historyDays ?? config.historyDays ?? HistoryLocation.defaultRetentionDays
-    }
-
-    /// Opens the ledger for this run; a problem is written to stderr (before any screen is up) and
-    /// otherwise only shown, never fatal.
-    func open(_ config: TokentopConfig, exclusive: Bool = true,
-              queueCapacity: Int = LedgerWriter.defaultCapacity) -> OpenedHistory? {
-        guard let path = path(config) else { return nil }
-        let opened = OpenedHistory.open(path: path, retentionDays: retentionDays(config), exclusive: exclusive,
-                                        queueCapacity: queueCapacity)
-        if let problem = opened.status.problem {
-            FileHandle.standardError.write(Data("tokentop: \(problem)\n".utf8))
-        }
-        return opened
     }
 }

@@ -1,3 +1,4 @@
+import TokentopApp
 import ArgumentParser
 import Ingest
 

@@ -1,3 +1,4 @@
+import TokentopApp
 import ArgumentParser
 import Config
 import Foundation
@@ -21,28 +22,5 @@ struct LogOptions: ParsableArguments {
         if let logLevel, !TokentopConfig.logLevels.contains(logLevel) {
             throw ValidationError("--log-level is one of \(TokentopConfig.logLevels.joined(separator: ", "))")
         }
-    }
-
-    /// Sets up swift-log for the process (once) and returns where problems are told.
-    func start(_ config: TokentopConfig, headless: Bool,
-               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Notices {
-        let level = Logger.Level(rawValue: logLevel ?? config.logLevel ?? "info") ?? .info
-        let named = logFile ?? config.logFile
-        let file: LogFile?
-        do {
-            file = try (named ?? (headless ? nil : LogFile.defaultPath(environment: environment))).map { try LogFile(path: $0) }
-        } catch {
-            // A named file must open; the default one is a convenience.
-            if named != nil { throw ValidationError("\(error)") }
-            file = nil
-        }
-        let destination = file ?? (headless ? LogFile.standardError : nil)
-        LoggingSystem.bootstrap { label -> any LogHandler in
-            guard let destination else { return SwiftLogNoOpLogHandler() }
-            return FileLogHandler(label: label, file: destination, level: level)
-        }
-        var logger = Logger(label: "tokentop")
-        logger.logLevel = level
-        return Notices(logger: logger)
     }
 }

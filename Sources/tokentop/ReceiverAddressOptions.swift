@@ -1,19 +1,17 @@
+import TokentopApp
 import ArgumentParser
 import Config
+import Semantics
 
 /// Where the OTLP receivers listen: `serve` listens there, `setup` points a coding agent there.
 struct ReceiverAddressOptions: ParsableArguments {
-    static let defaultListen = "127.0.0.1"
-    static let defaultGRPCPort = 4317
-    static let defaultHTTPPort = 4318
-
-    @Option(name: .long, help: "Address to listen on (default \(Self.defaultListen), loopback).")
+    @Option(name: .long, help: "Address to listen on (default \(OTLPPorts.loopbackHost), loopback).")
     var listen: String?
 
-    @Option(name: .long, help: "OTLP/gRPC port (default \(Self.defaultGRPCPort); 0 picks a free port).")
+    @Option(name: .long, help: "OTLP/gRPC port (default \(OTLPPorts.grpc); 0 picks a free port).")
     var grpcPort: Int?
 
-    @Option(name: .long, help: "OTLP/HTTP port (default \(Self.defaultHTTPPort); 0 picks a free port).")
+    @Option(name: .long, help: "OTLP/HTTP port (default \(OTLPPorts.http); 0 picks a free port).")
     var httpPort: Int?
 
     func validate() throws {
@@ -24,7 +22,7 @@ struct ReceiverAddressOptions: ParsableArguments {
 
     /// Flags over the configuration file (and its TOKENTOP_* variables) over the defaults.
     func resolved(_ config: TokentopConfig) -> (listen: String, grpcPort: Int, httpPort: Int) {
-        (listen ?? config.listen ?? Self.defaultListen, grpcPort ?? config.grpcPort ?? Self.defaultGRPCPort,
-         httpPort ?? config.httpPort ?? Self.defaultHTTPPort)
+        (listen ?? config.listen ?? OTLPPorts.loopbackHost, grpcPort ?? config.grpcPort ?? OTLPPorts.grpc,
+         httpPort ?? config.httpPort ?? OTLPPorts.http)
     }
 }

@@ -1,3 +1,4 @@
+import TokentopApp
 import ArgumentParser
 import Config
 import Foundation
@@ -39,41 +40,26 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let config: TokentopConfig, pricing: CallPricing
-        do {
-            config = try configOption.load()
-            pricing = try prices.pricing(configured: config.prices)
-        } catch let error as ConfigurationError {
-            throw error.reported
-        }
+        let config = try configOption.loadOrExit()
+        let table = try resolving { () throws(SettingsError) in try prices.sources(config).table() }
         // The files' calls join the spend history too; a call already in it (the same file reported
         // twice) is not written again. A live tokentop may be writing the same file meanwhile.
-        let history = historyOptions.open(config, exclusive: false)
-        let store = LiveStore(limits: StoreLimits(maxSpans: maxSpans ?? config.maxSpans ?? StoreLimits.defaultMaxSpans),
-                              pricing: pricing, alertThresholds: alertOptions.thresholds(config.alerts),
-                              ledger: history?.writer)
-        history?.writer?.start()
-        let sink = LimitingSink(limits.recordLimits, next: StoreSink(store: store))
-        for file in files {
-            do {
-                for request in try TelemetryFile.decode(path: file) {
-                    sink.accept(request.batch)
-                }
-            } catch {
-                FileHandle.standardError.write(Data("tokentop: \(error)\n".utf8))
-                throw ExitCode(2)
-            }
+        let folders = TokentopFolders(environment: ProcessInfo.processInfo.environment)
+        let history = ServeSettings.historyPath(historyOptions.history, noHistory: historyOptions.noHistory, config: config,
+                                                folders: folders).map {
+            OpenedHistory.openTelling(path: $0, retentionDays: ServeSettings.historyDays(historyOptions.historyDays, config: config),
+                                      exclusive: false)
         }
-        if let writer = history?.writer {
-            writer.stop()
-            store.updateHistory(writer.status)
-            Serve.finish(history)
-        }
-        let report = store.read { Report(store: $0) }
-        print(json ? report.json.rendered() : ReportTable.render(report))
-        if failOnAlert && !report.alerts.isEmpty {
-            FileHandle.standardError.write(Data("tokentop: alerts in the report: \(report.alerts.map(\.name).joined(separator: ", ")) (--fail-on-alert)\n".utf8))
-            throw ExitCode(AlertHooks.alertExitCode)
+        let thresholds = ServeSettings.alertThresholds(truncation: alertOptions.truncationAlert, retries: alertOptions.retryAlert,
+                                                       errors: alertOptions.errorAlert, config: config.alerts)
+        let report = OfflineReport(store: LiveStore(limits: StoreLimits(maxSpans: maxSpans ?? config.maxSpans ?? StoreLimits.defaultMaxSpans),
+                                                    pricing: CallPricing(table: table), alertThresholds: thresholds,
+                                                    ledger: history?.writer),
+                                   history: history, recordLimits: limits.recordLimits)
+        do {
+            try report.run(files: files, json: json, failOnAlert: failOnAlert)
+        } catch {
+            throw ExitCode(error.code)
         }
     }
 }

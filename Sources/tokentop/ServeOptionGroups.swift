@@ -1,3 +1,4 @@
+import TokentopApp
 import ArgumentParser
 import Ingest
 import Store
@@ -41,7 +42,7 @@ struct StorageOptions: ParsableArguments {
     var maxSpans: Int?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Keep memory under about this many MB: whole oldest traces are evicted once stored telemetry would pass it (the process itself takes about \(Serve.processBaselineMB) MB).",
+        "Keep memory under about this many MB: whole oldest traces are evicted once stored telemetry would pass it (the process itself takes about \(ServeSettings.processBaselineMB) MB).",
         valueName: "mb"))
     var maxMemory: Int?
 

@@ -1,3 +1,4 @@
+import TokentopApp
 import ArgumentParser
 import Semantics
 
@@ -10,8 +11,8 @@ struct Tokentop: AsyncParsableCommand {
         abstract: "A live terminal dashboard for LLM applications, with an embedded OpenTelemetry (OTLP) receiver.",
         discussion: """
             Point an OpenTelemetry-instrumented app at it:
-              OTLP/HTTP  OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318
-              OTLP/gRPC  OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4317
+              OTLP/HTTP  OTEL_EXPORTER_OTLP_ENDPOINT=http://\(OTLPPorts.loopbackHost):\(OTLPPorts.http)
+              OTLP/gRPC  OTEL_EXPORTER_OTLP_ENDPOINT=http://\(OTLPPorts.loopbackHost):\(OTLPPorts.grpc)
                          OTEL_EXPORTER_OTLP_PROTOCOL=grpc
 
             Prices and how a model name resolves: tokentop prices [MODEL…]

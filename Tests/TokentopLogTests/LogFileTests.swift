@@ -51,11 +51,6 @@ import TokentopLog
         }
     }
 
-    @Test func theDefaultPathFollowsXDGStateHome() {
-        #expect(LogFile.defaultPath(environment: ["XDG_STATE_HOME": "/s", "HOME": "/h"]) == "/s/tokentop/tokentop.log")
-        #expect(LogFile.defaultPath(environment: ["HOME": "/h"]) == "/h/.local/state/tokentop/tokentop.log")
-    }
-
     @Test func noticesKeepTheNewestForTheScreen() {
         let notices = Notices(logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() })
         #expect(notices.newest(after: 0) == nil)

@@ -1,3 +1,4 @@
+import Semantics
 import Foundation
 
 /// Where `--forward` relays accepted requests: an OTLP/HTTP base URL (`http://collector:4318`,
@@ -32,7 +33,7 @@ public struct ForwardTarget: Sendable, Equatable, CustomStringConvertible {
                 throw ForwardTargetError(text: text, problem: "a gRPC endpoint has no path")
             }
             let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-            transport = .grpc(host: bare, port: components.port ?? 4317, tls: scheme == "grpcs")
+            transport = .grpc(host: bare, port: components.port ?? OTLPPorts.grpc, tls: scheme == "grpcs")
         default:
             throw ForwardTargetError(text: text, problem: "needs the scheme http, https, grpc or grpcs")
         }

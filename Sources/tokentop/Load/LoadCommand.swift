@@ -1,6 +1,8 @@
+import TokentopApp
 import ArgumentParser
 import Foundation
 import LoadGenerator
+import Semantics
 
 /// `tokentop load`: realistic agent traces sent to a tokentop (or any OTLP receiver) on this machine.
 struct LoadCommand: AsyncParsableCommand {
@@ -22,7 +24,7 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(name: .long, help: "grpc, http-protobuf or http-json.")
     var `protocol`: LoadPlan.Transport = .grpc
 
-    @Option(name: .long, help: ArgumentHelp("Where to send (loopback only); default 127.0.0.1:4317 for grpc, :4318 for http.",
+    @Option(name: .long, help: ArgumentHelp("Where to send (loopback only); default \(OTLPPorts.loopbackHost):\(OTLPPorts.grpc) for grpc, :\(OTLPPorts.http) for http.",
                                            valueName: "host:port"))
     var target: String?
 

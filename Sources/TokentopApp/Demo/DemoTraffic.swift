@@ -11,23 +11,23 @@ import Store
 /// `--demo`: plays made-up apps against tokentop's own receivers over loopback, so the traffic is
 /// decoded, normalized and stored exactly like a real app's. Runs start every 0.5–1.5 s; a run's
 /// spans are exported as they end, so an agent run shows as running until its root span arrives.
-final class DemoTraffic: Sendable {
+public final class DemoTraffic: Sendable {
     /// Marks every demo resource, so demo data is never mistaken for real telemetry.
-    static let namespace = "tokentop-demo"
+    public static let namespace = "tokentop-demo"
 
     private let task: Task<Void, Never>
 
     /// `httpAddress`/`grpcAddress` are the receivers' `host:port` as they listen.
     /// The default seed's first seconds have every kind of span, an error included (the end-to-end test relies on it).
     /// `authorization` is sent with every request when the receivers require a token.
-    init(httpAddress: String, grpcAddress: String, authorization: String? = nil, seed: UInt64 = 10) {
+    public init(httpAddress: String, grpcAddress: String, authorization: String? = nil, seed: UInt64 = 10) {
         let http = LoopbackTarget(listening: httpAddress)
         let grpc = LoopbackTarget(listening: grpcAddress)
         task = Task { await DemoTraffic.play(http: http, grpc: grpc, authorization: authorization, seed: seed) }
     }
 
     /// Stops starting runs and abandons the ones in progress.
-    func stop() async {
+    public func stop() async {
         task.cancel()
         await task.value
     }

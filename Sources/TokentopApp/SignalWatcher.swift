@@ -7,10 +7,10 @@ import Darwin
 
 /// Turns SIGINT/SIGTERM into a callback on a dispatch queue instead of killing the process.
 /// Unchecked: the sources are set once in `init` and dispatch sources are thread-safe.
-final class SignalWatcher: @unchecked Sendable {
+public final class SignalWatcher: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
 
-    init(_ signals: [Int32] = [SIGINT, SIGTERM], handler: @escaping @Sendable (Int32) -> Void) {
+    public init(_ signals: [Int32] = [SIGINT, SIGTERM], handler: @escaping @Sendable (Int32) -> Void) {
         let queue = DispatchQueue(label: "tokentop.signals")
         sources = signals.map { number in
             signal(number, SIG_IGN)

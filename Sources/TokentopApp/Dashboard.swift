@@ -8,31 +8,34 @@ import Views
 
 /// The interactive screen: redraws when the store changed, a key came, or (while a running timer
 /// is on screen) once a second; never more than 30 times a second.
-final class Dashboard: @unchecked Sendable {
+public final class Dashboard: @unchecked Sendable {
     private let store: LiveStore
     private let context: FrameContext
     private let themes: [Theme]
-    private let capability: ColorCapability
     /// The history ledger, read while the history screens are open.
     private let history: (any HistorySource)?
     /// Problems to show on the notice line (they are in the log too).
     private let notices: Notices?
     /// Told the name of each theme picked with `t`.
     private let onThemePicked: @Sendable (String) -> Void
+    /// Wall-clock nanoseconds, for the timers on screen: notices, the history's refresh, the running traces' second.
+    private let clock: @Sendable () -> UInt64
     private let stop = Atomic<Bool>(false)
     private static let frameIntervalMs = 33
     /// How often an open history screen reads the ledger again.
     private static let historyRefreshNanos: UInt64 = 2_000_000_000
 
-    init(store: LiveStore, context: FrameContext, themes: [Theme], notices: Notices? = nil,
-         onThemePicked: @escaping @Sendable (String) -> Void = { _ in }, capability: ColorCapability,
-         history: (any HistorySource)? = nil) {
+    /// `themes[0]` is the theme the terminal starts with; `t` cycles through the rest.
+    public init(store: LiveStore, context: FrameContext, themes: [Theme], notices: Notices? = nil,
+                onThemePicked: @escaping @Sendable (String) -> Void = { _ in }, history: (any HistorySource)? = nil,
+                clock: @escaping @Sendable () -> UInt64 = LiveStore.wallClockNanos) {
+        precondition(!themes.isEmpty, "the dashboard needs a theme")
+        self.clock = clock
         self.notices = notices
         self.onThemePicked = onThemePicked
         self.store = store
         self.context = context
         self.themes = themes
-        self.capability = capability
         self.history = history
     }
 
@@ -45,12 +48,11 @@ final class Dashboard: @unchecked Sendable {
         var day: Int64?
 
         /// True when what is shown changed.
-        mutating func refresh(_ state: ViewState, source: (any HistorySource)?, status: HistoryStatus?) -> Bool {
+        mutating func refresh(_ state: ViewState, source: (any HistorySource)?, status: HistoryStatus?, now: UInt64) -> Bool {
             guard state.showsHistory else {
                 data = nil
                 return false
             }
-            let now = LiveStore.wallClockNanos()
             let today = data?.history?.today
             let day = state.historyDayOpen ? today.map { state.selectedHistoryDay(today: $0) } : nil
             guard data == nil || state.historySplit != split || day != self.day || now > readAt + Dashboard.historyRefreshNanos
@@ -68,12 +70,12 @@ final class Dashboard: @unchecked Sendable {
         }
     }
 
-    func requestStop() { stop.store(true, ordering: .relaxed) }
+    /// Ends `run` at its next turn; safe from any thread (a signal watcher's).
+    public func requestStop() { stop.store(true, ordering: .relaxed) }
 
-    /// Runs on the calling thread until `q` or `requestStop()`; restores the terminal in every case.
-    func run() throws {
-        let terminal = try CursesTerminal(theme: themes[0], capability: capability)
-        defer { terminal.restore() }
+    /// Draws on `terminal` and reads its keys on the calling thread until `q` or `requestStop()`. The
+    /// terminal stays the caller's to restore.
+    public func run(on terminal: any TerminalDriver) {
         var state = ViewState()
         var drawnVersion: UInt64 = .max
         var drawnSecond: UInt64 = 0
@@ -106,7 +108,7 @@ final class Dashboard: @unchecked Sendable {
             } else {
                 pausedAtReceived = nil
                 drawnWaiting = nil
-                let now = LiveStore.wallClockNanos()
+                let now = clock()
                 // Every row costs time under the store lock as traces pile up: the sessions screen
                 // takes them at most once a second while spans arrive.
                 let wholeIsFresh = wanted == nil && snapshot.window == nil && now < snapshot.takenAtNanos + 1_000_000_000
@@ -120,15 +122,15 @@ final class Dashboard: @unchecked Sendable {
                 noticeSerial = serial
                 state.notice = "⚠ " + text
                 state.noticeIsWarning = true
-                noticeUntil = LiveStore.wallClockNanos() + 10_000_000_000
+                noticeUntil = clock() + 10_000_000_000
             }
-            if state.notice != nil, LiveStore.wallClockNanos() > noticeUntil {
+            if state.notice != nil, clock() > noticeUntil {
                 state.notice = nil
                 state.noticeIsWarning = false
             }
             // Only the open trace is copied out of the store, and only while one is open.
             let openTrace = state.drill.flatMap { store.trace($0.traceID) }
-            if historyReads.refresh(state, source: history, status: snapshot.counters.history) { drawnVersion = .max }
+            if historyReads.refresh(state, source: history, status: snapshot.counters.history, now: clock()) { drawnVersion = .max }
             let second = snapshot.takenAtNanos / 1_000_000_000
             let timerVisible = timerRunning && second != drawnSecond && !state.paused
             if snapshot.version != drawnVersion || state != drawnState || size != drawnSize || timerVisible {
@@ -149,7 +151,7 @@ final class Dashboard: @unchecked Sendable {
                     terminal.copyToClipboard(json)
                     state.noticeIsWarning = false
                     state.notice = "copied span \(spanID.hex) as OTLP JSON (\(Format.grouped(json.utf8.count)) bytes) to the clipboard"
-                    noticeUntil = LiveStore.wallClockNanos() + 3_000_000_000
+                    noticeUntil = clock() + 3_000_000_000
                 }
             }
             if let text = state.valueCopyRequest {
@@ -157,7 +159,7 @@ final class Dashboard: @unchecked Sendable {
                 terminal.copyToClipboard(text)
                 state.noticeIsWarning = false
                 state.notice = "copied the value (\(Format.grouped(text.utf8.count)) bytes) to the clipboard"
-                noticeUntil = LiveStore.wallClockNanos() + 3_000_000_000
+                noticeUntil = clock() + 3_000_000_000
             }
             if state.themeIndex % themes.count != themeIndex {
                 themeIndex = state.themeIndex % themes.count

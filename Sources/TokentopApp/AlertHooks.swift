@@ -1,27 +1,11 @@
-import ArgumentParser
 import Foundation
 import Store
 import Synchronization
 import TokentopLog
 
-/// `--on-alert CMD` and `--fail-on-alert`.
-struct AlertHookOptions: ParsableArguments {
-    @Option(name: .customLong("on-alert"), help: ArgumentHelp(
-        "Run this shell command when an alert (truncation, retries, errors, budget) fires and when it clears; TOKENTOP_ALERT, TOKENTOP_ALERT_STATE, TOKENTOP_ALERT_VALUE, TOKENTOP_ALERT_THRESHOLD, TOKENTOP_ALERT_SINCE and TOKENTOP_ALERT_MESSAGE say which.",
-        valueName: "command"))
-    var onAlert: String?
-
-    @Flag(name: .customLong("fail-on-alert"), help: ArgumentHelp(
-        "Exit with status 3 at the end if any alert fired during the run (or is in the final summary)."))
-    var failOnAlert = false
-}
-
 /// Watches the store once a second for alerts firing and clearing; runs the `--on-alert` command for
 /// each change (never waiting on it) and remembers whether any alert fired.
-final class AlertHooks: Sendable {
-    /// The exit status of a run in which an alert fired, with `--fail-on-alert`.
-    static let alertExitCode: Int32 = 3
-
+public final class AlertHooks: Sendable {
     private let command: String?
     private let store: LiveStore
     private let budgetUSD: Double?
@@ -29,14 +13,14 @@ final class AlertHooks: Sendable {
     private let transitions = Mutex(AlertTransitions())
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(command: String?, store: LiveStore, budgetUSD: Double?, notices: Notices) {
+    public init(command: String?, store: LiveStore, budgetUSD: Double?, notices: Notices) {
         self.command = command
         self.store = store
         self.budgetUSD = budgetUSD
         self.notices = notices
     }
 
-    func start() {
+    public func start() {
         let watcher = Task { [self] in
             while !Task.isCancelled {
                 check()
@@ -47,12 +31,12 @@ final class AlertHooks: Sendable {
     }
 
     /// Stops watching after a last look, so an alert raised by the last calls is not missed.
-    func stop() {
+    public func stop() {
         task.withLock { $0?.cancel() }
         check()
     }
 
-    var anyFired: Bool { transitions.withLock { !$0.everFired.isEmpty } }
+    public var anyFired: Bool { transitions.withLock { !$0.everFired.isEmpty } }
 
     private func check() {
         let changes = transitions.withLock { $0.update(store.firingAlerts(budgetUSD: budgetUSD)) }

@@ -1,23 +1,23 @@
+import Config
 import Foundation
-import History
 
 /// The theme last picked with `t`, kept in `$XDG_STATE_HOME/tokentop/theme` so the next start uses
 /// it (`--theme` and the config file's `theme` still win).
-struct RememberedTheme: Sendable {
-    let path: String?
+public struct RememberedTheme: Sendable {
+    public let path: String?
 
-    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        path = HistoryLocation.stateFolder(environment: environment).map { $0 + "/theme" }
+    public init(folders: TokentopFolders) {
+        path = folders.rememberedTheme
     }
 
-    var name: String? {
+    public var name: String? {
         guard let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return name.isEmpty || name.contains("/") ? nil : name
     }
 
     /// Best effort: a theme not remembered is no reason to disturb the screen.
-    func save(_ name: String) {
+    public func save(_ name: String) {
         guard let path else { return }
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try? (name + "\n").write(toFile: path, atomically: true, encoding: .utf8)
