@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "LoadGenerator",
             dependencies: [
-                "OTLPWire", "Semantics",
+                "Ingest", "OTLPWire", "Semantics",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

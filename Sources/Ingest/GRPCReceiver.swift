@@ -51,7 +51,7 @@ struct OTLPGRPCServices: RegistrableRPCService {
             let batch = convert(request.message)
             sink.acceptIfNotEmpty(batch)
             if let relay, let body = try? request.message.serializedData() {
-                relay.relay(ForwardedRequest(signal: signal, body: body, contentType: .protobuf))
+                relay.relay(OTLPRequest(signal: signal, body: body, contentType: .protobuf))
             }
             return StreamingServerResponse(single: ServerResponse(message: respond(batch)))
         }
@@ -80,7 +80,7 @@ extension OTLPGRPCServices {
             let batch = request.message.batch
             sink.acceptIfNotEmpty(batch)
             if let relay, let bytes = request.message.bytes {
-                relay.relay(ForwardedRequest(signal: .traces, body: Data(bytes), contentType: .protobuf))
+                relay.relay(OTLPRequest(signal: .traces, body: Data(bytes), contentType: .protobuf))
             }
             return StreamingServerResponse(single: ServerResponse(message: ExportResponses.traces(batch)))
         }

@@ -146,7 +146,7 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             do {
                 let batch = try decodeBody(signal: signal, format: format, encoding: encoding)
                 sink.acceptIfNotEmpty(batch)
-                relay?.relay(ForwardedRequest(signal: signal, body: Data(body.readableBytesView), contentType: format,
+                relay?.relay(OTLPRequest(signal: signal, body: Data(body.readableBytesView), contentType: format,
                                               contentEncoding: encoding))
                 respond(HTTPAnswer.success(signal: signal, batch: batch, format: format), keepAlive: keepAlive,
                         context: context)

@@ -14,7 +14,7 @@ public final class Recorder: RequestRelay, Sendable {
     }
 
     private struct State {
-        var pending: [ForwardedRequest] = []
+        var pending: [OTLPRequest] = []
         var pendingBytes = 0
         var closed = false
         var stats = Stats()
@@ -46,7 +46,7 @@ public final class Recorder: RequestRelay, Sendable {
         thread.start()
     }
 
-    public func relay(_ request: ForwardedRequest) {
+    public func relay(_ request: OTLPRequest) {
         let accepted = state.withLock { state -> Bool in
             guard !state.closed, state.pendingBytes + request.body.count <= maxPendingBytes else {
                 state.stats.droppedRequests += 1
@@ -110,7 +110,7 @@ public final class Recorder: RequestRelay, Sendable {
     }
 
     /// One OTLP/JSON line: protobuf requests are converted, JSON ones re-written compactly (one line).
-    static func line(for request: ForwardedRequest) throws(DecodeError) -> Data {
+    static func line(for request: OTLPRequest) throws(DecodeError) -> Data {
         var body = request.body
         if request.contentEncoding == .gzip { body = try OTLPDecoder.gunzip(body, maxBytes: .max) }
         switch request.contentType {
@@ -151,7 +151,7 @@ public struct RecordError: Error, Sendable, CustomStringConvertible {
 public struct RelayFanOut: RequestRelay {
     public let relays: [any RequestRelay]
     public init(_ relays: [any RequestRelay]) { self.relays = relays }
-    public func relay(_ request: ForwardedRequest) {
+    public func relay(_ request: OTLPRequest) {
         for relay in relays { relay.relay(request) }
     }
 }

@@ -1,8 +1,6 @@
 import CompressNIO
 import Foundation
-import GRPCCore
-import GRPCNIOTransportHTTP2
-import GRPCProtobuf
+import Ingest
 import NIOCore
 import OTLPWire
 import SwiftProtobuf
@@ -73,65 +71,31 @@ struct Templates: Sendable {
     }
 }
 
-/// One gRPC connection sending `TraceService/Export` requests one after another.
+/// One gRPC connection sending `TraceService/Export` requests one after another, through the same
+/// exporter `--forward` uses.
 enum GRPCLoadConnection {
     static func run(plan: LoadPlan, templates: Templates, pacer: LoadPacer, counters: LoadCounters) async {
-        let target: any ResolvableTarget = plan.host.contains(":")
-            ? ResolvableTargets.IPv6.ipv6(address: plan.host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: plan.port)
-            : ResolvableTargets.IPv4.ipv4(address: plan.host == "localhost" ? "127.0.0.1" : plan.host, port: plan.port)
-        let transport: HTTP2ClientTransport.Posix
-        do {
-            transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext, config: .defaults {
-                $0.compression.enabledAlgorithms = .all
-                $0.compression.algorithm = plan.gzip ? .gzip : .none
-            })
-        } catch {
-            counters.failed(spans: 0, bytes: 0, reason: "cannot create gRPC client: \(error)")
-            return
-        }
-        var options = CallOptions.defaults
-        options.timeout = .seconds(30)
-        options.waitForReady = false
-        let method = Opentelemetry_Proto_Collector_Trace_V1_TraceService.Method.Export.descriptor
-        do {
-            try await withGRPCClient(transport: transport) { client in
-                var buffer: [UInt8] = []
-                while let ticket = pacer.take() {
-                    await wait(until: ticket.due, pacer: pacer)
-                    let spans = templates.render(ticket, into: &buffer)
-                    let bytes = buffer.count
-                    do {
-                        let reply = try await client.unary(
-                            request: ClientRequest(message: buffer), descriptor: method, serializer: BytesSerializer(),
-                            deserializer: ProtobufDeserializer<Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse>(),
-                            options: options) { try $0.message }
-                        counters.answered(spans: spans, bytes: bytes, rejected: Int(reply.partialSuccess.rejectedSpans))
-                    } catch let error as RPCError {
-                        switch error.code {
-                        case .unavailable, .deadlineExceeded, .cancelled, .unknown, .internalError:
-                            counters.failed(spans: spans, bytes: bytes, reason: "gRPC \(error.code): \(error.message)")
-                        default:
-                            counters.refused(spans: spans, bytes: bytes, reason: "gRPC \(error.code): \(error.message)")
-                        }
-                    } catch {
-                        counters.failed(spans: spans, bytes: bytes, reason: "\(error)")
-                    }
-                }
+        let host = plan.host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let exporter = GRPCExporter(host: host == "localhost" ? "127.0.0.1" : host, port: plan.port, tls: false, headers: [],
+                                    timeout: .seconds(30), gzip: plan.gzip, failFast: true)
+        var buffer: [UInt8] = []
+        while let ticket = pacer.take() {
+            await wait(until: ticket.due, pacer: pacer)
+            let spans = templates.render(ticket, into: &buffer)
+            let bytes = buffer.count
+            switch await exporter.send(OTLPRequest(signal: .traces, body: Data(buffer), contentType: .protobuf)) {
+            case .delivered(let rejected): counters.answered(spans: spans, bytes: bytes, rejected: rejected)
+            case .retry(_, let reason): counters.failed(spans: spans, bytes: bytes, reason: reason)
+            case .failed(let reason): counters.refused(spans: spans, bytes: bytes, reason: reason)
             }
-        } catch {
-            counters.failed(spans: 0, bytes: 0, reason: "gRPC client: \(error)")
         }
+        await exporter.close()
     }
 
     private static func wait(until due: Double, pacer: LoadPacer) async {
         let remaining = due - pacer.elapsed
         if remaining > 0 { try? await Task.sleep(for: .seconds(remaining)) }
     }
-}
-
-/// Sends already encoded bytes as the request message.
-struct BytesSerializer: MessageSerializer {
-    func serialize<Bytes: GRPCContiguousBytes>(_ message: [UInt8]) throws -> Bytes { Bytes(message) }
 }
 
 /// One keep-alive HTTP/1.1 connection posting to `/v1/traces`, on a thread of its own (blocking socket).
@@ -174,13 +138,6 @@ enum HTTPLoadConnection {
     }
 
     static func rejectedSpans(in body: [UInt8], json: Bool) -> Int {
-        if json {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-                  let partial = object["partialSuccess"] as? [String: Any] else { return 0 }
-            if let number = partial["rejectedSpans"] as? Int { return number }
-            return Int(partial["rejectedSpans"] as? String ?? "") ?? 0
-        }
-        let reply = try? Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse(serializedBytes: body)
-        return Int(reply?.partialSuccess.rejectedSpans ?? 0)
+        PartialSuccess.rejected(in: Data(body), signal: .traces, json: json)
     }
 }

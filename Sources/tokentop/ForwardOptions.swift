@@ -26,7 +26,7 @@ struct ForwardOptions: ParsableArguments {
 
     func validate() throws {
         for target in targets {
-            do { _ = try ForwardTarget(parsing: target) } catch { throw ValidationError(error.description) }
+            do { _ = try OTLPEndpoint(parsing: target) } catch { throw ValidationError(error.description) }
         }
         for header in headers {
             do { _ = try ForwardHeaders.parse(option: header) } catch { throw ValidationError(error.description) }
@@ -44,7 +44,7 @@ struct ForwardOptions: ParsableArguments {
         }
         // The parsed values and the command line read in order must agree (they would not if a value of
         // another option looked like one of these).
-        guard destinations.map(\.target.description) == (try targets.map { try ForwardTarget(parsing: $0).description }),
+        guard destinations.map(\.target.description) == (try targets.map { try OTLPEndpoint(parsing: $0).description }),
               destinations.map(\.headers.count).reduce(0, +) == headers.count else {
             throw ValidationError("--forward and --forward-header could not be read in order; write them as --forward=URL --forward-header=NAME=VALUE")
         }

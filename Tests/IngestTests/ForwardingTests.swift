@@ -36,7 +36,7 @@ import Testing
     @Test func httpBodiesAreRelayedVerbatimWithTheirEncodingAndTheConfiguredHeaders() async throws {
         let upstream = try ScriptedUpstream()
         defer { upstream.close() }
-        let forwarder = Forwarder(destinations: [ForwardDestination(target: try ForwardTarget(parsing: "http://127.0.0.1:\(upstream.port)/otlp/"), headers: [("X-Api-Key", "k-123")])], policy: Self.fast())
+        let forwarder = Forwarder(destinations: [ForwardDestination(target: try OTLPEndpoint(parsing: "http://127.0.0.1:\(upstream.port)/otlp/"), headers: [("X-Api-Key", "k-123")])], policy: Self.fast())
         try await withRelay(forwarder) { servers, _ in
             let http = port(servers.httpAddress)
             let protobuf = try Build.traceBody(spanCount: 3)
@@ -70,7 +70,7 @@ import Testing
     @Test func grpcRequestsAreRelayedAsTheirProtobufMessage() async throws {
         let upstream = try ScriptedUpstream()
         defer { upstream.close() }
-        let forwarder = Forwarder(destinations: [ForwardDestination(target: try ForwardTarget(parsing: "http://127.0.0.1:\(upstream.port)"), headers: [])])
+        let forwarder = Forwarder(destinations: [ForwardDestination(target: try OTLPEndpoint(parsing: "http://127.0.0.1:\(upstream.port)"), headers: [])])
         try await withRelay(forwarder) { servers, _ in
             let request = Build.traceRequest([Build.span(name: "over grpc")])
             try await GRPCTestClient.with(port: port(servers.grpcAddress)) { client in
@@ -88,7 +88,7 @@ import Testing
         defer { upstream.close() }
         var policy = Self.fast()
         policy.concurrency = 1
-        let forwarder = Forwarder(destinations: [ForwardDestination(target: try ForwardTarget(parsing: "http://127.0.0.1:\(upstream.port)"), headers: [])], policy: policy)
+        let forwarder = Forwarder(destinations: [ForwardDestination(target: try OTLPEndpoint(parsing: "http://127.0.0.1:\(upstream.port)"), headers: [])], policy: policy)
         try await withRelay(forwarder) { servers, _ in
             let http = port(servers.httpAddress)
             #expect(try await RawHTTP.send(port: http, path: "/v1/traces", body: try Build.traceBody(spanCount: 1),
@@ -113,7 +113,7 @@ import Testing
         policy.concurrency = 1
         policy.queueBytes = body.count * 3
         policy.requestTimeout = .seconds(30)
-        let forwarder = Forwarder(destinations: [ForwardDestination(target: try ForwardTarget(parsing: "http://127.0.0.1:\(upstream.port)"), headers: [])], policy: policy)
+        let forwarder = Forwarder(destinations: [ForwardDestination(target: try OTLPEndpoint(parsing: "http://127.0.0.1:\(upstream.port)"), headers: [])], policy: policy)
         try await withRelay(forwarder) { servers, sink in
             let http = port(servers.httpAddress)
             for index in 0..<10 {
@@ -137,7 +137,7 @@ import Testing
     @Test func grpcUpstreamsGetJSONRequestsAsProtobuf() async throws {
         let upstreamSink = CollectingSink()
         let upstream = try await OTLPServers.start(.init(host: "127.0.0.1", grpcPort: 0, httpPort: 0, sink: upstreamSink))
-        let forwarder = Forwarder(destinations: [ForwardDestination(target: try ForwardTarget(parsing: "grpc://\(upstream.grpcAddress)"), headers: [("x-team", "llm")])])
+        let forwarder = Forwarder(destinations: [ForwardDestination(target: try OTLPEndpoint(parsing: "grpc://\(upstream.grpcAddress)"), headers: [("x-team", "llm")])])
         try await withRelay(forwarder) { servers, _ in
             let json = Data(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"3333333333333333","name":"relayed","attributes":[{"key":"gen_ai.usage.input_tokens","value":{"intValue":"7"}}]}]}]}]}"#.utf8)
             let gzipped = try Gzip.compress(json)
@@ -193,15 +193,15 @@ import Testing
     }
 
     @Test func targetsAndHeadersParseAsTheSDKsDo() throws {
-        #expect(try ForwardTarget(parsing: "http://collector:4318").description == "http://collector:4318")
-        #expect(try ForwardTarget(parsing: "https://api.honeycomb.io/").description == "https://api.honeycomb.io")
-        #expect(try ForwardTarget(parsing: "grpc://collector").description == "grpc://collector:4317")
-        #expect(try ForwardTarget(parsing: "grpcs://[::1]:9000").description == "grpcs://[::1]:9000")
+        #expect(try OTLPEndpoint(parsing: "http://collector:4318").description == "http://collector:4318")
+        #expect(try OTLPEndpoint(parsing: "https://api.honeycomb.io/").description == "https://api.honeycomb.io")
+        #expect(try OTLPEndpoint(parsing: "grpc://collector").description == "grpc://collector:4317")
+        #expect(try OTLPEndpoint(parsing: "grpcs://[::1]:9000").description == "grpcs://[::1]:9000")
         for bad in ["collector:4318", "ftp://x", "grpc://x/path", "http://user:secret@x"] {
-            #expect(throws: ForwardTargetError.self) { try ForwardTarget(parsing: bad) }
+            #expect(throws: OTLPEndpointError.self) { try OTLPEndpoint(parsing: bad) }
         }
         do {
-            _ = try ForwardTarget(parsing: "http://user:secret@x")
+            _ = try OTLPEndpoint(parsing: "http://user:secret@x")
         } catch {
             #expect(!error.description.contains("secret"))
         }

@@ -22,8 +22,8 @@ import Testing
         let path = tempPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let recorder = try Recorder(path: path)
-        recorder.relay(ForwardedRequest(signal: .traces, body: body, contentType: .protobuf))
-        recorder.relay(ForwardedRequest(signal: .logs, body: try Gzip.compress(Data(#"{"resourceLogs": [ ]}"#.utf8)),
+        recorder.relay(OTLPRequest(signal: .traces, body: body, contentType: .protobuf))
+        recorder.relay(OTLPRequest(signal: .logs, body: try Gzip.compress(Data(#"{"resourceLogs": [ ]}"#.utf8)),
                                         contentType: .json, contentEncoding: .gzip))
         recorder.close()
         #expect(recorder.stats.recordedRequests == 2)
@@ -51,7 +51,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data("{\"resourceSpans\":[]}\n".utf8).write(to: URL(fileURLWithPath: path))
         let recorder = try Recorder(path: path)
-        recorder.relay(ForwardedRequest(signal: .traces, body: try Build.traceBody(spanCount: 2), contentType: .protobuf))
+        recorder.relay(OTLPRequest(signal: .traces, body: try Build.traceBody(spanCount: 2), contentType: .protobuf))
         recorder.close()
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 2)
@@ -74,7 +74,7 @@ import Testing
         let path = tempPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let recorder = try Recorder(path: path)
-        recorder.relay(ForwardedRequest(signal: .traces, body: try Build.traceBody(spanCount: 1), contentType: .protobuf))
+        recorder.relay(OTLPRequest(signal: .traces, body: try Build.traceBody(spanCount: 1), contentType: .protobuf))
         recorder.close()
 
         let sink = CollectingSink()
@@ -97,7 +97,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         let recorder = try Recorder(path: path)
         for _ in 0..<3 {
-            recorder.relay(ForwardedRequest(signal: .traces, body: try Build.traceBody(spanCount: 1), contentType: .protobuf))
+            recorder.relay(OTLPRequest(signal: .traces, body: try Build.traceBody(spanCount: 1), contentType: .protobuf))
         }
         recorder.close()
         let sink = CollectingSink()

@@ -134,7 +134,7 @@ final class ServeSettingsTests: XCTestCase {
 
     func testForwardTargetsGetTheEnvironmentsHeadersOnlyWhenAsked() throws {
         var flags = ServeFlags()
-        flags.forward = [ForwardDestination(target: try ForwardTarget(parsing: "http://127.0.0.1:9"), headers: [("x-own", "1")])]
+        flags.forward = [ForwardDestination(target: try OTLPEndpoint(parsing: "http://127.0.0.1:9"), headers: [("x-own", "1")])]
         let environment = ["OTEL_EXPORTER_OTLP_HEADERS": "authorization=Bearer%20t"]
         XCTAssertEqual(try resolve(flags, environment: environment).forward.first?.headers.map(\.0), ["x-own"])
         flags.forwardEnvironmentHeaders = true

@@ -2,25 +2,9 @@ import Foundation
 import Semantics
 import Synchronization
 
-/// One accepted request as it will be relayed: the body as received over OTLP/HTTP (still gzip'ed or
-/// JSON if it was), or the protobuf message received over OTLP/gRPC.
-public struct ForwardedRequest: Sendable {
-    public var signal: Signal
-    public var body: Data
-    public var contentType: ContentType
-    public var contentEncoding: ContentEncoding
-
-    public init(signal: Signal, body: Data, contentType: ContentType, contentEncoding: ContentEncoding = .identity) {
-        self.signal = signal
-        self.body = body
-        self.contentType = contentType
-        self.contentEncoding = contentEncoding
-    }
-}
-
 /// Receives every request the receivers accepted. Must not block: ingest never waits on an upstream.
 public protocol RequestRelay: Sendable {
-    func relay(_ request: ForwardedRequest)
+    func relay(_ request: OTLPRequest)
 }
 
 /// `--forward`: relays every accepted request to each upstream through a bounded queue of its own,
@@ -44,16 +28,12 @@ public final class Forwarder: RequestRelay, Sendable {
     public init(destinations: [ForwardDestination], policy: Policy = Policy()) {
         upstreams = destinations.map { destination in
             let (target, headers) = (destination.target, destination.headers)
-            let sender: any UpstreamSender = switch target.transport {
-            case .http: HTTPUpstreamSender(target: target, headers: headers, timeout: policy.requestTimeout)
-            case .grpc(let host, let port, let tls):
-                GRPCUpstreamSender(host: host, port: port, tls: tls, headers: headers, timeout: policy.requestTimeout)
-            }
+            let sender = OTLPExporters.exporter(to: target, headers: headers, timeout: policy.requestTimeout)
             return Upstream(target: target, sender: sender, policy: policy)
         }
     }
 
-    public func relay(_ request: ForwardedRequest) {
+    public func relay(_ request: OTLPRequest) {
         for upstream in upstreams { upstream.enqueue(request) }
     }
 
@@ -67,22 +47,10 @@ public final class Forwarder: RequestRelay, Sendable {
     }
 }
 
-/// How one attempt went.
-enum DeliveryOutcome: Sendable, Equatable {
-    case delivered
-    case retry(after: Duration?, reason: String)
-    case failed(reason: String)
-}
-
-protocol UpstreamSender: Sendable {
-    func send(_ request: ForwardedRequest) async -> DeliveryOutcome
-    func close() async
-}
-
 /// One upstream: its queue, its workers and its counters.
 final class Upstream: Sendable {
     private struct State {
-        var queue: [ForwardedRequest] = []
+        var queue: [OTLPRequest] = []
         var head = 0
         var waiters: [CheckedContinuation<Void, Never>] = []
         var closing = false
@@ -90,7 +58,7 @@ final class Upstream: Sendable {
 
         var pending: Int { queue.count - head }
 
-        mutating func pop() -> ForwardedRequest? {
+        mutating func pop() -> OTLPRequest? {
             guard head < queue.count else { return nil }
             let item = queue[head]
             head += 1
@@ -105,12 +73,12 @@ final class Upstream: Sendable {
         }
     }
 
-    private let sender: any UpstreamSender
+    private let sender: any OTLPExporter
     private let policy: Forwarder.Policy
     private let state: Mutex<State>
     private let workers: Mutex<[Task<Void, Never>]> = Mutex([])
 
-    init(target: ForwardTarget, sender: any UpstreamSender, policy: Forwarder.Policy) {
+    init(target: OTLPEndpoint, sender: any OTLPExporter, policy: Forwarder.Policy) {
         self.sender = sender
         self.policy = policy
         state = Mutex(State(stats: UpstreamCounters(target: target.description)))
@@ -120,7 +88,7 @@ final class Upstream: Sendable {
 
     var stats: UpstreamCounters { state.withLock { $0.stats } }
 
-    func enqueue(_ request: ForwardedRequest) {
+    func enqueue(_ request: OTLPRequest) {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
             guard !state.closing, state.stats.queuedBytes + request.body.count <= policy.queueBytes else {
                 state.stats.droppedRequests += 1
@@ -134,9 +102,9 @@ final class Upstream: Sendable {
         waiter?.resume()
     }
 
-    private func next() async -> ForwardedRequest? {
+    private func next() async -> OTLPRequest? {
         while true {
-            let taken: ForwardedRequest?? = state.withLock { state in
+            let taken: OTLPRequest?? = state.withLock { state in
                 if state.closing { return .some(nil) }
                 if let item = state.pop() { return .some(item) }
                 return nil
@@ -159,7 +127,7 @@ final class Upstream: Sendable {
         }
     }
 
-    private func deliver(_ request: ForwardedRequest) async {
+    private func deliver(_ request: OTLPRequest) async {
         var attempt = 1
         var backoff = policy.firstBackoff
         while true {

@@ -1,12 +1,9 @@
-import AsyncHTTPClient
 import Foundation
-import Semantics
-import NIOCore
-import GRPCCore
-import GRPCNIOTransportHTTP2
+import Ingest
 import OTLPWire
-import SwiftProtobuf
+import Semantics
 import Store
+import SwiftProtobuf
 
 /// `--demo`: plays made-up apps against tokentop's own receivers over loopback, so the traffic is
 /// decoded, normalized and stored exactly like a real app's. Runs start every 0.5–1.5 s; a run's
@@ -33,14 +30,13 @@ public final class DemoTraffic: Sendable {
     }
 
     private static func play(http: LoopbackTarget, grpc: LoopbackTarget, authorization: String?, seed: UInt64) async {
-        guard let transport = try? HTTP2ClientTransport.Posix(target: grpc.resolvable, transportSecurity: .plaintext) else {
-            // Without a gRPC client every app goes over OTLP/HTTP.
-            await schedule(exporter: DemoExporter(http: http, grpc: nil, authorization: authorization), seed: seed)
-            return
-        }
-        try? await withGRPCClient(transport: transport) { client in
-            await schedule(exporter: DemoExporter(http: http, grpc: client, authorization: authorization), seed: seed)
-        }
+        let headers = authorization.map { [("authorization", $0)] } ?? []
+        let exporter = DemoExporter(
+            http: HTTPExporter(target: http.endpoint(scheme: "http"), headers: headers, timeout: .seconds(5)),
+            grpc: GRPCExporter(host: grpc.host, port: grpc.port, tls: false, headers: headers, timeout: .seconds(5)))
+        await schedule(exporter: exporter, seed: seed)
+        await exporter.http.close()
+        await exporter.grpc.close()
     }
 
     private static func schedule(exporter: DemoExporter, seed: UInt64) async {
@@ -71,18 +67,16 @@ struct LoopbackTarget: Sendable {
         if host == "::" { host = "::1" }
     }
 
-    var url: String { host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)" }
-    var resolvable: any ResolvableTarget {
-        if host.contains(":") { return ResolvableTargets.IPv6.ipv6(address: host, port: port) }
-        return ResolvableTargets.IPv4.ipv4(address: host, port: port)
+    func endpoint(scheme: String) -> OTLPEndpoint {
+        // Made from a listening address, so always a valid URL.
+        try! OTLPEndpoint(parsing: host.contains(":") ? "\(scheme)://[\(host)]:\(port)" : "\(scheme)://\(host):\(port)")
     }
 }
 
 /// Sends a run's spans when each ends: OTLP/HTTP protobuf, and the batch app over OTLP/gRPC.
 struct DemoExporter: Sendable {
-    let http: LoopbackTarget
-    let grpc: GRPCClient<HTTP2ClientTransport.Posix>?
-    let authorization: String?
+    let http: HTTPExporter
+    let grpc: GRPCExporter
 
     /// Spans ending within this window go out in one request, as a batch span processor would send them.
     static let batchWindowNanos: UInt64 = 60_000_000
@@ -106,25 +100,12 @@ struct DemoExporter: Sendable {
         }
     }
 
+    /// A refused or failed request shows in the header's counters; the demo carries on.
     private func send(_ request: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest,
                       service: DemoService) async {
-        if service == .batchSummarizer, let grpc {
-            let client = Opentelemetry_Proto_Collector_Trace_V1_TraceService.Client(wrapping: grpc)
-            var metadata = Metadata()
-            if let authorization { metadata.addString(authorization, forKey: "authorization") }
-            _ = try? await client.export(request, metadata: metadata)
-            return
-        }
         guard let body = try? request.serializedData() else { return }
-        var post = HTTPClientRequest(url: http.url + "/v1/traces")
-        post.method = .POST
-        post.body = .bytes(ByteBuffer(bytes: body))
-        post.headers.add(name: "Content-Type", value: "application/x-protobuf")
-        if let authorization { post.headers.add(name: "Authorization", value: authorization) }
-        // A refused or failed request shows in the header's counters; the demo carries on.
-        if let response = try? await HTTPClient.shared.execute(post, timeout: .seconds(5)) {
-            _ = try? await response.body.collect(upTo: 1 << 20)
-        }
+        let exporter: any OTLPExporter = service == .batchSummarizer ? grpc : http
+        _ = await exporter.send(OTLPRequest(signal: .traces, body: body, contentType: .protobuf))
     }
 }
 

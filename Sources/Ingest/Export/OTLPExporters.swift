@@ -6,14 +6,43 @@ import NIOCore
 import NIOPosix
 import OTLPWire
 
-/// OTLP/HTTP upstream: the body goes out as it came in, with its content type and encoding.
-struct HTTPUpstreamSender: UpstreamSender {
-    let target: ForwardTarget
+/// How one attempt went.
+public enum ExportOutcome: Sendable, Equatable {
+    /// Accepted; `rejected` spans, log records or data points of it were refused (OTLP's partial success).
+    case delivered(rejected: Int)
+    case retry(after: Duration?, reason: String)
+    case failed(reason: String)
+
+    public static let delivered = ExportOutcome.delivered(rejected: 0)
+}
+
+/// Sends OTLP export requests to one endpoint: `--forward`'s upstreams, the demo's traffic and the
+/// load generator's gRPC connections all go through one of these.
+public protocol OTLPExporter: Sendable {
+    func send(_ request: OTLPRequest) async -> ExportOutcome
+    /// Closes the connections once what is in flight is done.
+    func close() async
+}
+
+public enum OTLPExporters {
+    /// The exporter for the endpoint's transport; `headers` go with every request (gRPC metadata).
+    public static func exporter(to endpoint: OTLPEndpoint, headers: [(String, String)] = [],
+                                timeout: Duration = .seconds(10)) -> any OTLPExporter {
+        switch endpoint.transport {
+        case .http: HTTPExporter(target: endpoint, headers: headers, timeout: timeout)
+        case .grpc(let host, let port, let tls): GRPCExporter(host: host, port: port, tls: tls, headers: headers, timeout: timeout)
+        }
+    }
+}
+
+/// OTLP/HTTP: the body goes out as it is, with its content type and encoding.
+public struct HTTPExporter: OTLPExporter {
+    let target: OTLPEndpoint
     let headers: [(String, String)]
     let timeout: Duration
     let client: HTTPClient
 
-    init(target: ForwardTarget, headers: [(String, String)], timeout: Duration) {
+    public init(target: OTLPEndpoint, headers: [(String, String)], timeout: Duration) {
         self.target = target
         self.headers = headers
         self.timeout = timeout
@@ -23,7 +52,7 @@ struct HTTPUpstreamSender: UpstreamSender {
         client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }
 
-    func send(_ request: ForwardedRequest) async -> DeliveryOutcome {
+    public func send(_ request: OTLPRequest) async -> ExportOutcome {
         guard let url = target.url(for: request.signal) else { return .failed(reason: "not an HTTP target") }
         var post = HTTPClientRequest(url: url.absoluteString)
         post.method = .POST
@@ -36,17 +65,18 @@ struct HTTPUpstreamSender: UpstreamSender {
                                                                                + timeout.components.attoseconds / 1_000_000_000))
             let body = try await response.body.collect(upTo: 64 << 10)
             return Self.outcome(status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"),
-                                body: Data(body.readableBytesView))
+                                body: Data(body.readableBytesView), signal: request.signal,
+                                json: request.contentType == .json)
         } catch {
             return .retry(after: nil, reason: "\(url.host ?? ""): \(Self.describe(error))")
         }
     }
 
     /// OTLP/HTTP's rules: 2xx delivered; 429, 502, 503, 504 retried (after `Retry-After` when given); the rest final.
-    static func outcome(status: Int, retryAfter: String?, body: Data) -> DeliveryOutcome {
+    static func outcome(status: Int, retryAfter: String?, body: Data, signal: Signal = .traces, json: Bool = false) -> ExportOutcome {
         switch status {
         case 200..<300:
-            return .delivered
+            return .delivered(rejected: PartialSuccess.rejected(in: body, signal: signal, json: json))
         case 429, 502, 503, 504:
             return .retry(after: retryAfter.flatMap { HTTPRetryAfter.parse($0) }, reason: "HTTP \(status)")
         default:
@@ -62,19 +92,23 @@ struct HTTPUpstreamSender: UpstreamSender {
         return String(describing: error)
     }
 
-    func close() async { try? await client.shutdown() }
+    public func close() async { try? await client.shutdown() }
 }
 
-/// OTLP/gRPC upstream: the protobuf message (JSON bodies are converted, gzip'ed ones inflated; the
-/// transport compresses on its own terms).
-final class GRPCUpstreamSender: UpstreamSender {
+/// OTLP/gRPC: the protobuf message (JSON bodies are converted, gzip'ed ones inflated; the transport
+/// compresses on its own terms, gzip when `gzip`).
+public final class GRPCExporter: OTLPExporter {
     private let client: GRPCClient<HTTP2ClientTransport.Posix>?
     private let connections: Task<Void, Never>?
     private let metadata: Metadata
     private let timeout: Duration
     private let setupError: String?
+    private let failFast: Bool
 
-    init(host: String, port: Int, tls: Bool, headers: [(String, String)], timeout: Duration) {
+    /// `failFast`: a call fails at once while the connection is down, instead of waiting for it.
+    public init(host: String, port: Int, tls: Bool, headers: [(String, String)], timeout: Duration, gzip: Bool = false,
+                failFast: Bool = false) {
+        self.failFast = failFast
         var metadata = Metadata()
         for (name, value) in headers { metadata.addString(value, forKey: name.lowercased()) }
         self.metadata = metadata
@@ -82,7 +116,11 @@ final class GRPCUpstreamSender: UpstreamSender {
         do {
             let transport = try HTTP2ClientTransport.Posix(
                 target: .dns(host: host, port: port),
-                transportSecurity: tls ? .tls : .plaintext)
+                transportSecurity: tls ? .tls : .plaintext,
+                config: .defaults {
+                    $0.compression.enabledAlgorithms = .all
+                    $0.compression.algorithm = gzip ? .gzip : .none
+                })
             let client = GRPCClient(transport: transport)
             self.client = client
             connections = Task { try? await client.runConnections() }
@@ -94,7 +132,7 @@ final class GRPCUpstreamSender: UpstreamSender {
         }
     }
 
-    func send(_ request: ForwardedRequest) async -> DeliveryOutcome {
+    public func send(_ request: OTLPRequest) async -> ExportOutcome {
         guard let client else { return .failed(reason: setupError ?? "no gRPC client") }
         let message: Data
         do {
@@ -106,15 +144,16 @@ final class GRPCUpstreamSender: UpstreamSender {
         }
         var options = CallOptions.defaults
         options.timeout = timeout
+        if failFast { options.waitForReady = false }
         do {
-            try await client.unary(
+            let reply = try await client.unary(
                 request: ClientRequest(message: message, metadata: metadata),
                 descriptor: Self.descriptor(for: request.signal),
                 serializer: PassThroughSerializer(),
-                deserializer: IgnoringDeserializer(),
+                deserializer: BytesDeserializer(),
                 options: options
-            ) { response in _ = try response.message }
-            return .delivered
+            ) { response in try response.message }
+            return .delivered(rejected: PartialSuccess.rejected(in: reply, signal: request.signal, json: false))
         } catch let error as RPCError {
             return Self.outcome(error)
         } catch {
@@ -123,7 +162,7 @@ final class GRPCUpstreamSender: UpstreamSender {
     }
 
     /// OTLP/gRPC's retryable codes; RESOURCE_EXHAUSTED and the rest are final.
-    static func outcome(_ error: RPCError) -> DeliveryOutcome {
+    static func outcome(_ error: RPCError) -> ExportOutcome {
         let reason = "gRPC \(error.code): \(error.message)"
         switch error.code {
         case .cancelled, .deadlineExceeded, .aborted, .outOfRange, .unavailable, .dataLoss:
@@ -141,7 +180,7 @@ final class GRPCUpstreamSender: UpstreamSender {
         }
     }
 
-    func close() async {
+    public func close() async {
         client?.beginGracefulShutdown()
         await connections?.value
     }
@@ -151,9 +190,40 @@ private struct PassThroughSerializer: MessageSerializer {
     func serialize<Bytes: GRPCContiguousBytes>(_ message: Data) throws -> Bytes { Bytes(Array(message)) }
 }
 
-/// The export response carries at most a partial_success note; the relay does not need it.
-private struct IgnoringDeserializer: MessageDeserializer {
-    func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> Void {}
+private struct BytesDeserializer: MessageDeserializer {
+    func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> Data {
+        serializedMessageBytes.withUnsafeBytes { Data($0) }
+    }
+}
+
+/// What an export response says was refused of the request (OTLP's `partial_success`), 0 when it says
+/// nothing or cannot be read.
+public enum PartialSuccess {
+    public static func rejected(in body: Data, signal: Signal, json: Bool) -> Int {
+        guard !body.isEmpty else { return 0 }
+        if json {
+            guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+                  let partial = object["partialSuccess"] as? [String: Any] else { return 0 }
+            let key = switch signal {
+            case .traces: "rejectedSpans"
+            case .logs: "rejectedLogRecords"
+            case .metrics: "rejectedDataPoints"
+            }
+            if let number = partial[key] as? Int { return number }
+            return Int(partial[key] as? String ?? "") ?? 0
+        }
+        switch signal {
+        case .traces:
+            return Int((try? Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse(serializedBytes: body))?
+                .partialSuccess.rejectedSpans ?? 0)
+        case .logs:
+            return Int((try? Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse(serializedBytes: body))?
+                .partialSuccess.rejectedLogRecords ?? 0)
+        case .metrics:
+            return Int((try? Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse(serializedBytes: body))?
+                .partialSuccess.rejectedDataPoints ?? 0)
+        }
+    }
 }
 
 /// `Retry-After` as delay-seconds or an HTTP-date.

@@ -1,63 +1,4 @@
-import Semantics
 import Foundation
-
-/// Where `--forward` relays accepted requests: an OTLP/HTTP base URL (`http://collector:4318`,
-/// `https://api.honeycomb.io`; `/v1/traces` etc. are appended as OTEL_EXPORTER_OTLP_ENDPOINT does)
-/// or an OTLP/gRPC endpoint (`grpc://collector:4317`, `grpcs://…` for TLS).
-public struct ForwardTarget: Sendable, Equatable, CustomStringConvertible {
-    public enum Transport: Sendable, Equatable {
-        case http(base: URL)
-        case grpc(host: String, port: Int, tls: Bool)
-    }
-
-    public let transport: Transport
-
-    public init(parsing text: String) throws(ForwardTargetError) {
-        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              let host = components.host, !host.isEmpty else {
-            throw ForwardTargetError(text: text, problem: "is not a URL such as http://host:4318 or grpc://host:4317")
-        }
-        guard components.user == nil, components.password == nil else {
-            throw ForwardTargetError(text: "(redacted)", problem: "must not carry credentials; use --forward-header")
-        }
-        switch scheme {
-        case "http", "https":
-            var base = components
-            base.query = nil
-            base.fragment = nil
-            if base.path.hasSuffix("/") { base.path.removeLast() }
-            guard let url = base.url else { throw ForwardTargetError(text: text, problem: "is not a valid URL") }
-            transport = .http(base: url)
-        case "grpc", "grpcs":
-            guard components.path.isEmpty || components.path == "/" else {
-                throw ForwardTargetError(text: text, problem: "a gRPC endpoint has no path")
-            }
-            let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-            transport = .grpc(host: bare, port: components.port ?? OTLPPorts.grpc, tls: scheme == "grpcs")
-        default:
-            throw ForwardTargetError(text: text, problem: "needs the scheme http, https, grpc or grpcs")
-        }
-    }
-
-    /// The URL a signal is posted to over OTLP/HTTP: `/v1/traces` appended to the base path.
-    func url(for signal: Signal) -> URL? {
-        guard case .http(let base) = transport else { return nil }
-        return URL(string: base.absoluteString + "/v1/\(signal.rawValue)")
-    }
-
-    public var description: String {
-        switch transport {
-        case .http(let base): base.absoluteString
-        case .grpc(let host, let port, let tls): "\(tls ? "grpcs" : "grpc")://\(host.contains(":") ? "[\(host)]" : host):\(port)"
-        }
-    }
-}
-
-public struct ForwardTargetError: Error, Sendable, CustomStringConvertible {
-    public var text: String
-    public var problem: String
-    public var description: String { "--forward \(text) \(problem)" }
-}
 
 /// Headers for forwarded requests: `--forward-header NAME=VALUE`, and `OTEL_EXPORTER_OTLP_HEADERS`
 /// (`k1=v1,k2=v2`, values percent-decoded, as the OpenTelemetry SDKs read it) with `--forward-env-headers`.
@@ -92,10 +33,10 @@ public struct ForwardHeaderError: Error, Sendable, CustomStringConvertible {
 /// One `--forward` target and the headers meant for it alone: a header given for one upstream (an
 /// API key, a tenant) never reaches another.
 public struct ForwardDestination: Sendable {
-    public var target: ForwardTarget
+    public var target: OTLPEndpoint
     public var headers: [(String, String)]
 
-    public init(target: ForwardTarget, headers: [(String, String)] = []) {
+    public init(target: OTLPEndpoint, headers: [(String, String)] = []) {
         self.target = target
         self.headers = headers
     }
@@ -117,7 +58,7 @@ public struct ForwardDestination: Sendable {
             if argument == "--" { break }
             if argument == "--forward" || argument.hasPrefix("--forward=") {
                 let text = try value(of: "--forward")
-                do { destinations.append(ForwardDestination(target: try ForwardTarget(parsing: text))) } catch { throw .target(error) }
+                do { destinations.append(ForwardDestination(target: try OTLPEndpoint(parsing: text))) } catch { throw .target(error) }
             } else if argument == "--forward-header" || argument.hasPrefix("--forward-header=") {
                 let text = try value(of: "--forward-header")
                 let header: (String, String)
@@ -139,7 +80,7 @@ public struct ForwardDestination: Sendable {
 
 public enum ForwardPairingError: Error, Sendable, CustomStringConvertible {
     case missingValue(String)
-    case target(ForwardTargetError)
+    case target(OTLPEndpointError)
     case header(ForwardHeaderError)
     case headerBeforeTarget(name: String)
 
