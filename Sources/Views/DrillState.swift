@@ -194,23 +194,3 @@ public struct DrillLayout: Sendable, Equatable {
     /// Columns for detail text: inside the border with one blank column each side.
     public var detailTextWidth: Int { max(1, body.width - 4) }
 }
-
-/// The trace or span screen, whichever `state.drill` has open, above the hint bar.
-enum DrillScreen {
-    static func render(_ snapshot: StoreSnapshot, state: ViewState, size: Size, openTrace: TraceEntry?) -> Canvas {
-        guard let drill = state.drill else { return Canvas(size: size) }
-        let summary = snapshot.window.map { $0.query.openTrace == drill.traceID ? $0.openSummary : nil }
-            ?? snapshot.traces.first { $0.traceID == drill.traceID }
-        let focused = !state.helpVisible
-        if drill.expandedValue != nil {
-            return ValueScreenView.render(drill.value(in: openTrace, screen: size, nowNanos: snapshot.takenAtNanos),
-                                          span: drill.openSpanID.flatMap { openTrace?.span($0) }, summary: summary,
-                                          drill: drill, size: size, nowNanos: snapshot.takenAtNanos, focused: focused)
-        }
-        return drill.openSpanID == nil
-            ? TraceScreenView.render(openTrace, summary: summary, drill: drill, size: size, nowNanos: snapshot.takenAtNanos,
-                                     focused: focused)
-            : SpanScreenView.render(openTrace, summary: summary, drill: drill, size: size, nowNanos: snapshot.takenAtNanos,
-                                    focused: focused)
-    }
-}

@@ -56,10 +56,15 @@ public struct ViewState: Sendable, Equatable {
 
     public init() {}
 
-    /// The context whose key bindings apply now.
+    /// The context whose key bindings apply now: the help or the filter over the screen, else the screen's.
     public var keyContext: KeyContext {
         if helpVisible { return .help }
         if filterDraft != nil { return .filter }
+        return screenContext
+    }
+
+    /// The screen under the help and the filter.
+    public var screenContext: KeyContext {
         if let drill {
             if drill.expandedValue != nil { return .value }
             return drill.openSpanID == nil ? .traceView : .spanView
@@ -102,97 +107,14 @@ public struct ViewState: Sendable, Equatable {
     }
 }
 
-/// Applies one action. Pure: the same inputs always give the same state.
+/// Applies one action: the screen whose keys are in use handles it, else the shared actions (theme,
+/// help, quit); an action neither knows changes nothing. Pure: the same inputs always give the same state.
 /// `openTrace` is the store's entry for `state.drill`'s trace, which moves on the trace and span screens need.
 public func reduce(_ state: ViewState, _ action: Action, snapshot: StoreSnapshot, screen: Size,
                    openTrace: TraceEntry? = nil) -> ViewState {
-    var state = state.reconciled(with: snapshot, screen: screen)
-    if let drill = state.drill, DrillState.handles(action) {
-        state.drill = drill.reduced(action, trace: openTrace, screen: screen, nowNanos: snapshot.takenAtNanos)
-        return state
-    }
-    if state.showsHistory {
-        return state.reducedInHistory(action, screen: screen)
-    }
-    if state.showsSessions {
-        return state.reducedInSessions(action, snapshot: snapshot, screen: screen).reconciled(with: snapshot, screen: screen)
-    }
-    if state.focusedPane != .traceList {
-        return state.reducedInPane(action, snapshot: snapshot, screen: screen)
-    }
-    let traces = state.listed(snapshot)
-    let page = max(1, MainLayout(size: screen).visibleTraceRows)
-
-    func select(_ index: Int) {
-        guard !traces.isEmpty, traces.isCurrent else { return }
-        let index = max(0, min(index, traces.count - 1))
-        guard let row = traces.row(at: index) else { return }
-        state.selectedIndex = index
-        state.selectedTraceID = row.traceID
-    }
-
-    switch action {
-    case .moveDown: select(state.selectedIndex + 1)
-    case .moveUp: select(state.selectedIndex - 1)
-    case .moveTop:
-        state.selectedIndex = 0
-        state.selectedTraceID = nil
-    case .moveBottom: select(traces.count - 1)
-    case .pageDown:
-        state.scrollOffset += page
-        select(state.selectedIndex + page)
-    case .pageUp:
-        state.scrollOffset -= page
-        select(state.selectedIndex - page)
-    case .openTrace:
-        guard !traces.isEmpty, traces.isCurrent else { break }
-        // Pinned, so the list comes back with this trace selected.
-        select(state.selectedIndex)
-        guard let row = traces.row(at: state.selectedIndex) else { break }
-        state.drill = DrillState(traceID: row.traceID)
-    case .openSpan, .back, .expandValue: break
-    case .copyValue:
-        state.valueCopyRequest = state.drill?.value(in: openTrace, screen: screen, nowNanos: snapshot.takenAtNanos)?.text
-    case .nextPane: state.focusedPane = state.focusedPane.next
-    case .previousPane: state.focusedPane = state.focusedPane.previous
-    case .startFilter: state.filterDraft = state.filter.text
-    case .applyFilter:
-        state.filter = TraceFilter(state.filterDraft ?? "")
-        state.filterDraft = nil
-        state.selectedIndex = 0
-        state.selectedTraceID = nil
-        state.scrollOffset = 0
-    case .cancelFilter: state.filterDraft = nil
-    case .eraseFilterCharacter: _ = state.filterDraft?.popLast()
-    case .clearFilter:
-        state.filter = TraceFilter()
-    case .cycleSort, .reverseSort:
-        if action == .cycleSort { state.order = state.order.next } else { state.order.reversed.toggle() }
-        state.selectedIndex = 0
-        state.selectedTraceID = nil
-        state.scrollOffset = 0
-    case .togglePause: state.paused.toggle()
-    case .toggleSessions:
-        state.showsSessions = true
-        state.sessionIndex = 0
-        state.openSessionID = nil
-    case .toggleHistory:
-        state.showsHistory = true
-        state.historyDayIndex = nil
-        state.historyDayOpen = false
-    case .openSession, .sessionTraces, .openEvent, .openHistoryDay, .cycleHistorySplit: break
-    case .copySpan:
-        guard let drill = state.drill, let trace = openTrace else { break }
-        let rows = TraceTree(trace, nowNanos: snapshot.takenAtNanos).rows
-        state.copyRequest = drill.openSpanID
-            ?? drill.selectedSpanID
-            ?? (rows.indices.contains(drill.selectedRow) ? rows[drill.selectedRow].span.packed.spanID : nil)
-    case .cycleTheme: state.themeIndex += 1
-    case .showHelp: state.helpVisible = true
-    case .closeHelp: state.helpVisible = false
-    case .quit: state.quitRequested = true
-    }
-    return state.reconciled(with: snapshot, screen: screen)
+    let state = state.reconciled(with: snapshot, screen: screen)
+    let input = ScreenInput(snapshot: snapshot, size: screen, openTrace: openTrace)
+    return Screens.screen(for: state.keyContext).reduce(state, action, input) ?? GlobalActions.reduce(state, action) ?? state
 }
 
 /// Looks the key up in the table for the current context and applies its action; unbound keys change nothing
@@ -235,36 +157,4 @@ public func reduce(_ state: ViewState, key: Key, snapshot: StoreSnapshot, screen
         return state.reconciled(with: snapshot, screen: screen)
     }
     return reduce(state, action, snapshot: snapshot, screen: screen, openTrace: openTrace)
-}
-
-extension ViewState {
-    /// Moves within a focused side pane: scrolling, leaving it, or the app-wide actions.
-    func reducedInPane(_ action: Action, snapshot: StoreSnapshot, screen: Size) -> ViewState {
-        var state = self
-        let pane = focusedPane
-        let layout = MainLayout(size: screen)
-        let area = layout.area(of: pane)
-        let visible = max(1, area.height - 2)
-        let rows = PaneViewport.contentRows(pane, snapshot, width: area.width)
-        let largest = max(0, rows - visible)
-        let scroll = min(paneScroll[pane] ?? 0, largest)
-        func scrolled(to row: Int) { state.paneScroll[pane] = max(0, min(row, largest)) }
-        switch action {
-        case .moveDown: scrolled(to: scroll + 1)
-        case .moveUp: scrolled(to: scroll - 1)
-        case .moveTop: scrolled(to: 0)
-        case .moveBottom: scrolled(to: largest)
-        case .pageDown: scrolled(to: scroll + visible)
-        case .pageUp: scrolled(to: scroll - visible)
-        case .nextPane: state.focusedPane = pane.next
-        case .previousPane: state.focusedPane = pane.previous
-        case .back: state.focusedPane = .traceList
-        case .togglePause: state.paused.toggle()
-        case .cycleTheme: state.themeIndex += 1
-        case .showHelp: state.helpVisible = true
-        case .quit: state.quitRequested = true
-        default: break
-        }
-        return state.reconciled(with: snapshot, screen: screen)
-    }
 }
