@@ -9,6 +9,9 @@ let package = Package(
     products: [
         .executable(name: "tokentop", targets: ["tokentop"]),
         // For the benchmarks package (Benchmarks/), which depends on this one by path.
+        .library(name: "Telemetry", targets: ["Telemetry"]),
+        .library(name: "PackedSpans", targets: ["PackedSpans"]),
+        .library(name: "Synthetic", targets: ["Synthetic"]),
         .library(name: "Semantics", targets: ["Semantics"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Ingest", targets: ["Ingest"]),
@@ -17,7 +20,7 @@ let package = Package(
         .library(name: "LoadGenerator", targets: ["LoadGenerator"]),
         .library(name: "History", targets: ["History"]),
         // For the fuzz targets in Fuzz/ (a separate package, so `swift test` never builds them).
-        .library(name: "TokentopFuzzable", targets: ["Ingest", "Semantics", "Store", "CanvasKit", "Views", "Config"]),
+        .library(name: "TokentopFuzzable", targets: ["Ingest", "Telemetry", "PackedSpans", "Semantics", "Store", "CanvasKit", "Views", "Config"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
@@ -52,11 +55,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Semantics", dependencies: ["TOMLReading", .product(name: "TOMLKit", package: "TOMLKit")],
+        // The wire-neutral telemetry model every decoder produces, and what ingest counts.
+        .target(name: "Telemetry", swiftSettings: strict),
+        // Spans as the store keeps them (packed bytes, numbered attribute keys), and the decoded batch.
+        .target(name: "PackedSpans", dependencies: ["Telemetry"], swiftSettings: strict),
+        // A seeded random generator for made-up telemetry: the demo, the load generator, synthetic history.
+        .target(name: "Synthetic", swiftSettings: strict),
+        // Normalization of every dialect, model names and prices: pure functions over the model.
+        .target(name: "Semantics", dependencies: ["Telemetry", "PackedSpans", "TOMLReading", .product(name: "TOMLKit", package: "TOMLKit")],
                 exclude: ["Pricing/LICENSE.genai-prices"], swiftSettings: strict),
         .target(
             name: "Store",
-            dependencies: ["Semantics", .product(name: "DequeModule", package: "swift-collections"),
+            dependencies: ["Semantics", "Telemetry", "PackedSpans", .product(name: "DequeModule", package: "swift-collections"),
                            .product(name: "HeapModule", package: "swift-collections"),
                            .product(name: "Prometheus", package: "swift-prometheus"),
                            .product(name: "Histogram", package: "hdrhistogram-swift")],
@@ -65,7 +75,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "OTLPWire", "Semantics",
+                "OTLPWire", "Telemetry", "PackedSpans",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -81,9 +91,9 @@ let package = Package(
         ),
         // What any text screen needs: the canvas, styles and themes, key names, display width, the sanitizer.
         .target(name: "CanvasKit", resources: [.embedInCode("Themes")], swiftSettings: strict),
-        .target(name: "Views", dependencies: ["CanvasKit", "Store", "Semantics"], swiftSettings: strict),
+        .target(name: "Views", dependencies: ["CanvasKit", "Store", "Semantics", "Telemetry", "PackedSpans"], swiftSettings: strict),
         // The call ledger: counted calls in an SQLite file, and the spend history read from it.
-        .target(name: "History", dependencies: ["Store", "Semantics", .product(name: "GRDB", package: "GRDB.swift"),
+        .target(name: "History", dependencies: ["Store", "Semantics", "Telemetry", "PackedSpans", "Synthetic", .product(name: "GRDB", package: "GRDB.swift"),
                                                 .product(name: "DequeModule", package: "swift-collections")],
                 swiftSettings: strict),
         .target(name: "TOMLReading", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strict),
@@ -92,11 +102,8 @@ let package = Package(
         .target(
             name: "LoadGenerator",
             dependencies: [
-                "Ingest", "OTLPWire", "Semantics",
+                "Ingest", "OTLPWire", "Telemetry", "PackedSpans", "Synthetic",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
@@ -109,8 +116,8 @@ let package = Package(
         .target(
             name: "TokentopApp",
             dependencies: [
-                "Ingest", "OTLPWire", "Semantics", "Store", "CanvasKit", "Views", "Terminal", "History", "TokentopLog",
-                "Config", "LoadGenerator", .product(name: "Logging", package: "swift-log"),
+                "Ingest", "OTLPWire", "Telemetry", "PackedSpans", "Synthetic", "Semantics", "Store", "CanvasKit", "Views",
+                "Terminal", "History", "TokentopLog", "Config", "LoadGenerator", .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -122,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "tokentop",
             dependencies: [
-                "TokentopApp", "Ingest", "OTLPWire", "Semantics", "Store", "CanvasKit", "Views", "Terminal", "LoadGenerator", "History", "TokentopLog",
+                "TokentopApp", "Ingest", "OTLPWire", "Telemetry", "PackedSpans", "Semantics", "Store", "CanvasKit", "Views", "Terminal", "LoadGenerator", "History", "TokentopLog",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -134,28 +141,28 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "Ingest"], swiftSettings: strict),
+        .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "Telemetry", "PackedSpans", "Synthetic", "Ingest"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TOMLReading", .product(name: "TOMLKit", package: "TOMLKit")],
                     swiftSettings: strict),
         .testTarget(
             name: "LoadGeneratorTests",
-            dependencies: ["LoadGenerator", "Ingest", "Semantics", "OTLPWire",
+            dependencies: ["LoadGenerator", "Ingest", "Semantics", "Telemetry", "PackedSpans", "Synthetic", "OTLPWire",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict
         ),
         .testTarget(name: "TokentopLogTests", dependencies: ["TokentopLog", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
-        .testTarget(name: "TokentopAppTests", dependencies: ["TokentopApp", "Terminal", "CanvasKit", "Views", "Store", "Semantics",
+        .testTarget(name: "TokentopAppTests", dependencies: ["TokentopApp", "Terminal", "CanvasKit", "Views", "Store", "Semantics", "Telemetry", "PackedSpans", "Synthetic",
                                                             "Config", "Ingest",
                                                             "TokentopLog", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Semantics"], swiftSettings: strict),
-        .testTarget(name: "HistoryTests", dependencies: ["History", "Store", "Semantics", "Ingest",
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Semantics", "Telemetry", "PackedSpans", "Synthetic"], swiftSettings: strict),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Store", "Semantics", "Telemetry", "PackedSpans", "Synthetic", "Ingest",
                                                          .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strict),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "OTLPWire", "Semantics", "Store",
+            dependencies: ["Ingest", "OTLPWire", "Semantics", "Telemetry", "PackedSpans", "Synthetic", "Store",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                            .product(name: "GRPCCore", package: "grpc-swift-2"),
                            .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -164,14 +171,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ViewsTests",
-            dependencies: ["CanvasKit", "Views", "Store", "Semantics", "Terminal", "Ingest", "History",
+            dependencies: ["CanvasKit", "Views", "Store", "Semantics", "Telemetry", "PackedSpans", "Synthetic", "Terminal", "Ingest", "History",
                            .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
             exclude: ["__Snapshots__"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Ingest", "OTLPWire", "History", "Store",
+            dependencies: ["Ingest", "OTLPWire", "History", "Store", "Telemetry", "PackedSpans",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRPCCore", package: "grpc-swift-2"),
                            .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")],

@@ -19,6 +19,9 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Ingest", package: root),
+                .product(name: "Telemetry", package: root),
+                .product(name: "PackedSpans", package: root),
+                .product(name: "Synthetic", package: root),
                 .product(name: "Semantics", package: root),
                 .product(name: "Store", package: root),
                 .product(name: "CanvasKit", package: root),

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Semantics
 import Store
+import Telemetry
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,5 +1,6 @@
 import Semantics
 import Store
+import Synthetic
 
 /// Made-up past days for a ledger, to see and test the history screens without weeks of use. Every call
 /// it writes is labelled as synthetic: service `synthetic-history`, sessions `synthetic-…`. The same seed

@@ -1,5 +1,5 @@
 import OTLPWire
-import Semantics
+import PackedSpans
 
 /// The `Export*ServiceResponse` of each signal, with `partial_success` when the decoder dropped
 /// records; shared by the gRPC and HTTP receivers.

@@ -2,8 +2,8 @@ import Foundation
 import GRPCCore
 import GRPCProtobuf
 import OTLPWire
-import Semantics
 import SwiftProtobuf
+import PackedSpans
 
 typealias TraceService = Opentelemetry_Proto_Collector_Trace_V1_TraceService
 typealias MetricsService = Opentelemetry_Proto_Collector_Metrics_V1_MetricsService

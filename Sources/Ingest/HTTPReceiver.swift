@@ -2,8 +2,9 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import OTLPWire
-import Semantics
 import SwiftProtobuf
+import Telemetry
+import PackedSpans
 
 /// OTLP/HTTP: `POST /v1/traces`, `/v1/metrics`, `/v1/logs` with protobuf or JSON bodies, optionally gzip'ed.
 /// One handler per connection; a refused request gets its status and message, and the connection

@@ -1,5 +1,5 @@
 import Foundation
-import Semantics
+import PackedSpans
 
 /// Splits a byte stream into lines, holding back an incomplete last line until more bytes arrive.
 /// A line longer than `maxLineBytes` is skipped up to its newline instead of being buffered.

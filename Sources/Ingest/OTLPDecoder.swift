@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
-import Semantics
 import SwiftProtobuf
+import PackedSpans
 
 /// Decodes OTLP export request bodies (protobuf or OTLP/JSON, optionally gzip'ed) into wire-neutral batches.
 public enum OTLPDecoder {

@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
-import Semantics
+import Telemetry
 
 /// The OTLP/gRPC and OTLP/HTTP receivers, started together and stopped together.
 public final class OTLPServers: Sendable {

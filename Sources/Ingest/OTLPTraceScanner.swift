@@ -1,5 +1,6 @@
-import Semantics
 import Synchronization
+import Telemetry
+import PackedSpans
 
 /// Decodes the protobuf bytes of an `ExportTraceServiceRequest` straight into a `TelemetryBatch`,
 /// without swift-protobuf's message tree. It accepts and refuses exactly what swift-protobuf (with the

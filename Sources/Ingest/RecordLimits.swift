@@ -1,4 +1,5 @@
-import Semantics
+import Telemetry
+import PackedSpans
 
 /// Bounds on what one record may carry, applied to every decoded batch before it is stored, whichever
 /// decoder produced it. Past a bound the first entries are kept, the rest are dropped and counted (in the

@@ -1,5 +1,4 @@
 import Foundation
-import Semantics
 import Synchronization
 
 /// `--replay FILE [--speed N]`: plays a recorded file (OTLP/JSON lines, or any file `report` reads)

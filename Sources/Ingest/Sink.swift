@@ -1,4 +1,5 @@
-import Semantics
+import Telemetry
+import PackedSpans
 
 /// Where receivers and file sources deliver decoded batches. Must not block: the store's writer
 /// applies batches on its own, so ingest never waits on readers.

@@ -1,5 +1,5 @@
 import Foundation
-import Semantics
+import PackedSpans
 
 /// One decoded export request from a file.
 public struct DecodedRequest: Sendable {

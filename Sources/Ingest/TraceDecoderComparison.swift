@@ -1,5 +1,6 @@
 import Foundation
-import Semantics
+import Telemetry
+import PackedSpans
 
 /// Runs `OTLPTraceScanner` and the reference (swift-protobuf and conversion) on the same bytes and
 /// says how they disagree, for the differential test and the `otlp-scanner` fuzz target.

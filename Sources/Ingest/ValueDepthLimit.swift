@@ -1,5 +1,5 @@
 import OTLPWire
-import Semantics
+import Telemetry
 
 private typealias WireAnyValue = Opentelemetry_Proto_Common_V1_AnyValue
 private typealias WireKeyValue = Opentelemetry_Proto_Common_V1_KeyValue

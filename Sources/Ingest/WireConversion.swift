@@ -1,6 +1,7 @@
 import Foundation
 import OTLPWire
-import Semantics
+import Telemetry
+import PackedSpans
 
 public typealias ExportTraceRequest = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
 public typealias ExportMetricsRequest = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest
@@ -40,7 +41,7 @@ struct Rejections {
 extension TelemetryBatch {
     /// One `RawSpan` per valid span; spans with invalid ids are counted in `rejectedSpans`.
     public init(_ request: ExportTraceRequest) {
-        var spans: [Semantics.RawSpan] = []
+        var spans: [Telemetry.RawSpan] = []
         var rejections = Rejections()
         for (r, resourceSpans) in request.resourceSpans.enumerated() {
             let resource = Attribute.list(resourceSpans.resource.attributes)
@@ -50,7 +51,7 @@ extension TelemetryBatch {
                 spans.reserveCapacity(spans.count + scopeSpans.spans.count)
                 for (i, span) in scopeSpans.spans.enumerated() {
                     do throws(InvalidRecord) {
-                        spans.append(try Semantics.RawSpan(span, origin: origin))
+                        spans.append(try Telemetry.RawSpan(span, origin: origin))
                     } catch {
                         rejections.record(error.reason, at: "resourceSpans[\(r)].scopeSpans[\(s)].spans[\(i)]")
                     }
@@ -109,7 +110,7 @@ extension Origin {
     }
 }
 
-extension Semantics.RawSpan {
+extension Telemetry.RawSpan {
     fileprivate init(_ span: WireSpan, origin: Origin) throws(InvalidRecord) {
         self.init(
             traceID: try requiredTraceID(span.traceID, field: "traceId"),

@@ -1,6 +1,6 @@
 import Foundation
 import OTLPWire
-import Semantics
+import Synthetic
 
 typealias LoadSpan = Opentelemetry_Proto_Trace_V1_Span
 typealias LoadKeyValue = Opentelemetry_Proto_Common_V1_KeyValue

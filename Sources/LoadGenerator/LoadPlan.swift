@@ -1,6 +1,6 @@
-import Semantics
 import Foundation
 import Synchronization
+import Telemetry
 
 /// How to send: protocol, target, request size, parallelism and the bounds of the run.
 public struct LoadPlan: Sendable {

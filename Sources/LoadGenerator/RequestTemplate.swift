@@ -1,7 +1,7 @@
 import Foundation
 import OTLPWire
-import Semantics
 import SwiftProtobuf
+import Synthetic
 
 /// An export request encoded once, with the places of its ids, timestamps and response ids, so each
 /// request sent is a copy with those patched: unique ids per request at the cost of a memcpy.

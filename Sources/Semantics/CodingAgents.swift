@@ -4,6 +4,7 @@
 // writes, output includes reasoning), whatever each CLI's own convention is.
 
 import Foundation
+import Telemetry
 
 /// A coding-agent CLI, recognised by its resource and instrumentation scope.
 public enum CodingAgent: String, Sendable, CaseIterable {

@@ -1,4 +1,5 @@
 import Foundation
+import Telemetry
 
 /// Rebuilds the prompt and completion of an LLM call as a conversation, from whichever dialect
 /// carried them: JSON message attributes (OTel ≥1.37, OpenLLMetry ≥0.60, Anthropic SDK), indexed

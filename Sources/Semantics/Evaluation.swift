@@ -1,3 +1,5 @@
+import Telemetry
+import PackedSpans
 /// One `gen_ai.evaluation.result` event: a judgement of an LLM call's output (a score, a label, or
 /// both), sent as a span event or as a log record on the span it refers to.
 public struct EvaluationResult: Sendable, Equatable {

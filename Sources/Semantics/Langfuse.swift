@@ -1,4 +1,5 @@
 import Foundation
+import PackedSpans
 
 /// The Langfuse SDK's own dialect (v3 and later send OTLP): `langfuse.observation.type` says what a
 /// span is, a generation's model, usage and cost come as `langfuse.observation.*`, the usage and cost

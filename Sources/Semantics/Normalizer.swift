@@ -1,3 +1,5 @@
+import Telemetry
+import PackedSpans
 // Turns a span of any GenAI dialect (OTel GenAI v1.28–v1.41, OpenLLMetry, OpenInference, OpenLIT,
 // the seed's manual spans) into one `SpanRole`.
 
@@ -334,12 +336,11 @@ enum Keys {
     static let llmMarks = list(["gen_ai.request.model", "gen_ai.response.model", "llm.model_name", "llm.request.model"])
 
     static let provider = list(["gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system"])
-    static let requestModel = list(["gen_ai.request.model", "llm.request.model"])
+    static let requestModel = RoleKeys.requestModel
     static let invocationParameters = AttributeKey("llm.invocation_parameters")
-    static let responseModel = list(["gen_ai.response.model", "llm.response.model", "llm.model_name",
-                                     "embedding.model_name"])
+    static let responseModel = RoleKeys.responseModel
     static let streaming = list(["gen_ai.request.stream", "gen_ai.is_streaming", "llm.is_streaming"])
-    static let responseID = AttributeKey("gen_ai.response.id")
+    static let responseID = RoleKeys.responseID
     static let reportedCost = list(["gen_ai.usage.cost", "llm.cost.total", "operation.cost"])
     static let retries = list(["http.request.resend_count", "gen_ai.client.retries"])
     static let finishReasonLists = list(["gen_ai.response.finish_reasons", "llm.response.finish_reasons"])
@@ -348,39 +349,19 @@ enum Keys {
     /// Events that mark a streamed response's first token.
     static let firstTokenEvents = list(["First Token Stream Event", "gen_ai.content.completion.chunk",
                                         "llm.content.completion.chunk", "gen_ai.first_token"])
-    static let sessionID = list(["gen_ai.conversation.id", "session.id", "langfuse.session.id",
-                                 "traceloop.association.properties.session_id",
-                                 "traceloop.association.properties.thread_id",
-                                 "traceloop.association.properties.conversation_id"])
+    static let sessionID = RoleKeys.sessionID
 
-    static let toolName = list(["gen_ai.tool.name", "tool.name", "traceloop.entity.name"])
-    static let toolCallID = AttributeKey("gen_ai.tool.call.id")
-    static let toolArguments = list(["gen_ai.tool.call.arguments", "tool.input", "input.value", "traceloop.entity.input"])
-    static let toolResult = list(["gen_ai.tool.call.result", "output.value", "traceloop.entity.output"])
-    static let agentName = list(["gen_ai.agent.name", "agent.name", "agent_name", "traceloop.entity.name", "graph.node.id"])
-    static let agentTask = list(["agent.task", "gen_ai.agent.description"])
+    static let toolName = RoleKeys.toolName
+    static let toolCallID = RoleKeys.toolCallID
+    static let toolArguments = RoleKeys.toolArguments
+    static let toolResult = RoleKeys.toolResult
+    static let agentName = RoleKeys.agentName
+    static let agentTask = RoleKeys.agentTask
 
     static let plainModel = AttributeKey("model")
     static let claudeSpanType = AttributeKey("span.type")
     static let httpStatus = list(["http.response.status_code", "http.status_code"])
 
-    /// Keys whose string values a role keeps as they are (see `SpanPacker`'s sharing).
-    static let keptByRoles = KeySet(requestModel + responseModel + [responseID] + sessionID + toolName + [toolCallID]
-                                    + toolArguments + toolResult + agentName + agentTask)
     static let evaluationResult = AttributeKey(EvaluationResult.eventName)
 }
 
-/// A few key numbers, asked about for every key packed: most answers come from a 64-bit filter.
-struct KeySet: Sendable {
-    private let symbols: [UInt32]
-    private let filter: UInt64
-
-    init(_ keys: [AttributeKey]) {
-        symbols = keys.map(\.symbol)
-        filter = symbols.reduce(0) { $0 | 1 << UInt64($1 % 64) }
-    }
-
-    func contains(_ symbol: UInt32) -> Bool {
-        filter & 1 << UInt64(symbol % 64) != 0 && symbols.contains(symbol)
-    }
-}

@@ -1,4 +1,6 @@
 import Semantics
+import Telemetry
+import PackedSpans
 
 /// Where a stored span lives.
 public struct SpanKey: Hashable, Sendable {

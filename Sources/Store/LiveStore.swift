@@ -1,5 +1,7 @@
 import Semantics
 import Synchronization
+import Telemetry
+import PackedSpans
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,4 +1,5 @@
 import Semantics
+import Telemetry
 
 /// The running total of one metric series (name + scope + service + attributes), with cumulative
 /// and delta temporality folded into one value and counter resets carried over.

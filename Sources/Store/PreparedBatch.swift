@@ -1,4 +1,5 @@
 import Semantics
+import PackedSpans
 
 /// A batch made ready for the store before its lock is taken: every span packed, normalized and its
 /// call priced, so that a receiver does this work on its own thread while another applies its batch.

@@ -1,4 +1,5 @@
 import Semantics
+import Telemetry
 
 /// Per provider + model totals.
 public struct ModelTotals: Sendable, Equatable {

@@ -1,4 +1,6 @@
 import Semantics
+import Telemetry
+import PackedSpans
 
 /// Retries no attribute reports: an LLM call is a retry when an earlier sibling (same trace, same
 /// parent span, same provider and request model) failed — an error status, or HTTP 429/5xx — and

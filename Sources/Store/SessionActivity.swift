@@ -1,5 +1,6 @@
 import DequeModule
 import Semantics
+import Telemetry
 
 /// One thing that happened in a session, for its timeline: a prompt, an LLM call or a tool call.
 public struct SessionEvent: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Semantics
+import Telemetry
 
 /// Exact ingest accounting. For spans: `receivedSpans == storedSpans + evictedSpans + rejectedSpans`.
 public struct IngestCounters: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import Semantics
+import Telemetry
 
 /// A stored span as an OTLP/JSON `ExportTraceServiceRequest` (hex ids, int64 as strings), with its
 /// resource and scope: what `y` copies, ready to paste into a bug report or to POST to `/v1/traces`.

@@ -1,4 +1,5 @@
 import Semantics
+import Telemetry
 
 /// The columns the trace list can be sorted by, each largest first; ties, and `started`, newest first.
 public enum TraceSortKey: String, Sendable, CaseIterable, Hashable {

@@ -1,6 +1,8 @@
 import DequeModule
 import HeapModule
 import Semantics
+import Telemetry
+import PackedSpans
 
 /// One stored span with its normalized role and the log events attached to it.
 public struct StoredSpan: Sendable {

@@ -1,6 +1,7 @@
 import Ingest
 import Semantics
 import Synchronization
+import PackedSpans
 
 /// `serve --discard`: the receivers decode every request as usual and the batch is dropped, so the
 /// load generator measures what transport and decoding alone allow (the baseline for the store).

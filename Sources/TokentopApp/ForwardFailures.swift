@@ -1,6 +1,7 @@
 import Foundation
 import Ingest
 import Semantics
+import Telemetry
 
 /// Which forward upstreams started failing, told at most once every 30 seconds each while they keep failing.
 public struct ForwardFailures {

@@ -1,6 +1,7 @@
 import Ingest
 import Semantics
 import Store
+import PackedSpans
 
 /// Delivers decoded batches straight into the store's single writer.
 public struct StoreSink: TelemetrySink {

@@ -1,6 +1,7 @@
 import CanvasKit
 import Semantics
 import Store
+import Telemetry
 
 /// Where the user has drilled to from the trace list: an open trace and, maybe, one of its spans.
 public struct DrillState: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import CanvasKit
 import Semantics
 import Store
+import Telemetry
 
 /// The one-line header: name, endpoints, ingest rate and exact span accounting.
 public enum HeaderView {

@@ -1,6 +1,7 @@
 import CanvasKit
 import Semantics
 import Store
+import Telemetry
 
 /// How the trace list is sorted; `s` cycles through the columns, each newest/largest first, then
 /// back to start time; `r` turns the order around (oldest, smallest first).

@@ -1,6 +1,7 @@
 import CanvasKit
 import Semantics
 import Store
+import Telemetry
 
 /// Everything the screen remembers between frames. Changed only by `reduce`.
 public struct ViewState: Sendable, Equatable {

@@ -2,6 +2,7 @@ import TokentopApp
 import ArgumentParser
 import Config
 import Semantics
+import Telemetry
 
 /// Where the OTLP receivers listen: `serve` listens there, `setup` points a coding agent there.
 struct ReceiverAddressOptions: ParsableArguments {

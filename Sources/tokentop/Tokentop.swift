@@ -1,6 +1,7 @@
 import TokentopApp
 import ArgumentParser
 import Semantics
+import Telemetry
 
 @main
 struct Tokentop: AsyncParsableCommand {

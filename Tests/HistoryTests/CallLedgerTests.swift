@@ -4,6 +4,7 @@ import GRDB
 import Semantics
 import Store
 import XCTest
+import Telemetry
 
 /// The ledger on real SQLite files: what is written, once, and what comes back.
 final class CallLedgerTests: XCTestCase {

@@ -3,6 +3,7 @@ import History
 import Semantics
 import Store
 import XCTest
+import PackedSpans
 
 /// A restart keeps today's spend, the burn windows and so the budget: the store takes back the calls
 /// the ledger had counted, and a call sent again after the restart is neither written nor counted twice.

@@ -2,6 +2,7 @@ import Foundation
 import Ingest
 import Semantics
 import Store
+import PackedSpans
 
 /// A folder of its own under the temporary directory, removed at deinit.
 final class TemporaryFolder {

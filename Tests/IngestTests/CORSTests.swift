@@ -1,6 +1,7 @@
 import Foundation
 import Ingest
 import Testing
+import Telemetry
 
 /// CORS on OTLP/HTTP: a browser's preflight from an allowed origin is answered before the token is
 /// checked, responses to allowed origins carry `Access-Control-Allow-Origin`, others get none.

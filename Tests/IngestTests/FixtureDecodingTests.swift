@@ -2,6 +2,8 @@ import Foundation
 import Ingest
 import Semantics
 import Testing
+import Telemetry
+import PackedSpans
 
 /// Every capture of every scenario decodes, and the records match the scenario's expected.json.
 @Suite struct FixtureDecodingTests {

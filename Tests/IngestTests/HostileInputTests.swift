@@ -4,6 +4,7 @@ import OTLPWire
 import Semantics
 import SwiftProtobuf
 import Testing
+import PackedSpans
 
 
 private typealias WireArray = Opentelemetry_Proto_Common_V1_ArrayValue

@@ -2,6 +2,8 @@ import Foundation
 import Ingest
 import Semantics
 import Testing
+import Telemetry
+import PackedSpans
 
 /// A long value a normalized role keeps (a response id, a model, tool arguments) is kept once: the
 /// packed span holds it as a string and the role shares that string's storage, whether the span was

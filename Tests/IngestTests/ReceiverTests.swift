@@ -6,6 +6,7 @@ import OTLPWire
 import Semantics
 import SwiftProtobuf
 import Testing
+import Telemetry
 
 /// The OTLP/HTTP and OTLP/gRPC receivers on loopback, each refusal checked for its status and message,
 /// and each followed by a valid request that must still succeed.

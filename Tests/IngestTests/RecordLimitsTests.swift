@@ -3,6 +3,8 @@ import Ingest
 import OTLPWire
 import Semantics
 import Testing
+import Telemetry
+import PackedSpans
 
 /// `RecordLimits`: what is over a bound is dropped or cut and counted; what is within is left alone.
 @Suite struct RecordLimitsTests {

@@ -5,6 +5,7 @@ import Semantics
 import SwiftProtobuf
 import Synchronization
 import Testing
+import PackedSpans
 
 /// `--record` writes OTLP/JSON lines that decode back to the same records; `--replay` paces by the
 /// recorded times and moves them to the moment of playing.

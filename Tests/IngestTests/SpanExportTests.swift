@@ -3,6 +3,7 @@ import Ingest
 import Semantics
 import Store
 import Testing
+import Telemetry
 
 /// What `y` copies is valid OTLP/JSON that decodes back to the same span.
 @Suite struct SpanExportTests {

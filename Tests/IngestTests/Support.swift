@@ -4,6 +4,7 @@ import OTLPWire
 import Semantics
 import SwiftProtobuf
 import Synchronization
+import PackedSpans
 
 /// Collects what receivers deliver.
 final class CollectingSink: TelemetrySink {

@@ -4,6 +4,7 @@ import OTLPWire
 import Semantics
 import SwiftProtobuf
 import Testing
+import Synthetic
 
 private typealias WireRequest = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
 private typealias WireResourceSpans = Opentelemetry_Proto_Trace_V1_ResourceSpans

@@ -4,6 +4,8 @@ import OTLPWire
 import Semantics
 import SwiftProtobuf
 import Testing
+import Telemetry
+import PackedSpans
 
 /// Edges of the wire formats: missing and invalid ids, empty arrays, every AnyValue shape, OTLP/JSON's
 /// choices of spelling for the same value.

@@ -5,6 +5,7 @@ import OTLPWire
 import Semantics
 import SwiftProtobuf
 import XCTest
+import Telemetry
 
 final class RequestTemplateTests: XCTestCase {
     private func decodedSpans(_ bytes: [UInt8], json: Bool) throws -> [RawSpan] {

@@ -1,6 +1,7 @@
 import Foundation
 import Semantics
 import XCTest
+import Telemetry
 
 /// Every dialect in the fixtures normalizes into the same model, with the token numbers the
 /// captured telemetry reported (expected.json, computed independently).

@@ -1,5 +1,6 @@
 import Semantics
 import XCTest
+import Telemetry
 
 final class EdgeCaseTests: XCTestCase {
     let origin = Origin(resource: [])

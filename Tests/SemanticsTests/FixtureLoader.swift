@@ -1,6 +1,7 @@
 import Foundation
 import Ingest
 import Semantics
+import PackedSpans
 
 /// Decodes the captured requests of one fixture scenario (Tests/Fixtures/<name>/).
 enum Fixture {

@@ -1,6 +1,9 @@
 import Foundation
 import Semantics
 import Testing
+import Telemetry
+import PackedSpans
+import Synthetic
 
 /// The store normalizes spans from their packed form, read in place. Whatever a span carries, that
 /// reading must give what normalizing the span as decoded gives: role, evaluations, failed attempt

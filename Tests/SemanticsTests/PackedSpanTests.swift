@@ -1,6 +1,9 @@
 import Foundation
 import Semantics
 import Testing
+import Telemetry
+import PackedSpans
+import Synthetic
 
 /// Packing is lossless: every span of every fixture, and random spans with every kind of value, come
 /// back from `PackedSpan.unpacked()` exactly as they went in.

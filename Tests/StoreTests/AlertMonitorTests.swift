@@ -1,6 +1,8 @@
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
+import PackedSpans
 
 /// The live quality alerts fire past their threshold, remember when, and clear only well below it.
 final class AlertMonitorTests: XCTestCase {

@@ -1,6 +1,8 @@
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
+import PackedSpans
 
 /// Coding agents' calls from log events, counted once with their spans, whichever arrives first.
 final class CodingAgentCallTests: XCTestCase {

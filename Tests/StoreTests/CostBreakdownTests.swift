@@ -1,6 +1,8 @@
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
+import PackedSpans
 
 /// Spend by service, session and agent: each call goes to its innermost agent; duplicates count once.
 final class CostBreakdownTests: XCTestCase {

@@ -1,6 +1,8 @@
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
+import PackedSpans
 
 /// Spend today, the projection to the end of the day and the budget status, with an injected clock.
 final class DailySpendTests: XCTestCase {

@@ -1,6 +1,8 @@
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
+import PackedSpans
 
 /// One call reported by two instrumentations is counted once.
 final class DuplicateCallTests: XCTestCase {

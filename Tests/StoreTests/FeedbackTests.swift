@@ -1,6 +1,8 @@
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
+import PackedSpans
 
 /// Feedback from `gen_ai.evaluation.result` events (span events and log records) and from the
 /// `gen_ai.user.feedback.score` histogram.

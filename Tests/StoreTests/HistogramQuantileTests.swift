@@ -1,6 +1,8 @@
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
+import PackedSpans
 
 /// Quantiles from bucket counts as Prometheus' histogram_quantile computes them, worked by hand.
 final class HistogramQuantileTests: XCTestCase {

@@ -1,6 +1,8 @@
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
+import PackedSpans
 
 /// HDR latency: percentiles within 3 significant digits of the exact nearest-rank values, merged across
 /// models and operations, clamped at the range's ends, and a recent window that follows the clock.

@@ -1,6 +1,7 @@
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
 
 final class MetricSeriesTests: XCTestCase {
     let origin = Origin(resource: [Attribute("service.name", .string("svc"))], scopeName: "m")

@@ -1,6 +1,8 @@
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
+import PackedSpans
 
 /// `/metrics` carries the series the article's Grafana queries use, by request model.
 final class PrometheusSeriesTests: XCTestCase {

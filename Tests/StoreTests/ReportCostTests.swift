@@ -1,6 +1,8 @@
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
+import PackedSpans
 
 /// How the report sums computed costs, with a stand-in price list: gpt-4o at $1 per 1,000 input and
 /// $2 per 1,000 output tokens; nothing else has a price.

@@ -1,6 +1,8 @@
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
+import PackedSpans
 
 /// Retries inferred from repeated attempts under one parent, with spans built by hand.
 final class RetryInferenceTests: XCTestCase {

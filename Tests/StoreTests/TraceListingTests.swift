@@ -1,6 +1,9 @@
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
+import PackedSpans
+import Synthetic
 
 /// The store keeps its trace lists sorted as spans arrive, traces are evicted and time passes; these
 /// tests compare what it lists with every row summarized, filtered and sorted from scratch.

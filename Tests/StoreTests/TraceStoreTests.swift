@@ -1,6 +1,8 @@
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
+import PackedSpans
 
 final class TraceStoreTests: XCTestCase {
     let origin = Origin(resource: [Attribute("service.name", .string("svc"))], scopeName: "test")

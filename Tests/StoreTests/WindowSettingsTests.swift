@@ -2,6 +2,8 @@ import Foundation
 import Semantics
 import XCTest
 @testable import Store
+import Telemetry
+import PackedSpans
 
 /// Configured windows with an injected clock: the header, the model rows and the Quality pane follow
 /// the windows chosen; every figure is computed by hand here.

@@ -9,6 +9,8 @@ import TokentopApp
 import TokentopLog
 import Views
 import XCTest
+import Telemetry
+import PackedSpans
 
 /// The screen loop, driven without a terminal: keys and time come from a script, frames go to memory.
 final class DashboardTests: XCTestCase {

@@ -4,6 +4,8 @@ import Store
 import XCTest
 @testable import CanvasKit
 @testable import Views
+import Telemetry
+import PackedSpans
 
 /// Cost per agent run on the trace screen: each agent span shows the tokens and cost of the calls beneath it.
 final class AgentSubtotalTests: XCTestCase {

@@ -4,6 +4,7 @@ import Store
 import XCTest
 @testable import CanvasKit
 @testable import Views
+import Telemetry
 
 /// The header's spend against `--budget`: within, heading over at the current pace, and spent.
 final class BudgetHeaderTests: XCTestCase {

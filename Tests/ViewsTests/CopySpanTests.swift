@@ -4,6 +4,8 @@ import XCTest
 @testable import Views
 import CanvasKit
 import Terminal
+import Telemetry
+import PackedSpans
 
 /// `y` on the trace and span screens asks for the span under the cursor to be copied.
 final class CopySpanTests: XCTestCase {

@@ -2,6 +2,8 @@ import Semantics
 import Store
 import CanvasKit
 import Views
+import Telemetry
+import PackedSpans
 
 /// A realistic agent trace, stored through a `TraceStore` so roles, costs, duplicates and log events
 /// are what the app would hold.

@@ -4,6 +4,8 @@ import Store
 import XCTest
 @testable import CanvasKit
 @testable import Views
+import Telemetry
+import PackedSpans
 
 final class DrillTests: XCTestCase {
     let small = Size(width: 80, height: 24), large = Size(width: 160, height: 40)

@@ -4,6 +4,8 @@ import Store
 import XCTest
 @testable import CanvasKit
 @testable import Views
+import Telemetry
+import PackedSpans
 
 /// Feedback on screen: the Quality pane's feedback lines and evaluation results on their span.
 final class FeedbackViewTests: XCTestCase {

@@ -2,6 +2,7 @@ import Semantics
 import Store
 import CanvasKit
 import Views
+import Telemetry
 
 /// Hand-built trace summaries and snapshots for view tests.
 enum Fixtures {

@@ -3,6 +3,8 @@ import Store
 import XCTest
 @testable import CanvasKit
 @testable import Views
+import Telemetry
+import PackedSpans
 
 /// Log records attached to a span show their time from the span's start; a record without a time
 /// (SDKs may leave it unset) shows when it was observed, and one with neither shows a dash.

@@ -3,6 +3,7 @@ import Semantics
 import Store
 @testable import Views
 import XCTest
+import Telemetry
 
 /// Every key a screen binds reaches code that handles it: the screen's own reducer or the shared
 /// actions. A binding that fell through to nothing would be a key that silently does nothing.

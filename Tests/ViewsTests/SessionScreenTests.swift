@@ -6,6 +6,8 @@ import Store
 import XCTest
 @testable import CanvasKit
 @testable import Views
+import Telemetry
+import PackedSpans
 
 /// The session screens on the real captures of Claude Code and the Codex CLI: the list (`S`), a
 /// session's timeline (`Enter`) and one of its events (`Enter` again), rendered without a terminal.

@@ -4,6 +4,8 @@ import Store
 import XCTest
 @testable import CanvasKit
 @testable import Views
+import Telemetry
+import PackedSpans
 
 /// The span screen's conversation when the messages come as v1.28 events sent as span events (their
 /// body's fields as attributes), as some senders, and `tokentop load`, export them.

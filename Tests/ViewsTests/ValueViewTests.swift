@@ -4,6 +4,8 @@ import Store
 import XCTest
 @testable import CanvasKit
 @testable import Views
+import Telemetry
+import PackedSpans
 
 /// Hostile text in one span: escape sequences, right-to-left text, emoji and CJK, a 10 kB value and a JSON one.
 enum HostileSpan {

@@ -3,6 +3,9 @@ import Store
 import XCTest
 @testable import CanvasKit
 @testable import Views
+import Telemetry
+import PackedSpans
+import Synthetic
 
 /// The screen asks the store for the rows around its selection only; these tests drive one screen with
 /// such snapshots and one with every row, through random keys and arrivals, and expect the same frames.

@@ -3,6 +3,7 @@ import Ingest
 import LoadGenerator
 import Semantics
 import Store
+import PackedSpans
 
 /// The load generator's agent traces (512 spans, ~1 KB each), as the receivers see them.
 enum Fixtures {

@@ -6,6 +6,8 @@ import Semantics
 import Store
 import CanvasKit
 import Views
+import Telemetry
+import PackedSpans
 
 // Each benchmark handles one 512-span request unless its name says otherwise: spans/s = 512 / time.
 let benchmarks: @Sendable () -> Void = {

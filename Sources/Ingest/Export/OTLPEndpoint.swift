@@ -1,5 +1,5 @@
-import Semantics
 import Foundation
+import Telemetry
 
 /// Where an OTLP exporter sends (`--forward`, the demo, the load generator): an OTLP/HTTP base URL
 /// (`http://collector:4318`, `https://api.honeycomb.io`; `/v1/traces` etc. are appended as

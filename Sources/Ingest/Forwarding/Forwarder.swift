@@ -1,6 +1,6 @@
 import Foundation
-import Semantics
 import Synchronization
+import Telemetry
 
 /// Receives every request the receivers accepted. Must not block: ingest never waits on an upstream.
 public protocol RequestRelay: Sendable {

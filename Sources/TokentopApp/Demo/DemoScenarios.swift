@@ -1,5 +1,6 @@
 import Foundation
 import Semantics
+import Synthetic
 
 /// The made-up apps the demo runs; each is its own OTLP resource.
 enum DemoService: String, Sendable {

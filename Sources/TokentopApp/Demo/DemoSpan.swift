@@ -1,6 +1,8 @@
 import Foundation
 import Semantics
 import OTLPWire
+import Telemetry
+import Synthetic
 
 typealias WireSpan = Opentelemetry_Proto_Trace_V1_Span
 typealias WireKeyValue = Opentelemetry_Proto_Common_V1_KeyValue

@@ -4,6 +4,7 @@ import OTLPWire
 import Semantics
 import Store
 import SwiftProtobuf
+import Synthetic
 
 /// `--demo`: plays made-up apps against tokentop's own receivers over loopback, so the traffic is
 /// decoded, normalized and stored exactly like a real app's. Runs start every 0.5–1.5 s; a run's

@@ -6,6 +6,7 @@ import Ingest
 import Semantics
 import Store
 import Views
+import Telemetry
 
 /// Everything a run of the server needs, resolved once: command-line flags over the `TOKENTOP_*`
 /// variables over the configuration file over the defaults. Each default is written once, here or in

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import LoadGenerator
 import Semantics
+import Telemetry
 
 /// `tokentop load`: realistic agent traces sent to a tokentop (or any OTLP receiver) on this machine.
 struct LoadCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import CanvasKit
 import Semantics
 import Store
+import Telemetry
 
 /// The span screen's document: the GenAI summary, the conversation, then everything the span carries,
 /// as wrapped lines of styled text.

@@ -1,6 +1,7 @@
 import CanvasKit
 import Semantics
 import Store
+import Telemetry
 
 /// The spans of one trace as an indented tree: children under their parent in start order; spans
 /// whose parent has not arrived (or that sit in a parent cycle) at the top level, marked as orphans.

@@ -1,4 +1,5 @@
 import Synchronization
+import Telemetry
 
 /// A span as the store keeps it: what every pane reads (ids, times, kind, status) inline, and the rest
 /// (name, attributes, events, links, status message) packed into one byte buffer. Attribute keys and
@@ -180,7 +181,7 @@ private struct PackerCaches: Sendable {
     /// Values shorter than this are stored inline by Swift strings anyway; longer ones than the
     /// upper bound are rare and not worth hashing.
     private static let sharedLengths = 16...16_384
-    /// The key just packed is one whose value normalized roles keep (`Keys.keptByRoles`): a long
+    /// The key just packed is one whose value normalized roles keep (`RoleKeys.keptByRoles`): a long
     /// value of it is kept as a string the role then shares, not as bytes the role would copy.
     var nextValueKept = false
 
@@ -220,7 +221,7 @@ private struct PackerCaches: Sendable {
     }
 
     private mutating func symbol(_ id: UInt32, _ writer: inout PackedWriter) {
-        nextValueKept = Keys.keptByRoles.contains(id)
+        nextValueKept = RoleKeys.keptByRoles.contains(id)
         writer.varint(UInt64(id) << 1)
     }
 

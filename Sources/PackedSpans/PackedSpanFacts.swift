@@ -1,8 +1,9 @@
+import Telemetry
 /// An attribute key (or event name) the code looks up, with its `SymbolTable` number fixed once, so
 /// that looking it up in a packed span compares numbers, not text. Keep them in `static let`s.
 public struct AttributeKey: Sendable {
     public let name: String
-    let symbol: UInt32
+    package let symbol: UInt32
 
     public init(_ name: String) {
         precondition(name.utf8.count <= SymbolTable.maxNameBytes, "an attribute key the code spells out is short")
@@ -11,39 +12,9 @@ public struct AttributeKey: Sendable {
     }
 }
 
-/// A span's attributes by key, as normalizing reads them, whichever form the span is in.
-protocol AttributeSource {
-    /// The value of the last attribute with this key (as `[Attribute]`'s subscript).
-    subscript(key: AttributeKey) -> AttributeValue? { get }
-    /// Every attribute in order, for keys matched by pattern rather than by name (rarely needed).
-    func forEach(_ body: (String, AttributeValue) -> Void)
-}
-
-/// What normalizing reads of a span besides its attributes.
-protocol SpanFacts {
-    var name: String { get }
-    var startNanos: UInt64 { get }
-    var statusCode: StatusCode { get }
-    /// The earliest time of an event with one of these names.
-    func earliestEvent(named names: [AttributeKey]) -> UInt64?
-}
-
-extension AttributeLookup: AttributeSource {
-    subscript(key: AttributeKey) -> AttributeValue? { self[key.name] }
-    func forEach(_ body: (String, AttributeValue) -> Void) {
-        for attribute in attributes { body(attribute.key, attribute.value) }
-    }
-}
-
-extension RawSpan: SpanFacts {
-    func earliestEvent(named names: [AttributeKey]) -> UInt64? {
-        events.lazy.filter { event in names.contains { $0.name == event.name } }.map(\.timeNanos).min()
-    }
-}
-
 extension PackedSpan {
     /// Reads the span in place: its attributes indexed by key number, nothing unpacked until asked for.
-    func withFacts<T>(_ body: (PackedSpanFacts) -> T) -> T {
+    package func withFacts<T>(_ body: (PackedSpanFacts) -> T) -> T {
         self.body.withBytes { bytes, shared in
             var reader = PackedReader(bytes: bytes, shared: shared, symbols: [])
             reader.skipValue()  // name
@@ -76,7 +47,7 @@ extension PackedSpan {
 }
 
 /// A packed span's attributes, looked up in place (see `PackedSpan.withFacts`); valid only inside it.
-struct PackedAttributes: AttributeSource {
+package struct PackedAttributes {
     struct Entry {
         /// Keys written as text (past the symbol table's room, or very long) have this number.
         static let textKey = UInt32.max
@@ -94,7 +65,7 @@ struct PackedAttributes: AttributeSource {
 
     static func bit(_ symbol: UInt32) -> UInt64 { symbol == Entry.textKey ? 1 << 63 : 1 << UInt64(symbol % 63) }
 
-    subscript(key: AttributeKey) -> AttributeValue? {
+    package subscript(key: AttributeKey) -> AttributeValue? {
         if numbers & Self.bit(key.symbol) != 0 {
             for entry in entries.reversed() where entry.symbol == key.symbol { return value(at: entry) }
         }
@@ -108,7 +79,7 @@ struct PackedAttributes: AttributeSource {
         return nil
     }
 
-    func forEach(_ body: (String, AttributeValue) -> Void) {
+    package func forEach(_ body: (String, AttributeValue) -> Void) {
         let names = entries.contains { $0.symbol != Entry.textKey } ? SymbolTable.shared.names : []
         for entry in entries {
             body(entry.symbol == Entry.textKey ? keyText(entry) : names[Int(entry.symbol)], value(at: entry))
@@ -131,20 +102,20 @@ struct PackedAttributes: AttributeSource {
 }
 
 /// A packed span as normalizing reads it (see `PackedSpan.withFacts`); valid only inside it.
-struct PackedSpanFacts: SpanFacts {
+package struct PackedSpanFacts {
     let span: PackedSpan
-    let attributes: PackedAttributes
+    package let attributes: PackedAttributes
     /// Where the events begin in the packed bytes.
     let eventsOffset: Int
 
-    var name: String {
+    package var name: String {
         var reader = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: [])
         return reader.text()
     }
-    var startNanos: UInt64 { span.startNanos }
-    var statusCode: StatusCode { span.statusCode }
+    package var startNanos: UInt64 { span.startNanos }
+    package var statusCode: StatusCode { span.statusCode }
 
-    func earliestEvent(named names: [AttributeKey]) -> UInt64? {
+    package func earliestEvent(named names: [AttributeKey]) -> UInt64? {
         var earliest: UInt64?
         forEachEvent { time, isNamed, _ in
             if names.contains(where: isNamed) { earliest = min(earliest ?? time, time) }
@@ -153,7 +124,7 @@ struct PackedSpanFacts: SpanFacts {
     }
 
     /// The events carrying this name, with their attributes unpacked.
-    func events(named key: AttributeKey) -> [SpanEvent] {
+    package func events(named key: AttributeKey) -> [SpanEvent] {
         var found: [SpanEvent] = []
         forEachEvent { time, isNamed, attributesOffset in
             guard isNamed(key) else { return }
