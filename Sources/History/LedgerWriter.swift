@@ -44,6 +44,10 @@ public final class LedgerWriter: LedgerFeed, @unchecked Sendable {
     private var thread: Thread?
     private let finished = NSCondition()
     private var isFinished = false
+    #if os(Linux)
+    /// The writer's thread while it runs, for `stop` to raise it.
+    private let runningThread = Mutex<pthread_t?>(nil)
+    #endif
 
     public init(ledger: CallLedger, retentionDays: Int?, capacity: Int = LedgerWriter.defaultCapacity) {
         self.ledger = ledger
@@ -100,6 +104,7 @@ public final class LedgerWriter: LedgerFeed, @unchecked Sendable {
             }
         }
         guard started else { return }
+        raiseWriter()
         wake.signal()
         finished.lock()
         let deadline = Date().addingTimeInterval(timeout)
@@ -110,18 +115,31 @@ public final class LedgerWriter: LedgerFeed, @unchecked Sendable {
     /// The writer's niceness: when ingest and the writer want the same cores, ingest wins, and a
     /// writer that falls behind says so (`unwritten`) instead of slowing the receivers down.
     static let niceness: Int32 = 19
-    /// Linux's SCHED_BATCH (not exported to Swift by Glibc).
-    static let batchPolicy: Int32 = 3
+    /// Linux's SCHED_IDLE (not exported to Swift by Glibc).
+    static let idlePolicy: Int32 = 5
 
-    /// SCHED_BATCH at nice 19: the writer yields to the receivers, and is never woken ahead of them,
-    /// yet still gets its small share of a core when other processes keep every core busy (SCHED_IDLE
-    /// would get none then, and calls acknowledged long ago would stay unwritten). On Linux scheduling
-    /// is a thread's own: pid 0 is this thread alone.
-    private static func scheduleBehindIngest() {
+    /// SCHED_IDLE: the writer runs only on a core nothing else wants, and gives it up at once when a
+    /// receiver wakes (SCHED_BATCH at nice 19 cost a flood 6-8 % of its rate; see BENCHMARKS.md). On
+    /// Linux scheduling is a thread's own: pid 0 is this thread alone.
+    private static func scheduleIdle() {
         #if os(Linux)
         var parameter = sched_param(sched_priority: 0)
-        _ = sched_setscheduler(0, batchPolicy, &parameter)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+        if sched_setscheduler(0, idlePolicy, &parameter) != 0 {
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+        }
+        #endif
+    }
+
+    /// From the stopping thread: an idle writer on a machine whose cores other processes keep busy
+    /// would never get one, and `stop` would wait out its timeout with nothing written.
+    private func raiseWriter() {
+        #if os(Linux)
+        runningThread.withLock { thread in
+            // Held while raising: the writer cannot clear it, so cannot exit, meanwhile.
+            guard let thread else { return }
+            var parameter = sched_param(sched_priority: 0)
+            _ = pthread_setschedparam(thread, SCHED_OTHER, &parameter)
+        }
         #endif
     }
 
@@ -135,7 +153,10 @@ public final class LedgerWriter: LedgerFeed, @unchecked Sendable {
     }
 
     private func run() {
-        Self.scheduleBehindIngest()
+        #if os(Linux)
+        runningThread.withLock { $0 = pthread_self() }
+        #endif
+        Self.scheduleIdle()
         var lastPrune = Date.distantPast
         // Taken from the queue in one swap, so the receive path never waits while changes are copied
         // or freed; written from here a transaction at a time.
@@ -184,6 +205,9 @@ public final class LedgerWriter: LedgerFeed, @unchecked Sendable {
             _ = wake.wait(until: Date().addingTimeInterval(failing ? 1 : Self.flushInterval))
             wake.unlock()
         }
+        #if os(Linux)
+        runningThread.withLock { $0 = nil }
+        #endif
         finished.lock()
         isFinished = true
         finished.broadcast()
