@@ -14,14 +14,12 @@ enum SpanScreen: Screen {
         .own([.character("y")], .copySpan, "copy span as OTLP JSON", hint: true),
     ] + ScreenKey.global()
 
+    /// The same as the trace screen's: moves within the drill-down, and copying the span.
     static func reduce(_ state: ViewState, _ action: Action, _ input: ScreenInput) -> ViewState? {
-        DrillScreens.reduceMove(state, action, input) ?? DrillScreens.reduceCopySpan(state, action, input)
+        TraceScreen.reduce(state, action, input)
     }
 
     static func render(_ state: ViewState, _ input: ScreenInput, into canvas: inout Canvas) {
-        guard let drill = state.drill else { return }
-        canvas.draw(SpanScreenView.render(input.openTrace, summary: DrillScreens.summary(of: drill, input), drill: drill,
-                                          size: input.size, nowNanos: input.snapshot.takenAtNanos, focused: !state.helpVisible),
-                    x: 0, y: 0)
+        DrillScreens.render(state, input, into: &canvas, view: SpanScreenView.render)
     }
 }

@@ -16,10 +16,7 @@ enum TraceScreen: Screen {
     }
 
     static func render(_ state: ViewState, _ input: ScreenInput, into canvas: inout Canvas) {
-        guard let drill = state.drill else { return }
-        canvas.draw(TraceScreenView.render(input.openTrace, summary: DrillScreens.summary(of: drill, input), drill: drill,
-                                           size: input.size, nowNanos: input.snapshot.takenAtNanos, focused: !state.helpVisible),
-                    x: 0, y: 0)
+        DrillScreens.render(state, input, into: &canvas, view: TraceScreenView.render)
     }
 }
 
@@ -44,6 +41,15 @@ enum DrillScreens {
                 ?? (rows.indices.contains(drill.selectedRow) ? rows[drill.selectedRow].span.packed.spanID : nil)
         }
         return state.reconciled(with: input.snapshot, screen: input.size)
+    }
+
+    typealias DrillView = (TraceEntry?, TraceSummary?, DrillState, Size, UInt64, Bool) -> Canvas
+
+    /// The trace or span screen's view over the whole canvas.
+    static func render(_ state: ViewState, _ input: ScreenInput, into canvas: inout Canvas, view: DrillView) {
+        guard let drill = state.drill else { return }
+        canvas.draw(view(input.openTrace, summary(of: drill, input), drill, input.size, input.snapshot.takenAtNanos,
+                         !state.helpVisible), x: 0, y: 0)
     }
 
     /// The open trace's row in the snapshot, for the breadcrumb.
