@@ -188,10 +188,12 @@ final class TmuxScreenTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/history.sqlite"
         do {
-            // Synthetic past days, labelled so (service synthetic-history).
+            // Synthetic past days, labelled so (service synthetic-history). Day N's calls are made in
+            // the 12 hours before N days before the next local midnight, so they fall on the Nth local
+            // day before today whatever the hour the test runs (at 00:10 "N days before now" would not).
             let opened = OpenedHistory.open(path: path, retentionDays: 400)
-            let now = UInt64(Date().timeIntervalSince1970 * 1e9)
-            try XCTUnwrap(opened.ledger).write(SyntheticHistory.calls(days: 27, before: now))
+            let nextMidnight = Calendar.current.date(byAdding: .day, value: 1, to: Calendar.current.startOfDay(for: Date()))!
+            try XCTUnwrap(opened.ledger).write(SyntheticHistory.calls(days: 27, before: UInt64(nextMidnight.timeIntervalSince1970 * 1e9)))
             opened.close()
         }
         let command = "\(TokentopProcess.binary.path) --grpc-port 0 --http-port 0 --history \(path); echo TOKENTOP-EXITED-$?; sleep 30"
