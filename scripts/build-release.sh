@@ -33,6 +33,6 @@ echo "== completions"
 "$dist/bin/tokentop" --generate-completion-script zsh > "$dist/share/zsh/site-functions/_tokentop"
 "$dist/bin/tokentop" --generate-completion-script fish > "$dist/share/fish/vendor_completions.d/tokentop.fish"
 
-cp Sources/CanvasKit/Themes/*.theme "$dist/share/tokentop/themes/"
+cp themes/*.theme "$dist/share/tokentop/themes/"
 cp Sources/Semantics/Pricing/LICENSE.genai-prices "$dist/share/doc/tokentop/"
 echo "== built into $dist: $("$dist/bin/tokentop" --version | head -1)"

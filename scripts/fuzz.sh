@@ -50,7 +50,7 @@ trap 'rm -rf "$line_dir"' EXIT
 head -n 20 Tests/Fixtures/filefeed/otlp.jsonl | split -l 1 - "$line_dir/filefeed-line-"
 for f in "$line_dir"/*; do seed otlp-json "$f"; done
 for f in Tests/Fixtures/*/*.gz; do seed gzip "$f"; done
-for f in Sources/CanvasKit/Themes/*.theme; do seed theme "$f"; done
+for f in themes/*.theme; do seed theme "$f"; done
 for f in Fuzz/seeds/config/*.toml; do seed config "$f"; done
 for f in Fuzz/seeds/prices/*.toml; do seed prices "$f"; done
 

@@ -1,4 +1,4 @@
-// The themes in Themes/ are built into the binary (SwiftPM embeds their bytes), so it needs no files
+// The themes in themes/ (linked here as Themes/) are built into the binary (SwiftPM embeds their bytes), so it needs no files
 // beside it; the same files are installed as examples to copy.
 public enum BuiltinThemes {
     /// In cycling order.

@@ -59,7 +59,7 @@ final class ThemeTests: XCTestCase {
 
     func testEveryShippedThemeFileIsBuiltIn() throws {
         let themes = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Sources/CanvasKit/Themes").standardizedFileURL
+            .appendingPathComponent("../../themes").standardizedFileURL
         let files = try FileManager.default.contentsOfDirectory(atPath: themes.path).filter { $0.hasSuffix(".theme") }
         XCTAssertEqual(Set(files.map { String($0.dropLast(6)) }), Set(BuiltinThemes.names))
         for name in BuiltinThemes.names {
