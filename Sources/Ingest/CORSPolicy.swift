@@ -52,9 +52,7 @@ public struct CORSPolicy: Sendable, Equatable {
 
     private static func isLoopback(_ origin: String) -> Bool {
         guard let host = URLComponents(string: origin)?.host?.lowercased() else { return false }
-        if host == "localhost" || host.hasSuffix(".localhost") || host == "[::1]" || host == "::1" { return true }
-        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+        return host.hasSuffix(".localhost") || LoopbackHost.contains(host)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Synchronization
 import Telemetry
 
@@ -41,9 +42,7 @@ public struct LoadPlan: Sendable {
 
     /// Only this machine: the generator exists to measure tokentop, not to flood anything else.
     public static func isLoopback(_ host: String) -> Bool {
-        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+        LoopbackHost.contains(host)
     }
 }
 

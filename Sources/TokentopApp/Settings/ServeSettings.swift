@@ -91,7 +91,7 @@ public struct ServeSettings: Sendable {
         }
         if token == nil && !flags.insecureListen {
             let exposed = [("--listen", listen)] + (prometheus.map { [("--prometheus", $0.host)] } ?? [])
-            if let (flag, host) = exposed.first(where: { !HostAndPort.isLoopback($0.1) }) {
+            if let (flag, host) = exposed.first(where: { !LoopbackHost.contains($0.1) }) {
                 throw .usage("\(flag) \(host) is reachable from other machines: add --token (or TOKENTOP_TOKEN), "
                              + "or --insecure-listen to accept unauthenticated telemetry")
             }
@@ -237,12 +237,5 @@ public struct HostAndPort: Sendable, Equatable {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         self.host = host.isEmpty ? OTLPPorts.loopbackHost : host
         self.port = port
-    }
-
-    public static func isLoopback(_ host: String) -> Bool {
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        if bare == "localhost" || bare == "::1" || bare == "0:0:0:0:0:0:0:1" { return true }
-        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets.first == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 }
