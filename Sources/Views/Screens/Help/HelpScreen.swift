@@ -22,7 +22,8 @@ enum HelpScreen: Screen {
         let layout = MainLayout(size: input.size)
         var underHelp = state
         underHelp.helpVisible = false
-        let overlay = HelpOverlayView.render(context.keys, screen: Size(width: input.size.width - 2, height: layout.traceList.height),
+        // As wide as the screen at most: a box that fills it covers the trace list's borders, not doubles them.
+        let overlay = HelpOverlayView.render(context.keys, screen: Size(width: input.size.width, height: layout.traceList.height),
                                              current: underHelp.keyContext)
         canvas.draw(overlay, x: (input.size.width - overlay.width) / 2,
                     y: layout.traceList.y + max(0, (layout.traceList.height - overlay.height) / 2))
