@@ -121,7 +121,11 @@ class Screen:
 
     def stop(self):
         subprocess.run(TMUX + ["send-keys", "-t", "bench", "q"], capture_output=True)
-        time.sleep(0.5)
+        # tokentop writes the calls still queued for the history before it exits: wait for it, so the
+        # next run does not find the history file still held.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and os.path.exists(f"/proc/{self.pid}"):
+            time.sleep(0.05)
         subprocess.run(TMUX + ["kill-server"], capture_output=True)
 
 
