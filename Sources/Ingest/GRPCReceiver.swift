@@ -18,6 +18,7 @@ struct OTLPGRPCServices: RegistrableRPCService {
     let maxRequestBytes: Int
     let maxValueDepth: Int
     let relay: (any RequestRelay)?
+    let scanners: OTLPTraceScannerPool
 
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
         registerTraces(router: &router)
@@ -66,7 +67,7 @@ extension OTLPGRPCServices {
         router.registerHandler(
             forMethod: TraceService.Method.Export.descriptor,
             deserializer: ScanningTraceDeserializer(maxBytes: maxRequestBytes, maxValueDepth: maxValueDepth,
-                                                    keepsBytes: relay != nil),
+                                                    keepsBytes: relay != nil, scanners: scanners),
             serializer: ProtobufSerializer<Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse>()
         ) { streaming, _ in
             let request: ServerRequest<ScannedTraceRequest>
@@ -98,12 +99,13 @@ struct ScanningTraceDeserializer: MessageDeserializer {
     let maxBytes: Int
     let maxValueDepth: Int
     let keepsBytes: Bool
+    let scanners: OTLPTraceScannerPool
 
     func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> ScannedTraceRequest {
         try serializedMessageBytes.withUnsafeBytes { bytes in
             guard bytes.count <= maxBytes else { throw RPCError.tooLarge(size: bytes.count, limit: maxBytes) }
             do throws(DecodeError) {
-                let batch = try OTLPTraceScannerPool.shared.decode(bytes, maxValueDepth: maxValueDepth, packing: true)
+                let batch = try scanners.decode(bytes, maxValueDepth: maxValueDepth)
                 return ScannedTraceRequest(batch: batch, bytes: keepsBytes ? Array(bytes) : nil)
             } catch {
                 throw RPCError(code: .invalidArgument, message: error.description)

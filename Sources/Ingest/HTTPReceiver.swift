@@ -33,13 +33,15 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let relay: (any RequestRelay)?
     private let summary: (@Sendable (String) -> [UInt8])?
     private let cors: CORSPolicy
+    private let scanners: OTLPTraceScannerPool
     /// The current request's `Origin` when the policy allows it: its response carries the CORS headers.
     private var allowedOrigin: String?
     private var state = State.idle
     private var body: ByteBuffer
 
     init(sink: any TelemetrySink, maxRequestBytes: Int, maxValueDepth: Int = ValueDepthLimit.default, token: BearerToken?,
-         relay: (any RequestRelay)? = nil, summary: (@Sendable (String) -> [UInt8])? = nil, cors: CORSPolicy = .loopback) {
+         relay: (any RequestRelay)? = nil, summary: (@Sendable (String) -> [UInt8])? = nil, cors: CORSPolicy = .loopback,
+         scanners: OTLPTraceScannerPool) {
         self.sink = sink
         self.maxRequestBytes = maxRequestBytes
         self.maxValueDepth = maxValueDepth
@@ -47,6 +49,7 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.relay = relay
         self.summary = summary
         self.cors = cors
+        self.scanners = scanners
         self.body = ByteBuffer()
     }
 
@@ -167,11 +170,11 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard signal == .traces, format == .protobuf, encoding == .identity else {
             return try OTLPDecoder.decode(signal: signal, body: Data(body.readableBytesView), contentType: format,
                                           contentEncoding: encoding, maxBytes: maxRequestBytes,
-                                          maxValueDepth: maxValueDepth, packingSpans: true)
+                                          maxValueDepth: maxValueDepth, scanners: scanners)
         }
         return try body.withUnsafeReadableBytes { bytes in
             Result { () throws(DecodeError) in
-                try OTLPTraceScannerPool.shared.decode(bytes, maxValueDepth: maxValueDepth, packing: true)
+                try scanners.decode(bytes, maxValueDepth: maxValueDepth)
             }
         }.get()
     }

@@ -11,24 +11,25 @@ public enum OTLPDecoder {
     /// Decodes one `Export*ServiceRequest` body.
     /// - Parameter maxBytes: limit for the body as given and, when gzip'ed, for the inflated body.
     /// - Parameter maxValueDepth: how deeply attribute values may nest (see `ValueDepthLimit`).
-    /// - Parameter packingSpans: protobuf trace requests decode into `packedSpans`, the form the store
-    ///   keeps (the receivers' way); otherwise every decoder gives `spans`.
+    /// - Parameter scanners: protobuf trace requests are read by these, into `packedSpans` (the form
+    ///   the store keeps, the receivers' way) when they pack; otherwise, and with none given (a
+    ///   scanner for this body alone), every decoder gives `spans`.
     public static func decode(signal: Signal, body: Data, contentType: ContentType,
                               contentEncoding: ContentEncoding = .identity,
                               maxBytes: Int = defaultMaxBytes,
                               maxValueDepth: Int = ValueDepthLimit.default,
-                              packingSpans: Bool = false) throws(DecodeError) -> TelemetryBatch {
+                              scanners: OTLPTraceScannerPool? = nil) throws(DecodeError) -> TelemetryBatch {
         guard body.count <= maxBytes else { throw .bodyTooLarge(limit: maxBytes) }
         switch contentEncoding {
         case .identity:
             return try decode(signal: signal, body: body, contentType: contentType, maxValueDepth: maxValueDepth,
-                              packingSpans: packingSpans)
+                              scanners: scanners)
         case .gzip:
             let inflated = try GzipInflater.inflate(ByteBuffer(bytes: body), limit: maxBytes)
             if signal == .traces && contentType == .protobuf {
                 return try inflated.withUnsafeReadableBytes { bytes in
                     Result { () throws(DecodeError) in
-                        try OTLPTraceScannerPool.shared.decode(bytes, maxValueDepth: maxValueDepth, packing: packingSpans)
+                        try (scanners ?? OTLPTraceScannerPool(packing: nil)).decode(bytes, maxValueDepth: maxValueDepth)
                     }
                 }.get()
             }
@@ -45,9 +46,9 @@ public enum OTLPDecoder {
     /// Decodes an uncompressed body (no size limit is applied here).
     public static func decode(signal: Signal, body: Data, contentType: ContentType,
                               maxValueDepth: Int = ValueDepthLimit.default,
-                              packingSpans: Bool = false) throws(DecodeError) -> TelemetryBatch {
+                              scanners: OTLPTraceScannerPool? = nil) throws(DecodeError) -> TelemetryBatch {
         switch contentType {
-        case .protobuf: try decodeProtobuf(signal: signal, body: body, maxValueDepth: maxValueDepth, packingSpans: packingSpans)
+        case .protobuf: try decodeProtobuf(signal: signal, body: body, maxValueDepth: maxValueDepth, scanners: scanners)
         case .json: try decodeJSON(signal: signal, object: OTLPJSON.parseObject(body), maxValueDepth: maxValueDepth)
         }
     }
@@ -106,12 +107,12 @@ public enum OTLPDecoder {
     }
 
     private static func decodeProtobuf(signal: Signal, body: Data, maxValueDepth: Int,
-                                       packingSpans: Bool) throws(DecodeError) -> TelemetryBatch {
+                                       scanners: OTLPTraceScannerPool?) throws(DecodeError) -> TelemetryBatch {
         switch signal {
         case .traces:
             try body.withUnsafeBytes { bytes in
                 Result { () throws(DecodeError) in
-                    try OTLPTraceScannerPool.shared.decode(bytes, maxValueDepth: maxValueDepth, packing: packingSpans)
+                    try (scanners ?? OTLPTraceScannerPool(packing: nil)).decode(bytes, maxValueDepth: maxValueDepth)
                 }
             }.get()
         case .metrics: TelemetryBatch(try metricsRequest(protobuf: body, maxValueDepth: maxValueDepth))

@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import Telemetry
+import PackedSpans
 
 /// The OTLP/gRPC and OTLP/HTTP receivers, started together and stopped together.
 public final class OTLPServers: Sendable {
@@ -38,16 +39,20 @@ public final class OTLPServers: Sendable {
         public var summary: (@Sendable (_ query: String) -> [UInt8])?
         /// Which web pages may export from a browser (`--cors-origin`).
         public var cors = CORSPolicy.loopback
+        /// The packers the receivers pack spans with: the store's (`LiveStore.packers`), so that one
+        /// symbol table numbers the keys of every stored span.
+        public var packers: SpanPackerPool
 
         public init(host: String = OTLPPorts.loopbackHost, grpcPort: Int = OTLPPorts.grpc, httpPort: Int = OTLPPorts.http,
                     maxRequestBytes: Int = OTLPDecoder.defaultMaxBytes, token: BearerToken? = nil,
-                    sink: any TelemetrySink) {
+                    sink: any TelemetrySink, packers: SpanPackerPool = SpanPackerPool()) {
             self.host = host
             self.grpcPort = grpcPort
             self.httpPort = httpPort
             self.maxRequestBytes = maxRequestBytes
             self.token = token
             self.sink = sink
+            self.packers = packers
         }
     }
 
@@ -70,7 +75,9 @@ public final class OTLPServers: Sendable {
     /// Binds both receivers; throws `ListenError` naming the receiver and port that could not be bound.
     public static func start(_ configuration: Configuration) async throws(ListenError) -> OTLPServers {
         let host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host
-        let httpChannel = try await startHTTP(host: host, configuration: configuration)
+        // One pool for both receivers: a scanner's interned strings serve whichever request comes next.
+        let scanners = OTLPTraceScannerPool(packing: configuration.packers)
+        let httpChannel = try await startHTTP(host: host, configuration: configuration, scanners: scanners)
         let httpPort = httpChannel.localAddress?.port ?? configuration.httpPort
 
         let grpcGate = ConnectionGate(limit: configuration.maxConnections)
@@ -101,7 +108,8 @@ public final class OTLPServers: Sendable {
         let server = GRPCServer(
             transport: transport,
             services: [OTLPGRPCServices(sink: configuration.sink, maxRequestBytes: configuration.maxRequestBytes,
-                                        maxValueDepth: configuration.maxValueDepth, relay: configuration.relay)],
+                                        maxValueDepth: configuration.maxValueDepth, relay: configuration.relay,
+                                        scanners: scanners)],
             interceptors: configuration.token.map { [BearerTokenInterceptor(token: $0, sink: configuration.sink)] } ?? [])
         let task = Task { try await server.serve() }
         let grpcPort: Int
@@ -127,7 +135,8 @@ public final class OTLPServers: Sendable {
         _ = try? await grpcTask.value
     }
 
-    private static func startHTTP(host: String, configuration: Configuration) async throws(ListenError) -> any Channel {
+    private static func startHTTP(host: String, configuration: Configuration,
+                                  scanners: OTLPTraceScannerPool) async throws(ListenError) -> any Channel {
         let sink = configuration.sink
         let limit = configuration.maxRequestBytes
         let maxValueDepth = configuration.maxValueDepth
@@ -159,7 +168,7 @@ public final class OTLPServers: Sendable {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(OTLPHTTPHandler(
                         sink: sink, maxRequestBytes: limit, maxValueDepth: maxValueDepth, token: token, relay: relay,
-                        summary: summary, cors: cors))
+                        summary: summary, cors: cors, scanners: scanners))
                 }
             }
         do {

@@ -23,7 +23,7 @@ public struct OTLPTraceScanner: Sendable {
     ///   of `RawSpan`s, with the packer given (keep one per thread of work, see `SpanPackerPool`).
     public mutating func decode(_ bytes: UnsafeRawBufferPointer, packing: inout SpanPacker) throws(DecodeError) -> TelemetryBatch {
         var packer: SpanPacker? = packing
-        packing = SpanPacker()  // so that the scan holds the only reference to its caches
+        packing = packing.standIn()  // so that the scan holds the only reference to its caches
         defer { packing = packer! }
         return try decode(bytes, packer: &packer)
     }
@@ -719,17 +719,20 @@ private struct TraceRequestScan {
 }
 
 /// Scanners for concurrent requests: each decode borrows one, so its interned strings keep serving
-/// the requests that follow without a lock held while decoding.
+/// the requests that follow without a lock held while decoding. A receiver's pool packs the spans it
+/// decodes with the store's packers; a file reader's decodes `spans`.
 public final class OTLPTraceScannerPool: Sendable {
-    public static let shared = OTLPTraceScannerPool()
     /// More idle scanners than this are dropped (each holds an interning table of about 100 KB).
     private static let maxIdle = 8
     private let idle = Mutex<[OTLPTraceScanner]>([])
+    /// Decode into `packedSpans` with these (see `OTLPTraceScanner.decode(_:packing:)`); nil: `spans`.
+    public let packers: SpanPackerPool?
 
-    public init() {}
+    public init(packing packers: SpanPackerPool?) {
+        self.packers = packers
+    }
 
-    /// - Parameter packing: decode into `packedSpans` (see `OTLPTraceScanner.decode(_:packing:)`).
-    public func decode(_ bytes: UnsafeRawBufferPointer, maxValueDepth: Int, packing: Bool = false) throws(DecodeError) -> TelemetryBatch {
+    public func decode(_ bytes: UnsafeRawBufferPointer, maxValueDepth: Int) throws(DecodeError) -> TelemetryBatch {
         var scanner = idle.withLock { scanners in
             scanners.lastIndex { $0.maxValueDepth == maxValueDepth }.map { scanners.remove(at: $0) }
         } ?? OTLPTraceScanner(maxValueDepth: maxValueDepth)
@@ -738,8 +741,8 @@ public final class OTLPTraceScannerPool: Sendable {
                 if scanners.count < Self.maxIdle { scanners.append(scanner) }
             }
         }
-        guard packing else { return try scanner.decode(bytes) }
-        let result = SpanPackerPool.shared.withPacker { packer in
+        guard let packers else { return try scanner.decode(bytes) }
+        let result = packers.withPacker { packer in
             Result { () throws(DecodeError) in try scanner.decode(bytes, packing: &packer) }
         }
         return try result.get()

@@ -43,6 +43,7 @@ public enum TelemetryFile {
             TelemetryFileError(path: shown, line: line, message: message)
         }
         var data = try read(path, failure: failure)
+        let scanners = OTLPTraceScannerPool(packing: nil)
         var name = path == "-" ? "" : (path as NSString).lastPathComponent.lowercased()
         if name.hasSuffix(".gz") || data.starts(with: [0x1f, 0x8b]) {
             if name.hasSuffix(".gz") { name.removeLast(3) }
@@ -52,7 +53,7 @@ public enum TelemetryFile {
         if !named {
             // Nothing in the name: JSON when it starts with `{` (one request, else one per line), else protobuf.
             guard data.first(where: { !isJSONWhitespace($0) }) == UInt8(ascii: "{") else {
-                do { return [try decodeProtobufOfUnknownSignal(data)] } catch { throw failure(error.description) }
+                do { return [try decodeProtobufOfUnknownSignal(data, scanners: scanners)] } catch { throw failure(error.description) }
             }
             if let (signal, batch) = try? OTLPDecoder.decodeJSONRequest(data) { return [DecodedRequest(signal: signal, batch: batch)] }
             name = ".jsonl"
@@ -84,9 +85,10 @@ public enum TelemetryFile {
                 return [DecodedRequest(signal: signal, batch: batch)]
             }
             if let expected {
-                return [DecodedRequest(signal: expected, batch: try OTLPDecoder.decode(signal: expected, body: data, contentType: .protobuf))]
+                return [DecodedRequest(signal: expected, batch: try OTLPDecoder.decode(signal: expected, body: data, contentType: .protobuf,
+                                                                                               scanners: scanners))]
             }
-            return [try decodeProtobufOfUnknownSignal(data)]
+            return [try decodeProtobufOfUnknownSignal(data, scanners: scanners)]
         } catch {
             throw failure(error.description)
         }
@@ -123,12 +125,14 @@ public enum TelemetryFile {
     /// The protobuf encodings of the three requests overlap (field 1 is a repeated message in each), so a
     /// body can parse as another signal's request; prefer the first signal that decodes with no record
     /// rejected, trying traces, metrics, logs.
-    public static func decodeProtobufOfUnknownSignal(_ body: Data) throws(DecodeError) -> DecodedRequest {
+    public static func decodeProtobufOfUnknownSignal(_ body: Data,
+                                                     scanners: OTLPTraceScannerPool = OTLPTraceScannerPool(packing: nil))
+        throws(DecodeError) -> DecodedRequest {
         var firstDecoded: DecodedRequest?
         var firstError: DecodeError?
         for signal in Signal.allCases {
             do {
-                let batch = try OTLPDecoder.decode(signal: signal, body: body, contentType: .protobuf)
+                let batch = try OTLPDecoder.decode(signal: signal, body: body, contentType: .protobuf, scanners: scanners)
                 let decoded = DecodedRequest(signal: signal, batch: batch)
                 if batch.rejectedSpans + batch.rejectedLogs + batch.rejectedMetricPoints == 0 && !batch.isEmpty {
                     return decoded

@@ -19,6 +19,8 @@ public struct PackedSpan: @unchecked Sendable {
     let body: PackedSpanBody
 
     public var origin: Origin { body.header.origin }
+    /// The table its keys are numbered in.
+    public var symbols: SymbolTable { body.header.symbols }
     /// Bytes the packed form takes on the heap beyond this struct (for `--max-memory`).
     public var bodyBytes: Int {
         MemoryLayout<PackedSpanBody.Header>.size + 16 + body.sharedCount * MemoryLayout<String>.stride + body.byteCount
@@ -33,7 +35,7 @@ public struct PackedSpan: @unchecked Sendable {
 
     public func unpacked() -> RawSpan {
         body.withBytes { bytes, shared in
-            var reader = PackedReader(bytes: bytes, shared: shared, symbols: SymbolTable.shared.names)
+            var reader = PackedReader(bytes: bytes, shared: shared, symbols: body.header.symbols.names)
             let name = reader.text()
             let statusMessage = reader.text()
             var span = RawSpan(traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, name: name, kind: kind,
@@ -56,21 +58,22 @@ public struct PackedSpan: @unchecked Sendable {
     }
 }
 
-/// Attribute keys and event names, numbered once for the whole process so that packed spans refer to
-/// them by number. Only grows, and is bounded: past `capacity` names, or for a name longer than
-/// `maxNameBytes`, the packer writes the text itself.
+/// Attribute keys and event names, numbered so that packed spans refer to them by number: the
+/// catalog's first (`KeyCatalog`, the same numbers in every table), then others as they are met. One
+/// table serves all the spans a pool of packers makes, and each span keeps a reference to its table.
+/// Only grows, and is bounded: past `capacity` names, or for a name longer than `maxNameBytes`, the
+/// packer writes the text itself.
 public final class SymbolTable: Sendable {
-    public static let shared = SymbolTable()
     static let capacity = 1 << 16
     static let maxNameBytes = 128
 
     private struct State {
-        var ids: [String: UInt32] = [:]
-        var names: [String] = []
+        var ids = KeyCatalog.ids
+        var names = KeyCatalog.names
     }
     private let state = Mutex(State())
 
-    init() {}
+    public init() {}
 
     /// The number of `name`, given one now if there is room.
     func id(of name: String) -> UInt32? {
@@ -85,16 +88,9 @@ public final class SymbolTable: Sendable {
         }
     }
 
-    /// The number of a name this process's code looks up (`AttributeKey`): given one even past
-    /// `capacity`, since there are only as many such names as the code spells out.
-    func reservedID(of name: String) -> UInt32 {
-        state.withLock { state in
-            if let id = state.ids[name] { return id }
-            let id = UInt32(state.names.count)
-            state.ids[name] = id
-            state.names.append(name)
-            return id
-        }
+    /// The number `name` has here, if it has one (no number is given).
+    func existingID(of name: String) -> UInt32? {
+        state.withLock { $0.ids[name] }
     }
 
     /// Every name so far, by number (a shared copy: later names do not change it).
@@ -107,11 +103,28 @@ public final class SymbolTable: Sendable {
 /// A span is packed either whole (`pack`) or part by part, in the packed order, by a decoder reading
 /// the wire (`beginSpan`, then `text`, `count`, `key`, the values, `fixed64`, then `finishSpan`).
 public struct SpanPacker: Sendable {
-    private var caches = PackerCaches()
+    private var caches: PackerCaches
     /// The span being packed; its buffers are kept from span to span, the body gets exact-size copies.
     private var writer = PackedWriter()
 
-    public init() {}
+    /// - Parameter symbols: the table the keys are numbered in; packers whose spans meet in one store
+    ///   share one (a `SpanPackerPool`'s), so that the keys are numbered once.
+    public init(symbols: SymbolTable = SymbolTable()) {
+        caches = PackerCaches(symbols: symbols, slots: true)
+    }
+
+    /// The table its keys are numbered in.
+    public var symbols: SymbolTable { caches.symbolTable }
+
+    private init(standingInFor symbols: SymbolTable) {
+        caches = PackerCaches(symbols: symbols, slots: false)
+    }
+
+    /// A packer with this one's table and no caches, to hold its place while it is lent out and never
+    /// to pack with: made without allocating (a packer's caches are some 90 KB).
+    package func standIn() -> SpanPacker {
+        SpanPacker(standingInFor: caches.symbolTable)
+    }
 
     public mutating func pack(_ span: RawSpan) -> PackedSpan {
         beginSpan()
@@ -152,7 +165,7 @@ public struct SpanPacker: Sendable {
     public mutating func finishSpan(traceID: TraceID, spanID: SpanID, parentSpanID: SpanID, startNanos: UInt64,
                                     endNanos: UInt64, kind: SpanKind, statusCode: StatusCode, origin: Origin) -> PackedSpan {
         let body = writer.shared.withUnsafeBufferPointer { shared in
-            PackedSpanBody.make(writer.bytes, shared: shared, origin: origin)
+            PackedSpanBody.make(writer.bytes, shared: shared, origin: origin, symbols: caches.symbolTable)
         }
         return PackedSpan(traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, startNanos: startNanos,
                           endNanos: endNanos, kind: kind, statusCode: statusCode, body: body)
@@ -172,11 +185,12 @@ public struct SpanPacker: Sendable {
 
 /// What a packer remembers from span to span: symbol numbers of keys, and long values to share.
 private struct PackerCaches: Sendable {
-    /// Symbol numbers of the keys met lately, by `QuickHash`; a miss asks `SymbolTable`.
-    private var symbols: [(name: String, id: UInt32)?] = Array(repeating: nil, count: symbolSlots)
+    let symbolTable: SymbolTable
+    /// Symbol numbers of the keys met lately, by `QuickHash`; a miss asks `symbolTable`.
+    private var symbols: [(name: String, id: UInt32)?]
     private static let symbolSlots = 1024
     /// Recently packed values, by hash: a value found here is shared, not copied.
-    private var recent: [String?] = Array(repeating: nil, count: recentSlots)
+    private var recent: [String?]
     private static let recentSlots = 4096
     /// Values shorter than this are stored inline by Swift strings anyway; longer ones than the
     /// upper bound are rare and not worth hashing.
@@ -184,6 +198,14 @@ private struct PackerCaches: Sendable {
     /// The key just packed is one whose value normalized roles keep (`RoleKeys.keptByRoles`): a long
     /// value of it is kept as a string the role then shares, not as bytes the role would copy.
     var nextValueKept = false
+
+    /// - Parameter slots: make the caches' slots; only a stand-in (`SpanPacker.standIn`), which never
+    ///   packs, goes without.
+    init(symbols: SymbolTable, slots: Bool) {
+        symbolTable = symbols
+        self.symbols = slots ? Array(repeating: nil, count: Self.symbolSlots) : []
+        recent = slots ? Array(repeating: nil, count: Self.recentSlots) : []
+    }
 
     /// An equal string packed lately; nil when there is none (`string` is remembered then).
     private mutating func remembered(_ string: String) -> String? {
@@ -210,7 +232,7 @@ private struct PackerCaches: Sendable {
         let slot = Int(QuickHash.of(name) % UInt64(Self.symbolSlots))
         if let known = symbols[slot], known.name == name {
             symbol(known.id, &writer)
-        } else if let id = SymbolTable.shared.id(of: name) {
+        } else if let id = symbolTable.id(of: name) {
             symbols[slot] = (name, id)
             symbol(id, &writer)
         } else {
@@ -350,17 +372,20 @@ enum QuickHash {
     }
 }
 
-/// Hands each thread of work a packer of its own.
+/// Hands each thread of work a packer of its own, all numbering keys in one symbol table. Make one
+/// per store (the app's session makes one for its receivers, sources and store).
 public final class SpanPackerPool: Sendable {
-    public static let shared = SpanPackerPool()
     /// More idle packers than this are dropped (each holds a table of recent values).
     private static let maxIdle = 8
     private let idle = Mutex<[SpanPacker]>([])
+    public let symbols: SymbolTable
 
-    public init() {}
+    public init(symbols: SymbolTable = SymbolTable()) {
+        self.symbols = symbols
+    }
 
     public func withPacker<T>(_ body: (inout SpanPacker) -> T) -> T {
-        var packer = idle.withLock { $0.popLast() } ?? SpanPacker()
+        var packer = idle.withLock { $0.popLast() } ?? SpanPacker(symbols: symbols)
         defer { idle.withLock { if $0.count < Self.maxIdle { $0.append(packer) } } }
         return body(&packer)
     }
@@ -376,16 +401,19 @@ final class PackedSpanBody: ManagedBuffer<PackedSpanBody.Header, UInt64> {
     // Immutable once made, so it can be read from any thread.
     struct Header {
         let origin: Origin
+        /// The table the keys are numbered in.
+        let symbols: SymbolTable
         let sharedCount: Int32
         let byteCount: Int32
     }
 
-    static func make(_ bytes: [UInt8], shared: UnsafeBufferPointer<String>, origin: Origin) -> PackedSpanBody {
+    static func make(_ bytes: [UInt8], shared: UnsafeBufferPointer<String>, origin: Origin,
+                     symbols: SymbolTable) -> PackedSpanBody {
         let stringBytes = shared.count * MemoryLayout<String>.stride
         let words = (stringBytes + bytes.count + 7) / 8
         let buffer = create(minimumCapacity: words) { _ in
             // Bodies are bounded far below 2 GiB by the ingest limits (256 values of 64 KiB at most).
-            Header(origin: origin, sharedCount: Int32(shared.count), byteCount: Int32(bytes.count))
+            Header(origin: origin, symbols: symbols, sharedCount: Int32(shared.count), byteCount: Int32(bytes.count))
         }
         buffer.withUnsafeMutablePointerToElements { elements in
             let start = UnsafeMutableRawPointer(elements)

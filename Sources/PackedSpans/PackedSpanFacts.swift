@@ -1,14 +1,26 @@
 import Telemetry
-/// An attribute key (or event name) the code looks up, with its `SymbolTable` number fixed once, so
-/// that looking it up in a packed span compares numbers, not text. Keep them in `static let`s.
+/// An attribute key (or event name) the code looks up, with its number in every `SymbolTable` fixed by
+/// `KeyCatalog`, so that looking it up in a packed span compares numbers, not text.
 public struct AttributeKey: Sendable {
     public let name: String
+    /// Its catalog number, or `uncataloged`.
     package let symbol: UInt32
+    static let uncataloged = UInt32.max - 1
 
     public init(_ name: String) {
-        precondition(name.utf8.count <= SymbolTable.maxNameBytes, "an attribute key the code spells out is short")
         self.name = name
-        symbol = SymbolTable.shared.reservedID(of: name)
+        symbol = KeyCatalog.ids[name] ?? Self.uncataloged
+        assert(symbol != Self.uncataloged, "\(name) is looked up by the code: add it to KeyCatalog")
+    }
+
+    private init(name: String, symbol: UInt32) {
+        self.name = name
+        self.symbol = symbol
+    }
+
+    /// A key looked up as one missing from the catalog is (by its number in each span's table).
+    package static func uncataloged(_ name: String) -> AttributeKey {
+        AttributeKey(name: name, symbol: uncataloged)
     }
 }
 
@@ -38,7 +50,7 @@ extension PackedSpan {
                     reader.skipValue()
                 }
                 defer { entries.deinitialize() }
-                let attributes = PackedAttributes(bytes: bytes, shared: shared,
+                let attributes = PackedAttributes(bytes: bytes, shared: shared, symbols: self.body.header.symbols,
                                                   entries: UnsafeBufferPointer(rebasing: entries[0..<count]), numbers: numbers)
                 return body(PackedSpanFacts(span: self, attributes: attributes, eventsOffset: reader.offset))
             }
@@ -58,6 +70,7 @@ package struct PackedAttributes {
 
     let bytes: UnsafeBufferPointer<UInt8>
     let shared: UnsafeBufferPointer<String>
+    let symbols: SymbolTable
     let entries: UnsafeBufferPointer<Entry>
     /// Bit `symbol % 63` set for each key number present, bit 63 for keys written as text: most
     /// lookups of absent keys answer without scanning.
@@ -66,11 +79,15 @@ package struct PackedAttributes {
     static func bit(_ symbol: UInt32) -> UInt64 { symbol == Entry.textKey ? 1 << 63 : 1 << UInt64(symbol % 63) }
 
     package subscript(key: AttributeKey) -> AttributeValue? {
-        if numbers & Self.bit(key.symbol) != 0 {
-            for entry in entries.reversed() where entry.symbol == key.symbol { return value(at: entry) }
+        var symbol = key.symbol
+        if symbol == AttributeKey.uncataloged {
+            // Not in the catalog: its number in this span's table, if it has one.
+            symbol = symbols.existingID(of: key.name) ?? Entry.textKey
         }
-        // A key written as text cannot be one with a number unless it was packed before the number
-        // was reserved (`AttributeKey` numbers are reserved on first use).
+        if symbol != Entry.textKey, numbers & Self.bit(symbol) != 0 {
+            for entry in entries.reversed() where entry.symbol == symbol { return value(at: entry) }
+        }
+        // A key is written as text when it is too long for the table or the table is full.
         if numbers & Self.bit(Entry.textKey) != 0 {
             for entry in entries.reversed() where entry.symbol == Entry.textKey && keyText(entry) == key.name {
                 return value(at: entry)
@@ -80,7 +97,7 @@ package struct PackedAttributes {
     }
 
     package func forEach(_ body: (String, AttributeValue) -> Void) {
-        let names = entries.contains { $0.symbol != Entry.textKey } ? SymbolTable.shared.names : []
+        let names = entries.contains { $0.symbol != Entry.textKey } ? symbols.names : []
         for entry in entries {
             body(entry.symbol == Entry.textKey ? keyText(entry) : names[Int(entry.symbol)], value(at: entry))
         }
@@ -89,7 +106,7 @@ package struct PackedAttributes {
     private func value(at entry: Entry) -> AttributeValue {
         // Keys inside a map value are numbered too: only then is the table's list needed.
         let nested = bytes[Int(entry.valueOffset)] == PackedTag.array.rawValue || bytes[Int(entry.valueOffset)] == PackedTag.map.rawValue
-        var reader = PackedReader(bytes: bytes, shared: shared, symbols: nested ? SymbolTable.shared.names : [])
+        var reader = PackedReader(bytes: bytes, shared: shared, symbols: nested ? symbols.names : [])
         reader.offset = Int(entry.valueOffset)
         return reader.value()
     }
@@ -128,7 +145,7 @@ package struct PackedSpanFacts {
         var found: [SpanEvent] = []
         forEachEvent { time, isNamed, attributesOffset in
             guard isNamed(key) else { return }
-            var reader = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: SymbolTable.shared.names)
+            var reader = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: attributes.symbols.names)
             reader.offset = attributesOffset
             found.append(SpanEvent(timeNanos: time, name: key.name, attributes: reader.attributes()))
         }
@@ -146,7 +163,11 @@ package struct PackedSpanFacts {
             let word = reader.varint()
             if word & 1 == 1 { reader.offset += Int(word >> 1) }
             let isNamed = { (key: AttributeKey) -> Bool in
-                if word & 1 == 0 { return UInt32(truncatingIfNeeded: word >> 1) == key.symbol }
+                if word & 1 == 0 {
+                    let symbol = UInt32(truncatingIfNeeded: word >> 1)
+                    return key.symbol == AttributeKey.uncataloged
+                        ? attributes.symbols.existingID(of: key.name) == symbol : symbol == key.symbol
+                }
                 var nameReader = PackedReader(bytes: attributes.bytes, shared: attributes.shared, symbols: [])
                 nameReader.offset = nameOffset
                 return nameReader.key() == key.name

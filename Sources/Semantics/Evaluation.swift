@@ -57,21 +57,14 @@ extension Normalizer {
         span.events.compactMap { EvaluationResult(eventName: $0.name, attributes: $0.attributes) }
     }
 
-    /// The same, read from the packed form (only the evaluation events are unpacked).
-    public static func evaluations(of span: PackedSpan) -> [EvaluationResult] {
-        span.withFacts { facts in
-            facts.events(named: Keys.evaluationResult).compactMap {
-                EvaluationResult(eventName: $0.name, attributes: $0.attributes)
-            }
-        }
-    }
-
     /// What the store needs of a span, read from its packed form in one pass.
     public struct Reading: Sendable {
         public let role: SpanRole
         public let evaluations: [EvaluationResult]
         /// See `isFailedAttempt` (open spans included).
         public let failedAttempt: Bool
+        /// The session the span names, whatever its role (a trace takes its first span's).
+        public let sessionID: String
     }
 
     public static func read(_ span: PackedSpan) -> Reading {
@@ -81,7 +74,30 @@ extension Normalizer {
                 EvaluationResult(eventName: $0.name, attributes: $0.attributes)
             }
             let failed = role.llm != nil && isFailedAttempt(facts, facts.attributes)
-            return Reading(role: role, evaluations: evaluations, failedAttempt: failed)
+            let session = role.llm?.sessionID ?? sessionID(facts.attributes)
+            return Reading(role: role, evaluations: evaluations, failedAttempt: failed, sessionID: session)
         }
+    }
+
+    /// What the store needs of a log record, read once on arrival.
+    public struct LogReading: Sendable {
+        public let record: RawLogRecord
+        /// A `gen_ai.evaluation.result` event's result.
+        public let evaluation: EvaluationResult?
+        /// A coding agent's event (a call, a prompt, a tool decision or result).
+        public let agentEvent: AgentEvent?
+        /// A `gen_ai.choice` event's finish reason, as sent and normalized: streaming calls of some
+        /// instrumentations carry theirs only there.
+        public let choiceFinishReason: (raw: String, normalized: String)?
+    }
+
+    public static func read(_ log: RawLogRecord) -> LogReading {
+        var finish: (String, String)?
+        if log.eventName == "gen_ai.choice", let reason = log.body["finish_reason"]?.stringValue, !reason.isEmpty {
+            finish = (reason, normalizedFinishReason(reason))
+        }
+        return LogReading(record: log,
+                          evaluation: EvaluationResult(eventName: log.eventName, attributes: log.attributes, body: log.body),
+                          agentEvent: CodingAgentEvents.read(log), choiceFinishReason: finish)
     }
 }

@@ -198,9 +198,6 @@ public enum Normalizer {
 
     public static func sessionID(_ attributes: [Attribute]) -> String { sessionID(AttributeLookup(attributes)) }
 
-    /// The session id a packed span's attributes carry, read in place.
-    public static func sessionID(of span: PackedSpan) -> String { span.withFacts { sessionID($0.attributes) } }
-
     static func sessionID<Attributes: AttributeSource>(_ a: Attributes) -> String {
         first(a, Keys.sessionID)?.stringValue ?? ""
     }

@@ -17,20 +17,24 @@ public final class LiveStore: Sendable {
     private let clock: @Sendable () -> UInt64
     /// The history writer, which takes each batch's counted calls after the lock is released.
     private let ledger: (any LedgerFeed)?
+    /// What the store's spans are packed with; receivers that pack for it take these.
+    public let packers: SpanPackerPool
 
     public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0,
                 alertThresholds: AlertThresholds = AlertThresholds(), windowSettings: WindowSettings = .standard,
-                ledger: (any LedgerFeed)? = nil, clock: @escaping @Sendable () -> UInt64 = LiveStore.wallClockNanos) {
+                ledger: (any LedgerFeed)? = nil, clock: @escaping @Sendable () -> UInt64 = LiveStore.wallClockNanos,
+                packers: SpanPackerPool = SpanPackerPool()) {
         state = Mutex(TraceStore(limits: limits, pricing: pricing, utcOffsetSeconds: utcOffsetSeconds,
                                  alertThresholds: alertThresholds, windowSettings: windowSettings,
-                                 recordsHistory: ledger != nil))
+                                 recordsHistory: ledger != nil, packers: packers))
+        self.packers = packers
         self.clock = clock
         self.pricing = pricing
         self.ledger = ledger
     }
 
     public func apply(_ batch: TelemetryBatch) {
-        let prepared = PreparedBatch(batch, pricing: pricing)
+        let prepared = PreparedBatch(batch, pricing: pricing, packers: packers)
         let now = clock()
         guard let ledger else { return state.withLock { $0.apply(prepared, nowNanos: now) } }
         let hasRoom = ledger.hasRoom

@@ -2,7 +2,9 @@ import Semantics
 import PackedSpans
 
 /// A batch made ready for the store before its lock is taken: every span packed, normalized and its
-/// call priced, so that a receiver does this work on its own thread while another applies its batch.
+/// call priced, every log record read, so that a receiver does this work on its own thread while
+/// another applies its batch. This is the one place telemetry is normalized: the store and the
+/// screens keep and read its results.
 public struct PreparedBatch: Sendable {
     public struct Span: Sendable {
         public let packed: PackedSpan
@@ -12,12 +14,16 @@ public struct PreparedBatch: Sendable {
         public let cost: PricedCost?
         /// An LLM call that ended as a failed attempt (see `RetryInference`).
         public let failedAttempt: Bool
+        /// The session the span names, if any.
+        public let sessionID: String
     }
 
     public let batch: TelemetryBatch
     public let spans: [Span]
+    public let logs: [Normalizer.LogReading]
 
-    public init(_ batch: TelemetryBatch, pricing: CallPricing = .none, packers: SpanPackerPool = .shared) {
+    /// - Parameter packers: pack the batch's unpacked `spans` (a file's, a test's) with these: the store's.
+    public init(_ batch: TelemetryBatch, pricing: CallPricing = .none, packers: SpanPackerPool) {
         self.batch = batch
         var spans = batch.packedSpans.map { Self.prepare($0, pricing: pricing) }
         if !batch.spans.isEmpty {
@@ -25,6 +31,7 @@ public struct PreparedBatch: Sendable {
         }
         Self.nameCodexModels(&spans, pricing: pricing)
         self.spans = spans
+        logs = batch.logs.map(Normalizer.read)
     }
 
     /// Codex's call spans (`handle_responses`) carry tokens but no model: an ancestor sent with them
@@ -49,7 +56,7 @@ public struct PreparedBatch: Sendable {
                     let span = spans[index]
                     spans[index] = Span(packed: span.packed, role: .llm(call), evaluations: span.evaluations,
                                         cost: call.hasUsage ? pricing.price(call, span.packed.startNanos) : nil,
-                                        failedAttempt: span.failedAttempt)
+                                        failedAttempt: span.failedAttempt, sessionID: span.sessionID)
                     break
                 }
                 parent = spans[position].packed.parentSpanID
@@ -71,6 +78,7 @@ public struct PreparedBatch: Sendable {
             if call.hasUsage { cost = pricing.price(call, packed.startNanos) }
             failed = !packed.isOpen && reading.failedAttempt
         }
-        return Span(packed: packed, role: role, evaluations: reading.evaluations, cost: cost, failedAttempt: failed)
+        return Span(packed: packed, role: role, evaluations: reading.evaluations, cost: cost, failedAttempt: failed,
+                    sessionID: reading.sessionID)
     }
 }

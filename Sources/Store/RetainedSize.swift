@@ -12,6 +12,7 @@ public enum RetainedSize {
     static let perRole = 90
     static let perAttribute = 90
     static let perLog = 500
+    static let perEvaluation = 120
 
     /// A packed span as the store keeps it, with its normalized role.
     public static func of(_ span: PackedSpan, role: SpanRole) -> Int {
@@ -21,6 +22,11 @@ public enum RetainedSize {
         case .plain: 0
         }
         return perPackedSpan + span.bodyBytes + roleBytes
+    }
+
+    /// Evaluation results kept with a span (their text is mostly shared with the events they came from).
+    static func of(_ evaluations: [EvaluationResult]) -> Int {
+        evaluations.reduce(0) { $0 + perEvaluation + $1.name.utf8.count + ($1.label?.utf8.count ?? 0) }
     }
 
     public static func of(_ log: RawLogRecord) -> Int {

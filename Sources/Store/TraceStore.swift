@@ -22,10 +22,11 @@ public struct StoredSpan: Sendable {
 
     private struct Rare: Sendable {
         var logEvents: [RawLogRecord] = []
+        var evaluations: [EvaluationResult] = []
         var duplicateOf: SpanKey?
         var inferredRetry = false
 
-        var isEmpty: Bool { logEvents.isEmpty && duplicateOf == nil && !inferredRetry }
+        var isEmpty: Bool { logEvents.isEmpty && evaluations.isEmpty && duplicateOf == nil && !inferredRetry }
     }
 
     private indirect enum RareFields: Sendable {
@@ -50,6 +51,12 @@ public struct StoredSpan: Sendable {
     public var logEvents: [RawLogRecord] {
         get { rareValue.logEvents }
         set { modifyRare { $0.logEvents = newValue } }
+    }
+
+    /// The evaluation results the span carries, as span events then as attached log events, read on arrival.
+    public var evaluations: [EvaluationResult] {
+        get { rareValue.evaluations }
+        set { modifyRare { $0.evaluations = newValue } }
     }
 
     /// Set on the poorer of two reports of the same LLM call (see `DuplicateCallIndex`): the span is
@@ -107,10 +114,10 @@ public struct TraceEntry: Sendable {
     }
 
     /// Stores an arriving span; `sessionID` is asked only while the trace has none.
-    mutating func add(_ span: StoredSpan, retainedBytes bytes: Int, atNanos nowNanos: UInt64,
-                      sessionID: () -> String) {
+    /// - Parameter sessionID: the span's; the trace takes the first one it meets.
+    mutating func add(_ span: StoredSpan, retainedBytes bytes: Int, atNanos nowNanos: UInt64, sessionID: String) {
         retainedBytes += bytes
-        if self.sessionID.isEmpty { self.sessionID = sessionID() }
+        if self.sessionID.isEmpty { self.sessionID = sessionID }
         append(span)
         lastArrivalNanos = nowNanos
     }
@@ -161,12 +168,14 @@ public struct StoreLimits: Sendable {
 public struct TraceStore: Sendable {
     public let limits: StoreLimits
     public let pricing: CallPricing
+    /// What `apply(_:nowNanos:)` packs unpacked spans with.
+    public let packers: SpanPackerPool
     public private(set) var counters = IngestCounters()
     public private(set) var traces: [TraceID: TraceEntry] = [:]
     /// Trace ids by first arrival; eviction takes from the front.
     private var arrivalOrder = Deque<TraceID>()
     private var nextArrival: UInt64 = 0
-    private var pendingLogs: [SpanKey: [RawLogRecord]] = [:]
+    private var pendingLogs: [SpanKey: [Normalizer.LogReading]] = [:]
     private var pendingLogOrder = Deque<SpanKey>()
     private var pendingLogCount = 0
     public private(set) var unlinkedLogs: [RawLogRecord] = []
@@ -228,8 +237,9 @@ public struct TraceStore: Sendable {
 
     public init(limits: StoreLimits = StoreLimits(), pricing: CallPricing = .none, utcOffsetSeconds: Int = 0,
                 alertThresholds: AlertThresholds = AlertThresholds(), windowSettings: WindowSettings = .standard,
-                recordsHistory: Bool = false) {
+                recordsHistory: Bool = false, packers: SpanPackerPool = SpanPackerPool()) {
         self.recordsHistory = recordsHistory
+        self.packers = packers
         self.alerts = AlertMonitor(rules: AlertMonitor.rules(alertThresholds))
         self.windowSettings = windowSettings
         self.windows = UsageWindows(longest: windowSettings.longest)
@@ -246,7 +256,7 @@ public struct TraceStore: Sendable {
     // MARK: Writing
 
     public mutating func apply(_ batch: TelemetryBatch, nowNanos: UInt64) {
-        apply(PreparedBatch(batch, pricing: pricing), nowNanos: nowNanos)
+        apply(PreparedBatch(batch, pricing: pricing, packers: packers), nowNanos: nowNanos)
     }
 
     public mutating func apply(_ prepared: PreparedBatch, nowNanos: UInt64) {
@@ -261,7 +271,7 @@ public struct TraceStore: Sendable {
         for index in prepared.spans.indices where insert(prepared.spans, at: index, nowNanos: nowNanos) {
             touched.insert(prepared.spans[index].packed.traceID)
         }
-        for log in batch.logs {
+        for log in prepared.logs {
             if let trace = attach(log, nowNanos: nowNanos) { touched.insert(trace) }
         }
         for point in batch.metrics { metrics.apply(point) }
@@ -321,6 +331,7 @@ public struct TraceStore: Sendable {
             arrivalOrder.append(packed.traceID)
         }
         var span = StoredSpan(packed: prepared.packed, role: prepared.role)
+        if !prepared.evaluations.isEmpty { span.evaluations = prepared.evaluations }
         if !pendingLogs.isEmpty, let waiting = pendingLogs.removeValue(forKey: key) {
             pendingLogCount -= waiting.count
             for log in waiting { span.attach(log) }
@@ -353,12 +364,11 @@ public struct TraceStore: Sendable {
             }
         }
         let size = RetainedSize.of(span.packed, role: span.role) + span.logEvents.reduce(0) { $0 + RetainedSize.of($1) }
+            + RetainedSize.of(span.evaluations)
         counters.retainedBytes += size
         counters.storedSpans += 1
         let hadSession = !traces[packed.traceID]!.sessionID.isEmpty
-        traces[packed.traceID]!.add(span, retainedBytes: size, atNanos: nowNanos) {
-            span.role.llm?.sessionID.nilIfEmpty ?? Normalizer.sessionID(of: packed)
-        }
+        traces[packed.traceID]!.add(span, retainedBytes: size, atNanos: nowNanos, sessionID: prepared.sessionID)
         if !hadSession, !traces[packed.traceID]!.sessionID.isEmpty { joinTraceSession(packed.traceID, nowNanos: nowNanos) }
         if recordsHistory, case .tool(let tool) = span.role {
             let session = traces[packed.traceID]!.sessionID
@@ -510,8 +520,9 @@ public struct TraceStore: Sendable {
     }
 
     /// A coding agent's log event that reports an LLM call (or the request a later event answers).
-    private mutating func readAgentEvent(_ log: RawLogRecord, nowNanos: UInt64) {
-        guard let event = CodingAgentEvents.read(log) else { return }
+    private mutating func readAgentEvent(_ reading: Normalizer.LogReading, nowNanos: UInt64) {
+        guard let event = reading.agentEvent else { return }
+        let log = reading.record
         let service = log.origin.serviceName
         switch event {
         case .request(let request):
@@ -679,31 +690,31 @@ public struct TraceStore: Sendable {
     /// Log events attach to their span whether they arrive before or after it. Returns the trace of a
     /// stored span the event was attached to (its row may change).
     @discardableResult
-    private mutating func attach(_ log: RawLogRecord, nowNanos: UInt64) -> TraceID? {
+    private mutating func attach(_ reading: Normalizer.LogReading, nowNanos: UInt64) -> TraceID? {
+        let log = reading.record
         counters.logRecords += 1
-        readAgentEvent(log, nowNanos: nowNanos)
-        if let result = EvaluationResult(eventName: log.eventName, attributes: log.attributes, body: log.body) {
-            feedback.record(result)
-        }
+        readAgentEvent(reading, nowNanos: nowNanos)
+        if let result = reading.evaluation { feedback.record(result) }
         guard !log.traceID.isZero, !log.spanID.isZero else {
             unlinkedLogs.append(log)
             if unlinkedLogs.count > limits.maxUnlinkedLogs { unlinkedLogs.removeFirst(unlinkedLogs.count / 2) }
             return nil
         }
         if let index = traces[log.traceID]?.position(of: log.spanID) {
-            traces[log.traceID]!.spans[index].attach(log)
-            traces[log.traceID]!.retainedBytes += RetainedSize.of(log)
-            counters.retainedBytes += RetainedSize.of(log)
+            traces[log.traceID]!.spans[index].attach(reading)
+            let size = RetainedSize.of(log) + (reading.evaluation.map { RetainedSize.of([$0]) } ?? 0)
+            traces[log.traceID]!.retainedBytes += size
+            counters.retainedBytes += size
             return log.traceID
         }
         let key = SpanKey(trace: log.traceID, span: log.spanID)
         if pendingLogs[key] == nil { pendingLogOrder.append(key) }
-        pendingLogs[key, default: []].append(log)
+        pendingLogs[key, default: []].append(reading)
         pendingLogCount += 1
         while pendingLogCount > limits.maxPendingLogs, let oldest = pendingLogOrder.popFirst() {
             if let dropped = pendingLogs.removeValue(forKey: oldest) {
                 pendingLogCount -= dropped.count
-                unlinkedLogs.append(contentsOf: dropped)
+                unlinkedLogs.append(contentsOf: dropped.map(\.record))
             }
         }
         return nil
@@ -959,13 +970,13 @@ extension UsageWindows.Usage {
 }
 
 extension StoredSpan {
-    mutating func attach(_ log: RawLogRecord) {
-        appendLogEvent(log)
+    mutating func attach(_ log: Normalizer.LogReading) {
+        appendLogEvent(log.record)
+        if let result = log.evaluation { modifyRare { $0.evaluations.append(result) } }
         // Streaming calls of some instrumentations carry their finish reason only in the choice event.
-        if case .llm(var call) = role, call.rawFinishReasons.isEmpty, log.eventName == "gen_ai.choice",
-           let reason = log.body["finish_reason"]?.stringValue, !reason.isEmpty {
-            call.rawFinishReasons = [reason]
-            call.finishReasons = [Normalizer.normalizedFinishReason(reason)]
+        if case .llm(var call) = role, call.rawFinishReasons.isEmpty, let reason = log.choiceFinishReason {
+            call.rawFinishReasons = [reason.raw]
+            call.finishReasons = [reason.normalized]
             role = .llm(call)
         }
     }

@@ -149,7 +149,7 @@ public struct ServeSession: Sendable {
     private func serverConfiguration(sink: any TelemetrySink, store: LiveStore) -> OTLPServers.Configuration {
         var configuration = OTLPServers.Configuration(host: settings.listen, grpcPort: settings.grpcPort,
                                                       httpPort: settings.httpPort, maxRequestBytes: settings.maxRequestBytes,
-                                                      token: settings.token, sink: sink)
+                                                      token: settings.token, sink: sink, packers: store.packers)
         configuration.maxValueDepth = settings.maxValueDepth
         configuration.maxConnections = settings.maxConnections
         configuration.requestTimeout = settings.requestTimeout

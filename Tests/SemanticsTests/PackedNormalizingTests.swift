@@ -14,11 +14,10 @@ import Synthetic
         #expect(reading.role == Normalizer.role(of: raw), sourceLocation: sourceLocation)
         #expect(Normalizer.role(of: packed) == Normalizer.role(of: raw), sourceLocation: sourceLocation)
         #expect(reading.evaluations == Normalizer.evaluations(of: raw), sourceLocation: sourceLocation)
-        #expect(Normalizer.evaluations(of: packed) == Normalizer.evaluations(of: raw), sourceLocation: sourceLocation)
         let failed = Normalizer.isFailedAttempt(raw)
         #expect(Normalizer.isFailedAttempt(packed) == failed, sourceLocation: sourceLocation)
         #expect(reading.failedAttempt == (failed && reading.role.llm != nil), sourceLocation: sourceLocation)
-        #expect(Normalizer.sessionID(of: packed) == Normalizer.sessionID(raw.attributes), sourceLocation: sourceLocation)
+        #expect(reading.sessionID == Normalizer.sessionID(raw.attributes), sourceLocation: sourceLocation)
     }
 
     @Test(arguments: PackedSpanTests.scenarios)

@@ -61,14 +61,19 @@ final class FeedbackViewTests: XCTestCase {
             Attribute("gen_ai.evaluation.name", .string("tone")), Attribute("gen_ai.evaluation.score.value", .int(4)),
             Attribute("gen_ai.evaluation.explanation", .string("polite but long")),
         ], traceID: trace, spanID: SpanID(1), origin: origin)
-        var store = TraceStore()
-        store.apply(TelemetryBatch(spans: [span], logs: [log]), nowNanos: 5)
-        let stored = store.trace(trace)!.spans[0]
-        let text = SpanDetails(span: stored, nowNanos: 5).lines(width: 80).map { $0.map(\.text).joined() }
-        let start = text.firstIndex { $0.contains("Evaluations (2)") }
-        XCTAssertNotNil(start, text.joined(separator: "\n"))
-        let section = text.dropFirst((start ?? 0) + 1).prefix(2).joined(separator: "\n")
-        XCTAssertTrue(section.contains("relevance") && section.contains("0.90 · relevant"), section)
-        XCTAssertTrue(section.contains("tone") && section.contains("4 — polite but long"), section)
+        // The log event with its span, and before it (waiting for it): read once, on arrival, either way.
+        for batches in [[TelemetryBatch(spans: [span], logs: [log])],
+                        [TelemetryBatch(logs: [log]), TelemetryBatch(spans: [span])]] {
+            var store = TraceStore()
+            for batch in batches { store.apply(batch, nowNanos: 5) }
+            let stored = store.trace(trace)!.spans[0]
+            XCTAssertEqual(stored.evaluations.map(\.name), ["relevance", "tone"])
+            let text = SpanDetails(span: stored, nowNanos: 5).lines(width: 80).map { $0.map(\.text).joined() }
+            let start = text.firstIndex { $0.contains("Evaluations (2)") }
+            XCTAssertNotNil(start, text.joined(separator: "\n"))
+            let section = text.dropFirst((start ?? 0) + 1).prefix(2).joined(separator: "\n")
+            XCTAssertTrue(section.contains("relevance") && section.contains("0.90 · relevant"), section)
+            XCTAssertTrue(section.contains("tone") && section.contains("4 — polite but long"), section)
+        }
     }
 }

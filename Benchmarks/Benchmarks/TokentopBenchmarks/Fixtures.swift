@@ -19,9 +19,15 @@ enum Fixtures {
         return Data(bytes)
     }
 
+    /// The packers of every store here, as a session's receivers and store share theirs.
+    static let packers = SpanPackerPool()
+    static let packingScanners = OTLPTraceScannerPool(packing: packers)
+    static let scanners = OTLPTraceScannerPool(packing: nil)
+
     /// - Parameter packing: decoded as the receivers decode (spans packed from the wire), else as `RawSpan`s.
     static func batch(_ sequence: Int, packing: Bool = false) -> TelemetryBatch {
-        try! OTLPDecoder.decode(signal: .traces, body: body(sequence), contentType: .protobuf, packingSpans: packing)
+        try! OTLPDecoder.decode(signal: .traces, body: body(sequence), contentType: .protobuf,
+                                scanners: packing ? packingScanners : scanners)
     }
 
     static let firstBody = body(0)
@@ -31,7 +37,7 @@ enum Fixtures {
     }
 
     static func emptyStore() -> TraceStore {
-        TraceStore(limits: StoreLimits(maxSpans: 10_000_000), pricing: CallPricing(table: .bundled))
+        TraceStore(limits: StoreLimits(maxSpans: 10_000_000), pricing: CallPricing(table: .bundled), packers: packers)
     }
 
     /// A store holding 100,000 agent traces (six spans each), filled once.
@@ -57,6 +63,12 @@ final class LiveFrameFixture: @unchecked Sendable {
         store.apply(batches[next % batches.count], nowNanos: Fixtures.nowNanos + UInt64(next) * 1_000_000)
         next += 1
     }
+}
+
+/// A scanner and a packer kept from iteration to iteration, warm as a receiver's are.
+final class WarmDecoder: @unchecked Sendable {
+    var scanner = OTLPTraceScanner()
+    var packer = SpanPacker(symbols: Fixtures.packers.symbols)
 }
 
 /// Batches with ids of their own, decoded before the measurement, one per iteration.

@@ -107,9 +107,7 @@ struct SpanDetails {
 
     /// `gen_ai.evaluation.result` events, from span events and attached log events.
     private func evaluations(_ d: inout Document) {
-        let results = Normalizer.evaluations(of: raw) + span.logEvents.compactMap {
-            EvaluationResult(eventName: $0.eventName, attributes: $0.attributes, body: $0.body)
-        }
+        let results = span.evaluations
         guard !results.isEmpty else { return }
         d.section("Evaluations (\(results.count))")
         for result in results {
