@@ -79,18 +79,38 @@ package struct PackedAttributes {
     static func bit(_ symbol: UInt32) -> UInt64 { symbol == Entry.textKey ? 1 << 63 : 1 << UInt64(symbol % 63) }
 
     package subscript(key: AttributeKey) -> AttributeValue? {
+        entry(for: key).map(value(at:))
+    }
+
+    /// The string the value of `key` holds alone (a string, or an array of exactly one string), read
+    /// without building the array: nil when the key is absent, `.some(nil)` for any other value.
+    package func soleString(_ key: AttributeKey) -> String?? {
+        guard let entry = entry(for: key) else { return nil }
+        var reader = PackedReader(bytes: bytes, shared: shared, symbols: [])
+        reader.offset = Int(entry.valueOffset)
+        if bytes[reader.offset] == PackedTag.array.rawValue {
+            reader.offset += 1
+            guard reader.count() == 1 else { return .some(nil) }
+        }
+        let tag = bytes[reader.offset]
+        guard tag == PackedTag.string.rawValue || tag == PackedTag.sharedString.rawValue else { return .some(nil) }
+        return .some(reader.text())
+    }
+
+    /// The last entry with this key.
+    private func entry(for key: AttributeKey) -> Entry? {
         var symbol = key.symbol
         if symbol == AttributeKey.uncataloged {
             // Not in the catalog: its number in this span's table, if it has one.
             symbol = symbols.existingID(of: key.name) ?? Entry.textKey
         }
         if symbol != Entry.textKey, numbers & Self.bit(symbol) != 0 {
-            for entry in entries.reversed() where entry.symbol == symbol { return value(at: entry) }
+            for entry in entries.reversed() where entry.symbol == symbol { return entry }
         }
         // A key is written as text when it is too long for the table or the table is full.
         if numbers & Self.bit(Entry.textKey) != 0 {
             for entry in entries.reversed() where entry.symbol == Entry.textKey && keyText(entry) == key.name {
-                return value(at: entry)
+                return entry
             }
         }
         return nil

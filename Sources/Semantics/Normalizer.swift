@@ -140,9 +140,12 @@ public enum Normalizer {
     }
 
     static func finishReasons<Attributes: AttributeSource>(_ a: Attributes) -> [String] {
-        if let value = first(a, Keys.finishReasonLists) {
-            if let common = CommonReasonLists.shared(value) { return common }
-            if let reasons = value.stringArray, !reasons.isEmpty { return reasons }
+        // The first of the list keys present decides; a single common reason is read without a list.
+        for key in Keys.finishReasonLists {
+            guard let sole = a.soleString(key) else { continue }
+            if let reason = sole, let common = CommonReasonLists.shared(reason: reason) { return common }
+            if let reasons = a[key]?.stringArray, !reasons.isEmpty { return reasons }
+            break
         }
         if let reason = first(a, Keys.finishReason)?.stringValue, !reason.isEmpty {
             return [reason]
@@ -279,16 +282,9 @@ enum CommonReasonLists {
         return list.raw
     }
 
-    /// The shared list of a single common reason given as a string or a one-string array, without
-    /// building a list first; nil otherwise.
-    static func shared(_ value: AttributeValue) -> [String]? {
-        switch value {
-        case .string(let reason): return lists[reason]?.raw
-        case .array(let items) where items.count == 1:
-            guard case .string(let reason) = items[0] else { return nil }
-            return lists[reason]?.raw
-        default: return nil
-        }
+    /// The shared list of a single common reason; nil for another.
+    static func shared(reason: String) -> [String]? {
+        lists[reason]?.raw
     }
 
     /// `reasons` normalized, sharing the list of a single common reason.

@@ -28,6 +28,22 @@ import Synthetic
         for raw in spans + spans { Self.expectSameReading(raw, packer.pack(raw)) }
     }
 
+    /// Finish reasons in every shape a list key may carry: a single common reason is read from the
+    /// packed form without building its list, and must read as the decoded span does.
+    @Test(arguments: [AttributeValue.string("stop"), .array([.string("length")]), .array([.string("stop"), .string("length")]),
+                      .array([.int(1)]), .array([]), .int(3), .string(""), .string("custom"), .array([.string("custom")])])
+    func finishReasonListsOfEveryShapeReadTheSamePacked(_ value: AttributeValue) {
+        var packer = SpanPacker()
+        let origin = Origin(resource: [])
+        for fallback in [[], [Attribute("llm.finish_reason", .string("max_tokens"))]] {
+            let raw = RawSpan(traceID: TraceID(high: 1, low: 1), spanID: SpanID(1), name: "chat", startNanos: 1, endNanos: 2,
+                              attributes: [Attribute("gen_ai.request.model", .string("gpt-4o")),
+                                           Attribute("llm.response.finish_reasons", value)] + fallback,
+                              origin: origin)
+            Self.expectSameReading(raw, packer.pack(raw))
+        }
+    }
+
     /// Random spans made of the keys, values and events normalizing looks for, repeated keys included
     /// (the last one counts), among keys it does not look for.
     @Test func randomGenAISpansReadTheSamePacked() {
