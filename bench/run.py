@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """End-to-end figures for BENCHMARKS.md: tokentop's ingest with the screen drawing, the
-decode-and-discard limit, memory per stored span, start-up time, arrival-to-screen latency, ingest
+decode-and-discard limit (agent traces, and Claude Code's log events), memory per stored span, start-up time, arrival-to-screen latency, ingest
 with the spend history written and not, and, when bench/.venv has arize-phoenix, Phoenix fed by the
 same generator in the same run.
 
     python3 bench/run.py                 # release build, then every measurement
     python3 bench/run.py --seconds 10 --skip-phoenix --no-build
     python3 bench/run.py --only-history --no-build --seconds 5
+    python3 bench/run.py --only-logs --no-build --seconds 8
 
 Only loopback ports are used. Everything it starts it stops.
 """
@@ -173,6 +174,37 @@ def arrival_to_screen(screen, samples):
             "max_ms": round(latencies[-1], 1)}
 
 
+def measure_ingest(args, protocol, *extra):
+    """One protocol: the decode-only receiver, headless, and with the screen drawing, fed alike."""
+    label = protocol + (" " + " ".join(extra) if extra else "")
+    row = {}
+    discard = Headless("--discard")
+    row["discard"] = load(protocol, discard.port(protocol), args.seconds, args.concurrency, *extra)
+    row["discard_server"] = discard.stop()
+
+    headless = Headless("--max-spans", "100000000")
+    row["headless"] = load(protocol, headless.port(protocol), args.seconds, args.concurrency, *extra)
+    row["headless_report"] = headless.stop()["ingest"]
+
+    screen = Screen("--max-spans", "100000000")
+    row["screen_first_frame_ms"] = round((screen.first_frame_after or 0) * 1000, 1)
+    row["screen"] = load(protocol, screen.port(protocol), args.seconds, args.concurrency, *extra)
+    header = screen.capture().splitlines()[0]
+    row["screen_header_after"] = header.strip()
+    screen.stop()
+    row["ratio_screen_to_discard"] = round(row["screen"]["spans_per_second"] / row["discard"]["spans_per_second"], 3)
+    row["ratio_headless_to_discard"] = round(row["headless"]["spans_per_second"] / row["discard"]["spans_per_second"], 3)
+    print(f"{label}: discard {row['discard']['spans_per_second']:.0f}/s, headless "
+          f"{row['headless']['spans_per_second']:.0f}/s, screen {row['screen']['spans_per_second']:.0f}/s, "
+          f"screen/discard {row['ratio_screen_to_discard']}", file=sys.stderr)
+    return row
+
+
+def measure_logs(args):
+    """Claude Code's log events (`tokentop load --signal logs`): records/s in the `spans_` fields."""
+    return {protocol: measure_ingest(args, protocol, "--signal", "logs") for protocol in ["grpc", "http-protobuf"]}
+
+
 def measure_tokentop(args):
     results = {}
     starts = []
@@ -184,27 +216,8 @@ def measure_tokentop(args):
     results["start_to_listening_ms"] = {"median": round(statistics.median(starts), 1), "runs": [round(s, 1) for s in starts]}
 
     for protocol in ["grpc", "http-protobuf"]:
-        row = {}
-        discard = Headless("--discard")
-        row["discard"] = load(protocol, discard.port(protocol), args.seconds, args.concurrency)
-        row["discard_server"] = discard.stop()
-
-        headless = Headless("--max-spans", "100000000")
-        row["headless"] = load(protocol, headless.port(protocol), args.seconds, args.concurrency)
-        row["headless_report"] = headless.stop()["ingest"]
-
-        screen = Screen("--max-spans", "100000000")
-        row["screen_first_frame_ms"] = round((screen.first_frame_after or 0) * 1000, 1)
-        row["screen"] = load(protocol, screen.port(protocol), args.seconds, args.concurrency)
-        header = screen.capture().splitlines()[0]
-        row["screen_header_after"] = header.strip()
-        screen.stop()
-        row["ratio_screen_to_discard"] = round(row["screen"]["spans_per_second"] / row["discard"]["spans_per_second"], 3)
-        row["ratio_headless_to_discard"] = round(row["headless"]["spans_per_second"] / row["discard"]["spans_per_second"], 3)
-        results[protocol] = row
-        print(f"{protocol}: discard {row['discard']['spans_per_second']:.0f}/s, headless "
-              f"{row['headless']['spans_per_second']:.0f}/s, screen {row['screen']['spans_per_second']:.0f}/s, "
-              f"screen/discard {row['ratio_screen_to_discard']}", file=sys.stderr)
+        results[protocol] = measure_ingest(args, protocol)
+    results["logs"] = measure_logs(args)
 
     # Memory: RSS after start-up and after N spans are stored (the store keeps them all).
     n = args.memory_spans
@@ -345,27 +358,31 @@ def main():
     parser.add_argument("--history-rounds", type=int, default=3)
     parser.add_argument("--history-rate", type=int, default=50_000, help="spans/s of the steady history run")
     parser.add_argument("--only-history", action="store_true", help="only the history on/off runs")
+    parser.add_argument("--only-logs", action="store_true", help="only the log records' ingest runs")
     args = parser.parse_args()
 
     if not args.no_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "tokentop"], cwd=ROOT, check=True)
     results = {"machine": machine_facts(), "arguments": vars(args)}
+    if args.only_logs:
+        results["logs"] = measure_logs(args)
+        return emit(results, args.out)
     results["history"] = measure_history(args)
     if args.only_history:
-        text = json.dumps(results, indent=2)
-        print(text)
-        if args.out:
-            with open(args.out, "w") as f:
-                f.write(text + "\n")
-        return
+        return emit(results, args.out)
     results["tokentop"] = measure_tokentop(args)
     if not args.skip_phoenix:
         rate = results["tokentop"][args.phoenix_protocol]["screen"]["spans_per_second"]
         results["phoenix"] = measure_phoenix(args, rate)
+    emit(results, args.out)
+
+
+def emit(results, out):
+    """The results as JSON on standard output, and in `out` when given."""
     text = json.dumps(results, indent=2)
     print(text)
-    if args.out:
-        with open(args.out, "w") as f:
+    if out:
+        with open(out, "w") as f:
             f.write(text + "\n")
 
 

@@ -15,6 +15,9 @@ public struct LoadPlan: Sendable {
     }
 
     public var transport: Transport
+    /// `.traces` (agent traces) or `.logs` (a coding agent's log events); counts below are of its
+    /// records: spans or log records.
+    public var signal: Signal
     public var host: String
     public var port: Int
     public var spansPerRequest: Int
@@ -27,9 +30,12 @@ public struct LoadPlan: Sendable {
     public var durationSeconds: Double
     public var gzip: Bool
 
-    public init(transport: Transport, host: String, port: Int, spansPerRequest: Int = 512, concurrency: Int = 4,
-                rate: Double? = nil, maxSpans: Int? = nil, durationSeconds: Double = 10, gzip: Bool = false) {
+    public init(transport: Transport, signal: Signal = .traces, host: String, port: Int, spansPerRequest: Int = 512,
+                concurrency: Int = 4, rate: Double? = nil, maxSpans: Int? = nil, durationSeconds: Double = 10,
+                gzip: Bool = false) {
+        precondition(signal != .metrics, "the load generator sends traces or logs")
         self.transport = transport
+        self.signal = signal
         self.host = host
         self.port = port
         self.spansPerRequest = spansPerRequest

@@ -1,6 +1,8 @@
 import Foundation
+import Ingest
 
-/// What a run sent and what the server said about it.
+/// What a run sent and what the server said about it. Its counts are of the plan's records: spans,
+/// or log records with `--signal logs` (the JSON keeps the `spans_` names and says which `signal`).
 public struct LoadReport: Sendable {
     public var plan: LoadPlan
     public var requests: Int
@@ -23,6 +25,7 @@ public struct LoadReport: Sendable {
         func number(_ value: Double) -> String { String(format: "%.1f", value) }
         var fields = [
             "\"protocol\": \"\(plan.transport.rawValue)\"",
+            "\"signal\": \"\(plan.signal.rawValue)\"",
             "\"target\": \"\(plan.host):\(plan.port)\"",
             "\"gzip\": \(plan.gzip)",
             "\"spans_per_request\": \(plan.spansPerRequest)",
@@ -57,14 +60,16 @@ public struct LoadReport: Sendable {
             }
             return out
         }
+        let (records, record) = plan.signal == .logs ? ("log records", "record") : ("spans", "span")
         var lines = [
             "tokentop load: \(plan.transport.rawValue)\(plan.gzip ? " gzip" : "") → \(plan.host):\(plan.port), "
-                + "\(plan.spansPerRequest) spans/request, \(plan.concurrency) connections, \(Int(bytesPerSpan.rounded())) bytes/span",
-            "sent      \(grouped(requests)) requests, \(grouped(spansSent)) spans, \(grouped(bytesSent)) bytes in "
+                + "\(plan.spansPerRequest) \(records)/request, \(plan.concurrency) connections, "
+                + "\(Int(bytesPerSpan.rounded())) bytes/\(record)",
+            "sent      \(grouped(requests)) requests, \(grouped(spansSent)) \(records), \(grouped(bytesSent)) bytes in "
                 + String(format: "%.2f s", seconds),
-            "accepted  \(grouped(spansAccepted)) spans   rejected \(grouped(spansRejected)) spans   "
+            "accepted  \(grouped(spansAccepted)) \(records)   rejected \(grouped(spansRejected)) \(records)   "
                 + "refused \(grouped(refusedRequests)) requests   errors \(grouped(failedRequests))",
-            "rate      \(grouped(Int(spansPerSecond.rounded()))) spans/s accepted   "
+            "rate      \(grouped(Int(spansPerSecond.rounded()))) \(records)/s accepted   "
                 + String(format: "%.1f MB/s", bytesPerSecond / 1e6),
         ]
         if let firstProblem { lines.append("first problem: \(firstProblem)") }

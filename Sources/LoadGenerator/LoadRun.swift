@@ -38,12 +38,13 @@ public enum LoadRun {
             refusedRequests: counters.refusedRequests.load(ordering: .relaxed),
             failedRequests: counters.failedRequests.load(ordering: .relaxed),
             bytesSent: counters.bytesSent.load(ordering: .relaxed),
-            bytesPerSpan: Double(templates.full.bytes.count) / Double(templates.full.spanCount),
+            bytesPerSpan: Double(templates.full.bytes.count) / Double(templates.full.recordCount),
             seconds: seconds, firstProblem: counters.problem)
     }
 }
 
-/// The full-size request and, when `maxSpans` is not a multiple of it, the shorter last one.
+/// The full-size request and, when `maxSpans` is not a multiple of it, the shorter last one: agent
+/// traces, or a coding agent's log records.
 struct Templates: Sendable {
     let full: RequestTemplate
     let tail: RequestTemplate?
@@ -51,27 +52,33 @@ struct Templates: Sendable {
     let runSalt = UInt64.random(in: 1...UInt64(UInt32.max)) << 32
 
     init(plan: LoadPlan) throws {
-        full = try RequestTemplate(request: AgentTraces.request(spanCount: plan.spansPerRequest), encoding: plan.transport.encoding)
+        full = try Self.template(plan.spansPerRequest, plan)
         if let max = plan.maxSpans, max % plan.spansPerRequest != 0 {
-            tail = try RequestTemplate(request: AgentTraces.request(spanCount: max % plan.spansPerRequest),
-                                       encoding: plan.transport.encoding)
+            tail = try Self.template(max % plan.spansPerRequest, plan)
         } else {
             tail = nil
         }
     }
 
+    private static func template(_ count: Int, _ plan: LoadPlan) throws -> RequestTemplate {
+        switch plan.signal {
+        case .logs: try RequestTemplate(logs: AgentLogs.request(recordCount: count), encoding: plan.transport.encoding)
+        default: try RequestTemplate(request: AgentTraces.request(spanCount: count), encoding: plan.transport.encoding)
+        }
+    }
+
     /// Renders the ticket's request with unique ids and timestamps ending about now.
     func render(_ ticket: LoadPacer.Ticket, into buffer: inout [UInt8]) -> Int {
-        let template = ticket.spans == full.spanCount ? full : (tail ?? full)
+        let template = ticket.spans == full.recordCount ? full : (tail ?? full)
         let now = UInt64(Date().timeIntervalSince1970 * 1e9)
         // Template traces span a few seconds after the epoch; shifted so they end by now.
         let shift = now &- AgentTraces.templateEpochNanos &- 10_000_000_000
         template.render(sequence: runSalt &+ UInt64(ticket.sequence), shiftNanos: shift, into: &buffer)
-        return template.spanCount
+        return template.recordCount
     }
 }
 
-/// One gRPC connection sending `TraceService/Export` requests one after another, through the same
+/// One gRPC connection sending `Export` requests (traces or logs) one after another, through the same
 /// exporter `--forward` uses.
 enum GRPCLoadConnection {
     static func run(plan: LoadPlan, templates: Templates, pacer: LoadPacer, counters: LoadCounters) async {
@@ -83,7 +90,7 @@ enum GRPCLoadConnection {
             await wait(until: ticket.due, pacer: pacer)
             let spans = templates.render(ticket, into: &buffer)
             let bytes = buffer.count
-            switch await exporter.send(OTLPRequest(signal: .traces, body: Data(buffer), contentType: .protobuf)) {
+            switch await exporter.send(OTLPRequest(signal: plan.signal, body: Data(buffer), contentType: .protobuf)) {
             case .delivered(let rejected): counters.answered(spans: spans, bytes: bytes, rejected: rejected)
             case .retry(_, let reason): counters.failed(spans: spans, bytes: bytes, reason: reason)
             case .failed(let reason): counters.refused(spans: spans, bytes: bytes, reason: reason)
@@ -98,7 +105,8 @@ enum GRPCLoadConnection {
     }
 }
 
-/// One keep-alive HTTP/1.1 connection posting to `/v1/traces`, on a thread of its own (blocking socket).
+/// One keep-alive HTTP/1.1 connection posting to `/v1/traces` (or `/v1/logs`), on a thread of its own
+/// (blocking socket).
 enum HTTPLoadConnection {
     static func run(plan: LoadPlan, templates: Templates, pacer: LoadPacer, counters: LoadCounters) {
         let contentType = plan.transport == .httpJSON ? "application/json" : "application/x-protobuf"
@@ -117,7 +125,7 @@ enum HTTPLoadConnection {
                 }
                 body = Array(compressed.readableBytesView)
             }
-            let head = "POST /v1/traces HTTP/1.1\r\nHost: \(plan.host):\(plan.port)\r\nContent-Type: \(contentType)\r\n"
+            let head = "POST /v1/\(plan.signal.rawValue) HTTP/1.1\r\nHost: \(plan.host):\(plan.port)\r\nContent-Type: \(contentType)\r\n"
                 + (plan.gzip ? "Content-Encoding: gzip\r\n" : "") + "Content-Length: \(body.count)\r\n\r\n"
             do {
                 if socket == nil { socket = try BlockingSocket(host: plan.host, port: plan.port) }
@@ -125,7 +133,7 @@ enum HTTPLoadConnection {
                 if reply.closes { socket = nil }
                 if reply.status == 200 {
                     counters.answered(spans: spans, bytes: body.count,
-                                      rejected: rejectedSpans(in: reply.body, json: plan.transport == .httpJSON))
+                                      rejected: rejected(in: reply.body, signal: plan.signal, json: plan.transport == .httpJSON))
                 } else {
                     counters.refused(spans: spans, bytes: body.count,
                                      reason: "HTTP \(reply.status): \(String(decoding: reply.body.prefix(300), as: UTF8.self))")
@@ -137,7 +145,7 @@ enum HTTPLoadConnection {
         }
     }
 
-    static func rejectedSpans(in body: [UInt8], json: Bool) -> Int {
-        PartialSuccess.rejected(in: Data(body), signal: .traces, json: json)
+    static func rejected(in body: [UInt8], signal: Signal, json: Bool) -> Int {
+        PartialSuccess.rejected(in: Data(body), signal: signal, json: json)
     }
 }

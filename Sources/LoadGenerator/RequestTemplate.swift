@@ -3,8 +3,9 @@ import OTLPWire
 import SwiftProtobuf
 import Synthetic
 
-/// An export request encoded once, with the places of its ids, timestamps and response ids, so each
-/// request sent is a copy with those patched: unique ids per request at the cost of a memcpy.
+/// An export request (traces or logs) encoded once, with the places of its ids, timestamps and
+/// placeholders, so each request sent is a copy with those patched: unique ids per request at the
+/// cost of a memcpy.
 public struct RequestTemplate: Sendable {
     public enum Encoding: String, Sendable {
         case protobuf
@@ -13,25 +14,40 @@ public struct RequestTemplate: Sendable {
 
     public let encoding: Encoding
     public let bytes: [UInt8]
-    public let spanCount: Int
-    /// Where each id, timestamp and response id starts; in JSON ids are hex and timestamps decimal.
+    /// Spans, or log records in a logs request.
+    public let recordCount: Int
+    /// Where each id, timestamp and placeholder starts; in JSON ids are hex and timestamps decimal.
     let traceIDs: [Int]
     let spanIDs: [Int]
     let timestamps: [Int]
-    let responseIDs: [Int]
+    let placeholders: [Int]
 
     public init(request: LoadTraceRequest, encoding: Encoding) throws {
+        try self.init(request, encoding: encoding, uniquePrefixes: [AgentTraces.responseIDPrefix]) { bytes, places in
+            places.scanTraceRequest(bytes)
+        }
+    }
+
+    public init(logs request: LoadLogsRequest, encoding: Encoding) throws {
+        try self.init(request, encoding: encoding, uniquePrefixes: AgentLogs.uniquePrefixes) { bytes, places in
+            places.scanLogsRequest(bytes)
+        }
+    }
+
+    /// - Parameter uniquePrefixes: text followed by `AgentTraces.responseIDPlaceholder`, whose 16
+    ///   digits are replaced per request.
+    private init(_ request: some SwiftProtobuf.Message, encoding: Encoding, uniquePrefixes: [String],
+                 scan: (_ bytes: [UInt8], _ places: inout ProtobufPlaces) -> Void) throws {
         self.encoding = encoding
-        spanCount = request.resourceSpans.reduce(0) { $0 + $1.scopeSpans.reduce(0) { $0 + $1.spans.count } }
+        var scanned = ProtobufPlaces()
+        scan(try request.serializedBytes(), &scanned)
+        recordCount = scanned.recordCount
         switch encoding {
         case .protobuf:
-            let encoded: [UInt8] = try request.serializedBytes()
-            var places = ProtobufPlaces()
-            places.scanRequest(encoded)
-            bytes = encoded
-            traceIDs = places.traceIDs
-            spanIDs = places.spanIDs
-            timestamps = places.timestamps
+            bytes = try request.serializedBytes()
+            traceIDs = scanned.traceIDs
+            spanIDs = scanned.spanIDs
+            timestamps = scanned.timestamps
         case .json:
             var options = JSONEncodingOptions()
             options.alwaysPrintEnumsAsInts = true
@@ -42,8 +58,11 @@ public struct RequestTemplate: Sendable {
             spanIDs = places.spanIDs
             timestamps = places.timestamps
         }
-        responseIDs = Self.occurrences(of: Array((AgentTraces.responseIDPrefix + AgentTraces.responseIDPlaceholder).utf8),
-                                       in: bytes).map { $0 + AgentTraces.responseIDPrefix.utf8.count }
+        let encoded = bytes
+        placeholders = uniquePrefixes.flatMap { prefix in
+            Self.occurrences(of: Array((prefix + AgentTraces.responseIDPlaceholder).utf8), in: encoded)
+                .map { $0 + prefix.utf8.count }
+        }
     }
 
     /// The request numbered `sequence`: ids made unique by XOR with masks derived from it (so a span's
@@ -74,7 +93,7 @@ public struct RequestTemplate: Sendable {
                 for offset in spanIDs { Self.xorHex(raw, offset, spanMask) }
                 for offset in timestamps { Self.addDecimal(raw, offset, shiftNanos) }
             }
-            for offset in responseIDs { Self.writeHex(raw, offset, sequence) }
+            for offset in placeholders { Self.writeHex(raw, offset, sequence) }
         }
     }
 
@@ -128,20 +147,44 @@ public struct RequestTemplate: Sendable {
     }
 }
 
-/// Finds span ids and timestamps in a protobuf `ExportTraceServiceRequest` by walking its fields.
+/// Finds ids and timestamps in a protobuf `ExportTraceServiceRequest` or `ExportLogsServiceRequest`
+/// by walking its fields, and counts its spans or log records.
 struct ProtobufPlaces {
     var traceIDs: [Int] = []
     var spanIDs: [Int] = []
     var timestamps: [Int] = []
+    var recordCount = 0
 
-    mutating func scanRequest(_ bytes: [UInt8]) {
-        for field in Self.fields(bytes, 0..<bytes.count) where field.number == 1 && field.wireType == 2 {
-            for scope in Self.fields(bytes, field.range) where scope.number == 2 && scope.wireType == 2 {
-                for spans in Self.fields(bytes, scope.range) where spans.number == 2 && spans.wireType == 2 {
-                    scanSpan(bytes, spans.range)
+    mutating func scanTraceRequest(_ bytes: [UInt8]) {
+        for range in recordRanges(bytes) { scanSpan(bytes, range) }
+    }
+
+    /// Log records: their time and observed time (fields 1 and 11, fixed64), and their ids if set.
+    mutating func scanLogsRequest(_ bytes: [UInt8]) {
+        for range in recordRanges(bytes) {
+            for field in Self.fields(bytes, range) {
+                switch (field.number, field.wireType) {
+                case (1, 1), (11, 1): timestamps.append(field.range.lowerBound)
+                case (9, 2) where field.range.count == 16: traceIDs.append(field.range.lowerBound)
+                case (10, 2) where field.range.count == 8: spanIDs.append(field.range.lowerBound)
+                default: break
                 }
             }
         }
+    }
+
+    /// Where each record is, counted: both requests nest alike, resource (1) → scope (2) → record (2).
+    private mutating func recordRanges(_ bytes: [UInt8]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        for field in Self.fields(bytes, 0..<bytes.count) where field.number == 1 && field.wireType == 2 {
+            for scope in Self.fields(bytes, field.range) where scope.number == 2 && scope.wireType == 2 {
+                for record in Self.fields(bytes, scope.range) where record.number == 2 && record.wireType == 2 {
+                    ranges.append(record.range)
+                }
+            }
+        }
+        recordCount += ranges.count
+        return ranges
     }
 
     private mutating func scanSpan(_ bytes: [UInt8], _ range: Range<Int>) {
@@ -212,7 +255,8 @@ enum JSONPlaces {
 
     static func hexIDs(in json: [UInt8]) -> ([UInt8], Places) {
         let idKeys = ["\"traceId\":\"", "\"spanId\":\"", "\"parentSpanId\":\""].map { Array($0.utf8) }
-        let timeKeys = ["\"startTimeUnixNano\":\"", "\"endTimeUnixNano\":\"", "\"timeUnixNano\":\""].map { Array($0.utf8) }
+        let timeKeys = ["\"startTimeUnixNano\":\"", "\"endTimeUnixNano\":\"", "\"timeUnixNano\":\"",
+                        "\"observedTimeUnixNano\":\""].map { Array($0.utf8) }
         var out: [UInt8] = []
         out.reserveCapacity(json.count + json.count / 8)
         var places = Places()

@@ -39,6 +39,25 @@ final class LoadCommandTests: XCTestCase {
         }
     }
 
+    /// `--signal logs`: Claude Code's log events, every record stored, every api_request a call.
+    func testLogEventsAreDeliveredAndReadAsCodingAgentCalls() throws {
+        for proto in ["grpc", "http-protobuf", "http-json"] {
+            let server = try TokentopProcess.headless()
+            let port = proto == "grpc" ? server.grpcPort : server.httpPort
+            let result = try load(["--signal", "logs", "--protocol", proto, "--target", "127.0.0.1:\(port)",
+                                   "--max-spans", "1000", "--spans-per-request", "200"])
+            XCTAssertEqual(result["signal"] as? String, "logs", proto)
+            XCTAssertEqual(result["spans_accepted"] as? Int, 1000, proto)
+            XCTAssertEqual(result["failed_requests"] as? Int, 0, proto)
+            let report = try object(try server.interruptAndCollect())
+            let ingest = try XCTUnwrap(report["ingest"] as? [String: Any], proto)
+            XCTAssertEqual(ingest["log_records"] as? Int, 1000, proto)
+            XCTAssertEqual(ingest["received_spans"] as? Int, 0, proto)
+            XCTAssertEqual(report["llm_calls"] as? Int, 500, "\(proto): two api_request events in every four")
+            XCTAssertEqual(report["tool_calls"] as? Int, 250, "\(proto): a tool_result in every four")
+        }
+    }
+
     func testRepeatedRunsNeverRepeatIds() throws {
         // Two runs against one server: each request's ids are fresh, so nothing is a duplicate.
         let server = try TokentopProcess.headless()

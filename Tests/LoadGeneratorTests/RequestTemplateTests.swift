@@ -30,7 +30,7 @@ final class RequestTemplateTests: XCTestCase {
 
     func testRenderedProtobufRequestsHaveFreshIdsWithParentsIntact() throws {
         let template = try RequestTemplate(request: AgentTraces.request(spanCount: 100), encoding: .protobuf)
-        XCTAssertEqual(template.spanCount, 100)
+        XCTAssertEqual(template.recordCount, 100)
         try checkRendering(template, json: false)
     }
 
@@ -38,6 +38,37 @@ final class RequestTemplateTests: XCTestCase {
         let template = try RequestTemplate(request: AgentTraces.request(spanCount: 100), encoding: .json)
         XCTAssertTrue(String(decoding: template.bytes, as: UTF8.self).contains("\"traceId\":\""))
         try checkRendering(template, json: true)
+    }
+
+    /// Claude Code's log events, rendered twice: every prompt and request id is new, the times move, and
+    /// tokentop reads each api_request as a call of its own.
+    func testRenderedLogRequestsHaveFreshPromptAndRequestIds() throws {
+        for encoding in [RequestTemplate.Encoding.protobuf, .json] {
+            let template = try RequestTemplate(logs: AgentLogs.request(recordCount: 64), encoding: encoding)
+            XCTAssertEqual(template.recordCount, 64)
+            let shift: UInt64 = 987_654_321_000
+            var first: [UInt8] = [], second: [UInt8] = []
+            template.render(sequence: 7, shiftNanos: shift, into: &first)
+            template.render(sequence: 8, shiftNanos: shift, into: &second)
+            let contentType: ContentType = encoding == .json ? .json : .protobuf
+            let original = try OTLPDecoder.decode(signal: .logs, body: Data(template.bytes), contentType: contentType).logs
+            let a = try OTLPDecoder.decode(signal: .logs, body: Data(first), contentType: contentType).logs
+            let b = try OTLPDecoder.decode(signal: .logs, body: Data(second), contentType: contentType).logs
+            XCTAssertEqual(a.count, 64)
+            XCTAssertEqual(a.map(\.timeNanos), original.map { $0.timeNanos + shift }, "\(encoding)")
+            XCTAssertEqual(a.map(\.observedTimeNanos), original.map { $0.observedTimeNanos + shift }, "\(encoding)")
+            func ids(_ logs: [RawLogRecord], _ key: String) -> [String] { logs.compactMap { $0.attributes[key]?.stringValue } }
+            XCTAssertEqual(ids(a, "prompt.id").count, 64)
+            XCTAssertTrue(ids(a, "prompt.id").allSatisfy { $0.hasPrefix("prompt-0000000000000007-") }, "\(encoding)")
+            XCTAssertTrue(Set(ids(a, "request_id")).isDisjoint(with: ids(b, "request_id")))
+            XCTAssertEqual(Set(ids(a, "request_id")).count, 32, "two calls a prompt, each its own request id")
+
+            let calls = a.compactMap { log -> LLMCall? in
+                if case .call(let call)? = CodingAgentEvents.read(log) { return call.call } else { return nil }
+            }
+            XCTAssertEqual(calls.count, 32, "\(encoding)")
+            XCTAssertTrue(calls.allSatisfy { $0.hasUsage && $0.reportedCostUSD != nil && $0.model.hasPrefix("claude-") })
+        }
     }
 
     private func checkRendering(_ template: RequestTemplate, json: Bool) throws {

@@ -1,6 +1,7 @@
 import TokentopApp
 import ArgumentParser
 import Foundation
+import Ingest
 import LoadGenerator
 import Semantics
 import Telemetry
@@ -9,21 +10,28 @@ import Telemetry
 struct LoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
-        abstract: "Send realistic agent traces to an OTLP receiver on this machine, and measure.",
+        abstract: "Send realistic agent traces (or a coding agent's log events) to an OTLP receiver on this machine, and measure.",
         discussion: """
             Each request holds agent traces as GenAI instrumentations export them: an invoke_agent root, \
             chat spans with usage, finish reasons, response ids and a user and a choice event, and \
-            execute_tool spans (about 1 KB of protobuf a span). Requests are encoded once; every request \
-            sent gets unique trace and span ids and timestamps ending now. The run stops at --max-spans or \
-            after --duration, whichever comes first. Only loopback targets are accepted.
+            execute_tool spans (about 1 KB of protobuf a span). With --signal logs, requests hold Claude \
+            Code's log events instead: per prompt a user_prompt, two api_request calls and a tool_result, \
+            over eight sessions; the span options then count log records. Requests are encoded once; every \
+            request sent gets unique ids (trace, span, prompt, request) and timestamps ending now. The run \
+            stops at --max-spans or after --duration, whichever comes first. Only loopback targets are \
+            accepted.
 
             Examples:
               tokentop load --protocol grpc --max-spans 1000000
               tokentop load --protocol http-protobuf --rate 50000 --duration 30 --json
+              tokentop load --signal logs --protocol http-protobuf --duration 10
             """)
 
     @Option(name: .long, help: "grpc, http-protobuf or http-json.")
     var `protocol`: LoadPlan.Transport = .grpc
+
+    @Option(name: .long, help: "traces (agent traces) or logs (Claude Code's log events).")
+    var signal: LoadSignal = .traces
 
     @Option(name: .long, help: ArgumentHelp("Where to send (loopback only); default \(OTLPPorts.loopbackHost):\(OTLPPorts.grpc) for grpc, :\(OTLPPorts.http) for http.",
                                            valueName: "host:port"))
@@ -75,7 +83,7 @@ struct LoadCommand: AsyncParsableCommand {
         guard LoadPlan.isLoopback(host) else {
             throw ValidationError("--target must be on this machine (127.0.0.1, ::1 or localhost), not \(host)")
         }
-        return LoadPlan(transport: `protocol`, host: host, port: port, spansPerRequest: spansPerRequest,
+        return LoadPlan(transport: `protocol`, signal: signal.signal, host: host, port: port, spansPerRequest: spansPerRequest,
                         concurrency: concurrency, rate: rate, maxSpans: maxSpans, durationSeconds: duration, gzip: gzip)
     }
 
@@ -87,3 +95,10 @@ struct LoadCommand: AsyncParsableCommand {
 }
 
 extension LoadPlan.Transport: ExpressibleByArgument {}
+
+/// `--signal`: the two signals the load generator sends.
+enum LoadSignal: String, ExpressibleByArgument, CaseIterable {
+    case traces, logs
+
+    var signal: Signal { self == .logs ? .logs : .traces }
+}
