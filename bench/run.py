@@ -75,9 +75,11 @@ class Headless:
     def __init__(self, *extra):
         self.grpc, self.http = free_port(), free_port()
         self.started = time.monotonic()
+        # The summary goes to a file: with many sessions it is larger than a pipe holds.
+        self.summary = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen([BIN, "serve", "--headless", "--json", "--grpc-port", str(self.grpc),
                                       "--http-port", str(self.http), *extra],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=self.summary, stderr=subprocess.PIPE, text=True)
         line = self.proc.stderr.readline()
         self.listening_after = time.monotonic() - self.started
         if not line.startswith("tokentop listening"):
@@ -90,8 +92,9 @@ class Headless:
 
     def stop(self):
         self.proc.send_signal(signal.SIGINT)
-        out, _ = self.proc.communicate(timeout=120)
-        return json.loads(out)
+        self.proc.wait(timeout=120)
+        self.summary.seek(0)
+        return json.loads(self.summary.read())
 
 
 class Screen:

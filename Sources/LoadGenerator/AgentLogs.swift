@@ -5,12 +5,13 @@ public typealias LoadLogsRequest = Opentelemetry_Proto_Collector_Logs_V1_ExportL
 typealias LoadLogRecord = Opentelemetry_Proto_Logs_V1_LogRecord
 
 /// Claude Code's log events as it exports them: per prompt a `user_prompt`, two `api_request` calls
-/// (model, tokens, cost, duration, time to first token) and a `tool_result`, over eight sessions.
-/// Prompt, request and tool use ids hold 16 hex digits that rendering replaces per request, so every
-/// call and tool call sent is one of its own.
+/// (model, tokens, cost, duration, time to first token) and a `tool_result`, over eight sessions a
+/// request, each session's events in time order (as one Claude Code process sends them). Session,
+/// prompt, request and tool use ids hold 16 hex digits that rendering replaces per request, so every
+/// request brings sessions, calls and tool calls of its own, like a collector feed of many users.
 public enum AgentLogs {
-    /// Prompt, request and tool use ids carry one of these prefixes, then the placeholder.
-    static let uniquePrefixes = ["prompt-", "req_", "toolu_"]
+    /// Session, prompt, request and tool use ids carry one of these prefixes, then the placeholder.
+    static let uniquePrefixes = ["prompt-", "req_", "toolu_", "session-"]
 
     static let sessions = 8
 
@@ -33,7 +34,7 @@ public enum AgentLogs {
     /// Record `n`: a quarter of a prompt's events, one millisecond after the one before.
     private static func record(_ n: Int) -> LoadLogRecord {
         let prompt = n / 4
-        let session = "3f1c2a9e-5b7d-4e0a-9c61-\(String(format: "%012d", prompt % sessions))"
+        let session = uniquePrefixes[3] + AgentTraces.responseIDPlaceholder + "-\(prompt % sessions)"
         let promptID = uniquePrefixes[0] + AgentTraces.responseIDPlaceholder + "-\(prompt)"
         var attributes: [(String, AgentTraces.LoadValue)] = [
             ("session.id", .string(session)), ("prompt.id", .string(promptID)),

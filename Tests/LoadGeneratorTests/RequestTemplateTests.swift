@@ -62,6 +62,8 @@ final class RequestTemplateTests: XCTestCase {
             XCTAssertTrue(ids(a, "prompt.id").allSatisfy { $0.hasPrefix("prompt-0000000000000007-") }, "\(encoding)")
             XCTAssertTrue(Set(ids(a, "request_id")).isDisjoint(with: ids(b, "request_id")))
             XCTAssertEqual(Set(ids(a, "request_id")).count, 32, "two calls a prompt, each its own request id")
+            XCTAssertEqual(Set(ids(a, "session.id")).count, 8, "eight sessions a request")
+            XCTAssertTrue(Set(ids(a, "session.id")).isDisjoint(with: ids(b, "session.id")), "of its own")
 
             let calls = a.compactMap { log -> LLMCall? in
                 if case .call(let call)? = CodingAgentEvents.read(log) { return call.call } else { return nil }

@@ -16,7 +16,7 @@ struct LoadCommand: AsyncParsableCommand {
             chat spans with usage, finish reasons, response ids and a user and a choice event, and \
             execute_tool spans (about 1 KB of protobuf a span). With --signal logs, requests hold Claude \
             Code's log events instead: per prompt a user_prompt, two api_request calls and a tool_result, \
-            over eight sessions; the span options then count log records. Requests are encoded once; every \
+            eight new sessions a request; the span options then count log records. Requests are encoded once; every \
             request sent gets unique ids (trace, span, prompt, request) and timestamps ending now. The run \
             stops at --max-spans or after --duration, whichever comes first. Only loopback targets are \
             accepted.
