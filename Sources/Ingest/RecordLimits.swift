@@ -38,13 +38,16 @@ public struct RecordLimits: Sendable, Equatable {
         }
         if !batch.packedSpans.isEmpty, !extentsFit {
             // Rare (the decoder measured something past a bound): unpack, cut and pack again.
+            // Packed again in the span's own table, so that it is numbered like its batch (one packer
+            // for the batch: a packer's caches are some 90 KB).
+            var packer: SpanPacker?
             for index in batch.packedSpans.indices {
                 var raw = batch.packedSpans[index].unpacked()
                 guard exceeds(raw) else { continue }
                 limit(&raw, cuts: &cuts)
-                // Packed again in the span's own table, so that it is numbered like its batch.
-                var packer = SpanPacker(symbols: batch.packedSpans[index].symbols)
-                batch.packedSpans[index] = packer.pack(raw)
+                let symbols = batch.packedSpans[index].symbols
+                if packer?.symbols !== symbols { packer = SpanPacker(symbols: symbols) }
+                batch.packedSpans[index] = packer!.pack(raw)
             }
         }
         for index in batch.logs.indices where exceeds(batch.logs[index].attributes) || exceeds(batch.logs[index].body) {

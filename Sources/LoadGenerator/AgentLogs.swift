@@ -49,7 +49,8 @@ public enum AgentLogs {
         case 3:
             name = "tool_result"
             attributes += [("tool_name", .string(["Read", "Edit", "Bash", "Grep"][prompt % 4])),
-                           ("tool_use_id", .string(uniquePrefixes[2] + AgentTraces.responseIDPlaceholder + "-\(n)")), ("success", .string(n % 40 == 3 ? "false" : "true")),
+                           ("tool_use_id", .string(uniquePrefixes[2] + AgentTraces.responseIDPlaceholder + "-\(n)")),
+                           ("success", .string(n % 40 == 3 ? "false" : "true")),
                            ("duration_ms", .string("\(5 + n % 300)")), ("decision_type", .string("accept")),
                            ("decision_source", .string("config"))]
         default:
