@@ -32,5 +32,19 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Where a stored span's bytes go, measured as resident size in a process of its own (the
+        // benchmark runner's malloc interposer would skew it): swift run -c release MemoryBreakdown
+        .executableTarget(
+            name: "MemoryBreakdown",
+            dependencies: [
+                .product(name: "Ingest", package: root),
+                .product(name: "PackedSpans", package: root),
+                .product(name: "Semantics", package: root),
+                .product(name: "Store", package: root),
+                .product(name: "LoadGenerator", package: root),
+            ],
+            path: "Sources/MemoryBreakdown",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )

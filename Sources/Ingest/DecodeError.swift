@@ -18,6 +18,10 @@ public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A JSON object that is none of the three export requests.
+    static let notARequest = DecodeError.malformed(
+        "not an OTLP/JSON export request: no resourceSpans, resourceMetrics or resourceLogs")
+
     /// Whether the request was refused for its size (HTTP 413, gRPC RESOURCE_EXHAUSTED).
     public var isSizeLimit: Bool {
         switch self {

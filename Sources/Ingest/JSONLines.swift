@@ -81,17 +81,15 @@ struct JSONLineFeed {
         }
         guard bytes.contains(where: { !TelemetryFile.isJSONWhitespace($0) }) else { return nil }
 
-        let object: [String: Any]
+        let protoJSON: (json: Data, signal: Signal?)
         do {
-            object = try OTLPJSON.parseObject(Data(bytes))
+            protoJSON = try OTLPJSON.protoJSON(Data(bytes), signal: nil)
         } catch {
             return refuse(error.description, signal: nil)
         }
-        guard let signal = OTLPJSON.signal(of: object) else {
-            return refuse("not an OTLP/JSON export request: no resourceSpans, resourceMetrics or resourceLogs", signal: nil)
-        }
+        guard let signal = protoJSON.signal else { return refuse(DecodeError.notARequest.description, signal: nil) }
         do {
-            sink.acceptIfNotEmpty(try OTLPDecoder.decodeJSON(signal: signal, object: object))
+            sink.acceptIfNotEmpty(try OTLPDecoder.decodeProtoJSON(signal: signal, json: protoJSON.json))
             return nil
         } catch {
             return refuse(error.description, signal: signal)

@@ -49,7 +49,8 @@ public enum OTLPDecoder {
                               scanners: OTLPTraceScannerPool? = nil) throws(DecodeError) -> TelemetryBatch {
         switch contentType {
         case .protobuf: try decodeProtobuf(signal: signal, body: body, maxValueDepth: maxValueDepth, scanners: scanners)
-        case .json: try decodeJSON(signal: signal, object: OTLPJSON.parseObject(body), maxValueDepth: maxValueDepth)
+        case .json: try decodeProtoJSON(signal: signal, json: OTLPJSON.protoJSON(body, signal: signal).json,
+                                        maxValueDepth: maxValueDepth)
         }
     }
 
@@ -57,16 +58,28 @@ public enum OTLPDecoder {
     /// (`resourceSpans`, `resourceMetrics` or `resourceLogs`), as in collector file-exporter lines.
     public static func decodeJSONRequest(_ body: Data, maxValueDepth: Int = ValueDepthLimit.default)
         throws(DecodeError) -> (signal: Signal, batch: TelemetryBatch) {
-        let object = try OTLPJSON.parseObject(body)
-        guard let signal = OTLPJSON.signal(of: object) else {
-            throw .malformed("not an OTLP/JSON export request: no resourceSpans, resourceMetrics or resourceLogs")
-        }
-        return (signal, try decodeJSON(signal: signal, object: object, maxValueDepth: maxValueDepth))
+        let (json, signal) = try OTLPJSON.protoJSON(body, signal: nil)
+        guard let signal else { throw .notARequest }
+        return (signal, try decodeProtoJSON(signal: signal, json: json, maxValueDepth: maxValueDepth))
+    }
+
+    /// What `decodeJSONRequest` gives, the way it was read before the one-pass rewriter: parsed into a
+    /// tree by `JSONSerialization`, ids rewritten there, serialized again. Kept as the reference for
+    /// tests, fuzzing and benchmarks.
+    public static func referenceJSONRequest(_ body: Data, maxValueDepth: Int = ValueDepthLimit.default)
+        throws(DecodeError) -> (signal: Signal, batch: TelemetryBatch) {
+        let object = try OTLPJSONTree.parseObject(body)
+        guard let signal = OTLPJSONTree.signal(of: object) else { throw .notARequest }
+        let json = try OTLPJSONTree.protoJSON(from: object, signal: signal)
+        return (signal, try decodeProtoJSON(signal: signal, json: json, maxValueDepth: maxValueDepth))
     }
 
     /// The protobuf encoding of an OTLP/JSON export request (ids from hex, enums and int64 as OTLP allows).
     public static func protobufBody(fromJSON body: Data, signal: Signal) throws(DecodeError) -> Data {
-        let protoJSON = try OTLPJSON.protoJSON(from: OTLPJSON.parseObject(body), signal: signal)
+        try protobufBody(fromProtoJSON: OTLPJSON.protoJSON(body, signal: signal).json, signal: signal)
+    }
+
+    static func protobufBody(fromProtoJSON protoJSON: Data, signal: Signal) throws(DecodeError) -> Data {
         do {
             switch signal {
             case .traces: return try (message(json: protoJSON) as ExportTraceRequest).serializedData()
@@ -120,9 +133,9 @@ public enum OTLPDecoder {
         }
     }
 
-    static func decodeJSON(signal: Signal, object: [String: Any],
-                           maxValueDepth: Int = ValueDepthLimit.default) throws(DecodeError) -> TelemetryBatch {
-        let protoJSON = try OTLPJSON.protoJSON(from: object, signal: signal)
+    /// Decodes proto3 JSON (OTLP/JSON with its ids already in base64).
+    static func decodeProtoJSON(signal: Signal, json protoJSON: Data,
+                                maxValueDepth: Int = ValueDepthLimit.default) throws(DecodeError) -> TelemetryBatch {
         switch signal {
         case .traces:
             let request: ExportTraceRequest = try message(json: protoJSON, maxValueDepth: maxValueDepth)

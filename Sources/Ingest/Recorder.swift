@@ -115,12 +115,7 @@ public final class Recorder: RequestRelay, Sendable {
         if request.contentEncoding == .gzip { body = try OTLPDecoder.gunzip(body, maxBytes: .max) }
         switch request.contentType {
         case .json:
-            let object = try OTLPJSON.parseObject(body)
-            do {
-                return try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])
-            } catch {
-                throw .malformed("cannot write OTLP/JSON: \(error)")
-            }
+            return try OTLPJSON.compact(body)
         case .protobuf:
             var options = JSONEncodingOptions()
             options.alwaysPrintEnumsAsInts = true

@@ -34,10 +34,20 @@ public enum TelemetryFile {
         try decode(path: url.path, maxInflatedBytes: maxInflatedBytes)
     }
 
-    /// `path` may be `-` (standard input) or a pipe (`<(zcat feed.jsonl.gz)`, `/dev/stdin`): what has no
-    /// telling name is recognized by its content (gzip, one OTLP/JSON request or JSON lines, protobuf).
+    /// Every request of the file, in order (see `forEachRequest`).
     public static func decode(path: String,
                               maxInflatedBytes: Int = defaultMaxInflatedBytes) throws(TelemetryFileError) -> [DecodedRequest] {
+        var requests: [DecodedRequest] = []
+        try forEachRequest(path: path, maxInflatedBytes: maxInflatedBytes) { requests.append($0) }
+        return requests
+    }
+
+    /// Hands each request to `body` as soon as it is decoded, so a large file is never held decoded
+    /// at once (a regular file is mapped, not read into memory). `path` may be `-` (standard input) or
+    /// a pipe (`<(zcat feed.jsonl.gz)`, `/dev/stdin`): what has no telling name is recognized by its
+    /// content (gzip, one OTLP/JSON request or JSON lines, protobuf).
+    public static func forEachRequest(path: String, maxInflatedBytes: Int = defaultMaxInflatedBytes,
+                                      _ body: (DecodedRequest) -> Void) throws(TelemetryFileError) {
         let shown = path == "-" ? "standard input" : path
         func failure(_ message: String, line: Int? = nil) -> TelemetryFileError {
             TelemetryFileError(path: shown, line: line, message: message)
@@ -53,42 +63,47 @@ public enum TelemetryFile {
         if !named {
             // Nothing in the name: JSON when it starts with `{` (one request, else one per line), else protobuf.
             guard data.first(where: { !isJSONWhitespace($0) }) == UInt8(ascii: "{") else {
-                do { return [try decodeProtobufOfUnknownSignal(data, scanners: scanners)] } catch { throw failure(error.description) }
+                do { return body(try decodeProtobufOfUnknownSignal(data, scanners: scanners)) } catch { throw failure(error.description) }
             }
-            if let (signal, batch) = try? OTLPDecoder.decodeJSONRequest(data) { return [DecodedRequest(signal: signal, batch: batch)] }
+            if let (signal, batch) = try? OTLPDecoder.decodeJSONRequest(data) {
+                return body(DecodedRequest(signal: signal, batch: batch))
+            }
             name = ".jsonl"
         }
 
         if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") {
-            var requests: [DecodedRequest] = []
             var lineNumber = 0
-            for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            var start = data.startIndex
+            while start < data.endIndex {
+                let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
                 lineNumber += 1
+                let line = data[start..<end]
+                start = end < data.endIndex ? end + 1 : end
                 guard line.contains(where: { !isJSONWhitespace($0) }) else { continue }
                 do {
                     let (signal, batch) = try OTLPDecoder.decodeJSONRequest(Data(line))
-                    requests.append(DecodedRequest(signal: signal, batch: batch))
+                    body(DecodedRequest(signal: signal, batch: batch))
                 } catch {
                     throw failure(error.description, line: lineNumber)
                 }
             }
-            return requests
+            return
         }
 
         let expected = signal(fromFileName: name)
         do {
             if name.hasSuffix(".json") {
                 if let expected {
-                    return [DecodedRequest(signal: expected, batch: try OTLPDecoder.decode(signal: expected, body: data, contentType: .json))]
+                    return body(DecodedRequest(signal: expected, batch: try OTLPDecoder.decode(signal: expected, body: data, contentType: .json)))
                 }
                 let (signal, batch) = try OTLPDecoder.decodeJSONRequest(data)
-                return [DecodedRequest(signal: signal, batch: batch)]
+                return body(DecodedRequest(signal: signal, batch: batch))
             }
             if let expected {
-                return [DecodedRequest(signal: expected, batch: try OTLPDecoder.decode(signal: expected, body: data, contentType: .protobuf,
-                                                                                               scanners: scanners))]
+                return body(DecodedRequest(signal: expected, batch: try OTLPDecoder.decode(signal: expected, body: data, contentType: .protobuf,
+                                                                                           scanners: scanners)))
             }
-            return [try decodeProtobufOfUnknownSignal(data, scanners: scanners)]
+            return body(try decodeProtobufOfUnknownSignal(data, scanners: scanners))
         } catch {
             throw failure(error.description)
         }
@@ -106,7 +121,8 @@ public enum TelemetryFile {
             throw failure("cannot read: no such file", nil)
         }
         guard !isDirectory.boolValue else { throw failure("cannot read: a directory, not a file", nil) }
-        if let data = try? Data(contentsOf: URL(fileURLWithPath: path)) { return data }
+        // Mapped: the pages are the file's, read as they are reached and given back under pressure.
+        if let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) { return data }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw failure("cannot read: permission denied", nil) }
         defer { try? handle.close() }
         do { return try handle.readToEnd() ?? Data() } catch { throw failure("cannot read: \(error.localizedDescription)", nil) }

@@ -81,6 +81,9 @@ public struct SessionActivity: Sendable, Equatable {
     public internal(set) var timeline: [SessionEvent] = []
     /// Events that fell off the front of the timeline.
     public internal(set) var droppedEvents = 0
+    /// Tool call ids in the timeline, each with its count of tool events: a tool call's first event
+    /// (the common case) is known to be new without looking through the timeline.
+    var toolCallIDs: [String: Int] = [:]
 
     init(id: String, agent: CodingAgent?, service: String, nowNanos: UInt64) {
         self.id = id
@@ -222,9 +225,14 @@ extension SessionActivity {
         var index = timeline.endIndex
         while index > timeline.startIndex, timeline[index - 1].atNanos > event.atNanos { index -= 1 }
         timeline.insert(event, at: index)
+        if case .tool = event.kind, !event.callID.isEmpty { toolCallIDs[event.callID, default: 0] += 1 }
         // Trimmed a quarter at a time, so that a full timeline does not move all its events on each new one.
         if timeline.count > SessionBook.timelineLength + SessionBook.timelineLength / 4 {
             let excess = timeline.count - SessionBook.timelineLength
+            for event in timeline.prefix(excess) {
+                guard case .tool = event.kind, !event.callID.isEmpty, let count = toolCallIDs[event.callID] else { continue }
+                toolCallIDs[event.callID] = count > 1 ? count - 1 : nil
+            }
             timeline.removeFirst(excess)
             droppedEvents += excess
         }
@@ -243,7 +251,7 @@ extension SessionActivity {
     }
 
     fileprivate mutating func addTool(_ tool: AgentToolEvent, attributes: [Attribute]) {
-        let index = tool.callID.isEmpty ? nil : timeline.lastIndex { event in
+        let index = tool.callID.isEmpty || toolCallIDs[tool.callID] == nil ? nil : timeline.lastIndex { event in
             if case .tool = event.kind { return event.callID == tool.callID }
             return false
         }

@@ -23,9 +23,7 @@ public struct OfflineReport {
         let sink = LimitingSink(recordLimits, next: StoreSink(store: store))
         for file in files {
             do {
-                for request in try TelemetryFile.decode(path: file) {
-                    sink.accept(request.batch)
-                }
+                try TelemetryFile.forEachRequest(path: file) { sink.accept($0.batch) }
             } catch {
                 ServeSession.tell("tokentop: \(error)")
                 throw .couldNotRun

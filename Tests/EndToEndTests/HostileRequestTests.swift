@@ -66,7 +66,7 @@ final class HostileRequestTests: XCTestCase {
         let (status, reply) = try HTTPPost.send(port: server.httpPort, path: "/v1/traces", body: Data(json.utf8),
                                                 contentType: "application/json")
         XCTAssertEqual(status, 400)
-        XCTAssertTrue(String(decoding: reply, as: UTF8.self).contains("nested"), String(decoding: reply, as: UTF8.self))
+        XCTAssertTrue(String(decoding: reply, as: UTF8.self).contains("nests too deeply"), String(decoding: reply, as: UTF8.self))
         XCTAssertEqual(try HTTPPost.send(port: server.httpPort, path: "/v1/traces", body: good,
                                          contentType: "application/x-protobuf").status, 200)
         let report = try JSONSerialization.jsonObject(with: Data(try server.interruptAndCollect().utf8)) as! [String: Any]

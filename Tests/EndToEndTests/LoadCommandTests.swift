@@ -15,21 +15,25 @@ final class LoadCommandTests: XCTestCase {
         return try object(run.stdout)
     }
 
+    /// One load against a fresh headless tokentop: what the generator printed, and the server's summary.
+    private func loadFreshServer(_ proto: String, _ arguments: [String]) throws -> (load: [String: Any], summary: [String: Any]) {
+        let server = try TokentopProcess.headless()
+        let port = proto == "grpc" ? server.grpcPort : server.httpPort
+        let result = try load(["--protocol", proto, "--target", "127.0.0.1:\(port)"] + arguments)
+        return (result, try object(try server.interruptAndCollect()))
+    }
+
     func testEveryProtocolDeliversExactlyTheSpansSent() throws {
         let cases: [(protocol: String, gzip: Bool)] = [("grpc", false), ("grpc", true), ("http-protobuf", false),
                                                         ("http-protobuf", true), ("http-json", false)]
         for (proto, gzip) in cases {
-            let server = try TokentopProcess.headless()
-            let port = proto == "grpc" ? server.grpcPort : server.httpPort
-            let result = try load(["--protocol", proto, "--target", "127.0.0.1:\(port)", "--max-spans", "1000",
-                                   "--spans-per-request", "128", "--concurrency", "3"] + (gzip ? ["--gzip"] : []))
+            let (result, report) = try loadFreshServer(proto, ["--max-spans", "1000", "--spans-per-request", "128",
+                                                               "--concurrency", "3"] + (gzip ? ["--gzip"] : []))
             let label = "\(proto)\(gzip ? " gzip" : "")"
             XCTAssertEqual(result["spans_sent"] as? Int, 1000, label)
             XCTAssertEqual(result["spans_accepted"] as? Int, 1000, label)
             XCTAssertEqual(result["requests"] as? Int, 8, label)
             XCTAssertEqual(result["failed_requests"] as? Int, 0, label)
-
-            let report = try object(try server.interruptAndCollect())
             let ingest = try XCTUnwrap(report["ingest"] as? [String: Any], label)
             XCTAssertEqual(ingest["received_spans"] as? Int, 1000, label)
             XCTAssertEqual(ingest["stored_spans"] as? Int, 1000, label)
@@ -42,14 +46,10 @@ final class LoadCommandTests: XCTestCase {
     /// `--signal logs`: Claude Code's log events, every record stored, every api_request a call.
     func testLogEventsAreDeliveredAndReadAsCodingAgentCalls() throws {
         for proto in ["grpc", "http-protobuf", "http-json"] {
-            let server = try TokentopProcess.headless()
-            let port = proto == "grpc" ? server.grpcPort : server.httpPort
-            let result = try load(["--signal", "logs", "--protocol", proto, "--target", "127.0.0.1:\(port)",
-                                   "--max-spans", "1000", "--spans-per-request", "200"])
+            let (result, report) = try loadFreshServer(proto, ["--signal", "logs", "--max-spans", "1000", "--spans-per-request", "200"])
             XCTAssertEqual(result["signal"] as? String, "logs", proto)
             XCTAssertEqual(result["spans_accepted"] as? Int, 1000, proto)
             XCTAssertEqual(result["failed_requests"] as? Int, 0, proto)
-            let report = try object(try server.interruptAndCollect())
             let ingest = try XCTUnwrap(report["ingest"] as? [String: Any], proto)
             XCTAssertEqual(ingest["log_records"] as? Int, 1000, proto)
             XCTAssertEqual(ingest["received_spans"] as? Int, 0, proto)
@@ -92,6 +92,13 @@ final class LoadCommandTests: XCTestCase {
         let run = try TokentopProcess.run(["load", "--target", "10.1.2.3:4317", "--max-spans", "1"])
         XCTAssertNotEqual(run.status, 0)
         XCTAssertTrue(run.stderr.contains("must be on this machine"), run.stderr)
+    }
+
+    func testRefusesSignalsItCannotSend() throws {
+        let run = try TokentopProcess.run(["load", "--signal", "metrics", "--max-spans", "1"])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains("The value 'metrics' is invalid for '--signal <signal>'"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("'traces' and 'logs'"), run.stderr)
     }
 
     func testUnreachableReceiverIsAnErrorNotASuccess() throws {

@@ -198,6 +198,40 @@ final class CodingAgentCallTests: XCTestCase {
         XCTAssertEqual(Report(store: store).llmCalls, SessionBook.maxSessions + 500, "the totals keep every call")
     }
 
+    /// A decision and a result of one tool use id make one tool call, however long the session; a
+    /// result whose decision was trimmed off the timeline starts a tool call of its own.
+    func testToolEventsPairByCallIDAcrossALongTimeline() throws {
+        var store = TraceStore(pricing: pricing)
+        func toolEvent(_ kind: String, _ n: Int, at: UInt64) -> RawLogRecord {
+            var attributes = [Attribute("event.name", .string(kind)), Attribute("session.id", .string("long")),
+                              Attribute("tool_use_id", .string("toolu_\(n)")), Attribute("tool_name", .string("Bash"))]
+            attributes.append(kind == "tool_decision" ? Attribute("decision", .string(n % 10 == 0 ? "reject" : "accept"))
+                                                      : Attribute("success", .bool(n % 7 != 0)))
+            return RawLogRecord(timeNanos: at, eventName: "", body: .string("claude_code.\(kind)"), attributes: attributes,
+                                origin: claude)
+        }
+        let uses = SessionBook.timelineLength * 2
+        for n in 0..<uses {
+            let at = t0 + UInt64(n) * 1_000_000
+            store.apply(TelemetryBatch(logs: [toolEvent("tool_decision", n, at: at), toolEvent("tool_result", n, at: at + 500)]),
+                        nowNanos: t0)
+        }
+        // Results late by a whole timeline: the first one's decision is gone, the last one's is there.
+        store.apply(TelemetryBatch(logs: [toolEvent("tool_result", 0, at: t0 + 1), toolEvent("tool_result", uses - 1, at: t0 + 2)]),
+                    nowNanos: t0)
+        let session = try XCTUnwrap(store.sessions.sessions["long"])
+        XCTAssertEqual(session.toolCalls, uses + 1, "one for each id, and one for the result whose decision was trimmed")
+        XCTAssertEqual(session.rejectedTools, uses / 10)
+        XCTAssertEqual(session.failedTools, (0..<uses).filter { $0 % 7 == 0 }.count + 1)
+        XCTAssertLessThanOrEqual(session.timeline.count, SessionBook.timelineLength + SessionBook.timelineLength / 4)
+        let idsInTimeline = Dictionary(grouping: session.timeline.map(\.callID), by: { $0 }).mapValues(\.count)
+        XCTAssertEqual(session.toolCallIDs, idsInTimeline, "the index holds exactly the timeline's tool ids")
+        let last = try XCTUnwrap(session.timeline.last { $0.callID == "toolu_\(uses - 1)" })
+        guard case .tool(let use) = last.kind else { return XCTFail("not a tool call") }
+        XCTAssertEqual(use.decision, .accepted)
+        XCTAssertEqual(use.success, true)
+    }
+
     /// An app's conversations are its traces: only coding agents' sessions keep a timeline.
     func testAnAppsSessionsAreItsTraces() {
         var store = TraceStore(pricing: pricing)

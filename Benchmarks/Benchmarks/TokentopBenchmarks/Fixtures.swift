@@ -31,6 +31,14 @@ enum Fixtures {
     }
 
     static let firstBody = body(0)
+
+    /// The same request as OTLP/JSON (hex ids, as the JSON receiver gets it).
+    static let jsonBody: Data = {
+        let json = try! RequestTemplate(request: AgentTraces.request(spanCount: spansPerRequest), encoding: .json)
+        var bytes: [UInt8] = []
+        json.render(sequence: 0, shiftNanos: nowNanos - AgentTraces.templateEpochNanos - 10_000_000_000, into: &bytes)
+        return Data(bytes)
+    }()
     static let firstBatch = batch(0)
     static let llmCalls: [(LLMCall, UInt64)] = firstBatch.spans.compactMap { span in
         Normalizer.role(of: span).llm.map { ($0, span.startNanos) }

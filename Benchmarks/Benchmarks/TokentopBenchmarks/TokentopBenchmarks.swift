@@ -109,6 +109,21 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
+    // OTLP/JSON (the JSON receiver, --follow, report, --replay): the same 512-span request as JSON,
+    // MB/s = body size / time. The tree reference is how it was read before the one-pass rewriter.
+    let jsonBody = Fixtures.jsonBody
+    Benchmark("OTLP/JSON: tree reference (JSONSerialization, ids rewritten, serialized again) + swift-protobuf, 512 spans, \(jsonBody.count / 1024) KB") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try OTLPDecoder.referenceJSONRequest(jsonBody))
+        }
+    }
+
+    Benchmark("OTLP/JSON: one pass (ids rewritten in the bytes) + swift-protobuf, 512 spans, \(jsonBody.count / 1024) KB") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try OTLPDecoder.decodeJSONRequest(jsonBody))
+        }
+    }
+
     // Coding agents report their calls as log records: records/s = 512 / time.
     let logPool = AgentLogPool(count: 200)
     let logBody = AgentLogFixtures.body(0)

@@ -17,7 +17,7 @@ struct LoadCommand: AsyncParsableCommand {
             execute_tool spans (about 1 KB of protobuf a span). With --signal logs, requests hold Claude \
             Code's log events instead: per prompt a user_prompt, two api_request calls and a tool_result, \
             eight new sessions a request; the span options then count log records. Requests are encoded once; every \
-            request sent gets unique ids (trace, span, prompt, request) and timestamps ending now. The run \
+            request sent gets unique ids (trace, span, session, prompt, request, tool use) and timestamps ending now. The run \
             stops at --max-spans or after --duration, whichever comes first. Only loopback targets are \
             accepted.
 
