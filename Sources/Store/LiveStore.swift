@@ -69,6 +69,15 @@ public final class LiveStore: Sendable {
         state.withLock { $0.recordRefusedRequest(kind) }
     }
 
+    /// See `TraceStore.setRetainedBudget`; returns the retained bytes after it.
+    @discardableResult
+    public func setRetainedBudget(_ bytes: Int?) -> Int {
+        state.withLock { store in
+            store.setRetainedBudget(bytes)
+            return store.counters.retainedBytes
+        }
+    }
+
     public var version: UInt64 { state.withLock { $0.version } }
     public var counters: IngestCounters { state.withLock { $0.counters } }
 

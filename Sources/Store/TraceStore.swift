@@ -166,7 +166,7 @@ public struct StoreLimits: Sendable {
 
 /// The bounded trace store. Not thread-safe: one writer applies whole batches (see `LiveStore`).
 public struct TraceStore: Sendable {
-    public let limits: StoreLimits
+    public private(set) var limits: StoreLimits
     public let pricing: CallPricing
     /// What `apply(_:nowNanos:)` packs unpacked spans with.
     public let packers: SpanPackerPool
@@ -718,6 +718,12 @@ public struct TraceStore: Sendable {
             }
         }
         return nil
+    }
+
+    /// Sets the estimated bytes the store may keep (nil: no bound) and evicts down to it now.
+    public mutating func setRetainedBudget(_ bytes: Int?) {
+        limits.maxRetainedBytes = bytes
+        evictIfNeeded(protecting: nil)
     }
 
     /// Evicts whole traces, oldest first, until the span limit holds.

@@ -29,6 +29,11 @@ public struct ServeSession: Sendable {
         let settings = settings, notices = notices
         let history = openHistory()
         let store = makeStore(history: history)
+        let residentBound = storeShare(history: history).flatMap { share in
+            settings.maxMemoryMB.map { ResidentBound(budget: ResidentBudget(boundBytes: $0 << 20, ceilingBytes: share), store: store) }
+        }
+        residentBound?.start()
+        defer { residentBound?.stop() }
         let discarding = settings.discard ? DiscardSink() : nil
         let sink: any TelemetrySink = discarding ?? LimitingSink(settings.recordLimits, next: StoreSink(store: store))
         var configuration = serverConfiguration(sink: sink, store: store)
@@ -94,7 +99,7 @@ public struct ServeSession: Sendable {
         var summaryHasAlerts = false
         if settings.headless {
             summaryHasAlerts = await runHeadless(store: store, demo: demoTraffic, forwarder: forwarder, history: history,
-                                                 discarding: discarding, hooks: hooks)
+                                                 discarding: discarding, hooks: hooks, residentBound: residentBound)
         } else {
             try await runScreen(store: store, servers: servers, history: history)
             await demoTraffic?.stop()
@@ -128,9 +133,15 @@ public struct ServeSession: Sendable {
         }
     }
 
-    private func makeStore(history: OpenedHistory?) -> LiveStore {
+    /// Under `--max-memory`, the store's share at start: the bound less the process's baseline and the
+    /// history queue. `ResidentBound` moves it as the resident size tells.
+    private func storeShare(history: OpenedHistory?) -> Int? {
         let queueBytes = history?.writer == nil ? 0 : historyQueueCapacity * LedgerWriter.bytesPerQueuedChange
-        let storeBudget = settings.maxMemoryMB.map { (($0 - ServeSettings.processBaselineMB) << 20) - queueBytes }
+        return settings.maxMemoryMB.map { (($0 - ServeSettings.processBaselineMB) << 20) - queueBytes }
+    }
+
+    private func makeStore(history: OpenedHistory?) -> LiveStore {
+        let storeBudget = storeShare(history: history)
         let utcOffset = TimeZone.current.secondsFromGMT()
         let store = LiveStore(limits: StoreLimits(maxSpans: settings.maxSpans, maxRetainedBytes: storeBudget),
                               pricing: CallPricing(table: settings.priceTable), utcOffsetSeconds: utcOffset,
@@ -190,7 +201,7 @@ public struct ServeSession: Sendable {
     /// One status line a second on stderr until SIGINT/SIGTERM, then the summary on stdout. True when
     /// the summary lists alerts.
     private func runHeadless(store: LiveStore, demo: DemoTraffic?, forwarder: Forwarder?, history: OpenedHistory?,
-                             discarding: DiscardSink?, hooks: AlertHooks?) async -> Bool {
+                             discarding: DiscardSink?, hooks: AlertHooks?, residentBound: ResidentBound?) async -> Bool {
         let stop = AsyncStream<Void>.makeStream()
         let watcher = SignalWatcher { _ in stop.continuation.yield() }
         let ticker = Task {
@@ -207,7 +218,8 @@ public struct ServeSession: Sendable {
                 let rate = store.spansPerSecond
                 Self.tell("tokentop status recv \(c.receivedSpans) stored \(c.storedSpans)"
                     + " evict \(c.evictedSpans) rej \(c.rejectedSpans) logs \(c.logRecords) points \(c.metricPoints)"
-                    + " refused \(c.rejectedRequests) spans/s \(Int(rate.rounded()))")
+                    + " refused \(c.rejectedRequests) spans/s \(Int(rate.rounded()))"
+                    + (residentBound.map { " resident \(($0.residentBytes ?? 0) >> 20) MB share \($0.shareBytes >> 20) MB" } ?? ""))
             }
         }
         for await _ in stop.stream { break }

@@ -42,7 +42,7 @@ struct StorageOptions: ParsableArguments {
     var maxSpans: Int?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Keep memory under about this many MB: whole oldest traces are evicted once stored telemetry would pass it (the process itself takes about \(ServeSettings.processBaselineMB) MB).",
+        "Keep the resident size under this many MB: whole oldest traces are evicted to make room. The store starts with the MB less \(ServeSettings.processBaselineMB) for the process itself, and its share follows the resident size, measured ten times a second.",
         valueName: "mb"))
     var maxMemory: Int?
 

@@ -42,6 +42,8 @@ final class FloodTests: XCTestCase {
                 if let evicted = lastStatus.components(separatedBy: " evict ").dropFirst().first?.prefix(while: \.isNumber),
                    (Int(evicted) ?? 0) > 0 { break }
             }
+            let statusLine = server.errorOutput.split(separator: "\n").last { $0.contains("tokentop status") } ?? ""
+            XCTAssertTrue(statusLine.contains(" resident ") && statusLine.contains(" MB share "), "\(protocolName): \(statusLine)")
             let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try server.interruptAndCollect().utf8))
                                            as? [String: Any])
             let ingest = try XCTUnwrap(report["ingest"] as? [String: Any])
