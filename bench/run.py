@@ -362,7 +362,12 @@ def main():
     parser.add_argument("--history-rate", type=int, default=50_000, help="spans/s of the steady history run")
     parser.add_argument("--only-history", action="store_true", help="only the history on/off runs")
     parser.add_argument("--only-logs", action="store_true", help="only the log records' ingest runs")
+    parser.add_argument("--binary", help="the tokentop to measure (default: the release build, built unless --no-build)")
     args = parser.parse_args()
+    if args.binary:
+        global BIN
+        BIN = os.path.abspath(args.binary)
+        args.no_build = True
 
     if not args.no_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "tokentop"], cwd=ROOT, check=True)
