@@ -36,12 +36,20 @@ public final class LiveStore: Sendable {
     public func apply(_ batch: TelemetryBatch) {
         let prepared = PreparedBatch(batch, pricing: pricing, packers: packers)
         let now = clock()
-        guard let ledger else { return state.withLock { $0.apply(prepared, nowNanos: now) } }
+        // What the apply evicted comes out of the lock and is freed here, after it is let go.
+        guard let ledger else {
+            _ = state.withLock { store in
+                store.apply(prepared, nowNanos: now)
+                return store.takeEvicted()
+            }
+            return
+        }
         let hasRoom = ledger.hasRoom
-        let (changes, skipped) = state.withLock { store in
+        let (changes, skipped, _) = state.withLock { store in
             store.ledgerHasRoom = hasRoom
             store.apply(prepared, nowNanos: now)
-            return store.takeLedgerChanges()
+            let (changes, skipped) = store.takeLedgerChanges()
+            return (changes, skipped, store.takeEvicted())
         }
         if !changes.isEmpty || skipped > 0 { ledger.enqueue(changes, skipped: skipped) }
     }
@@ -72,10 +80,11 @@ public final class LiveStore: Sendable {
     /// See `TraceStore.setRetainedBudget`; returns the retained bytes after it.
     @discardableResult
     public func setRetainedBudget(_ bytes: Int?) -> Int {
-        state.withLock { store in
+        let (retained, _) = state.withLock { store in
             store.setRetainedBudget(bytes)
-            return store.counters.retainedBytes
+            return (store.counters.retainedBytes, store.takeEvicted())
         }
+        return retained
     }
 
     public var version: UInt64 { state.withLock { $0.version } }

@@ -260,6 +260,7 @@ public struct TraceStore: Sendable {
     }
 
     public mutating func apply(_ prepared: PreparedBatch, nowNanos: UInt64) {
+        evicted.removeAll()
         let batch = prepared.batch
         counters.receivedSpans += batch.spanCount + batch.rejectedSpans
         counters.rejectedSpans += batch.rejectedSpans
@@ -720,6 +721,16 @@ public struct TraceStore: Sendable {
         return nil
     }
 
+    /// The traces the last apply evicted, kept so that `LiveStore` frees them after letting go of its
+    /// lock (freeing thousands of spans is a good part of an apply's time under eviction).
+    private var evicted: [TraceEntry] = []
+
+    /// The traces the last apply evicted, handed over to be freed elsewhere.
+    public mutating func takeEvicted() -> [TraceEntry] {
+        defer { evicted = [] }
+        return evicted
+    }
+
     /// Sets the estimated bytes the store may keep (nil: no bound) and evicts down to it now.
     public mutating func setRetainedBudget(_ bytes: Int?) {
         limits.maxRetainedBytes = bytes
@@ -731,6 +742,7 @@ public struct TraceStore: Sendable {
         while counters.storedSpans > limits.maxSpans || counters.retainedBytes > limits.maxRetainedBytes ?? .max,
               let oldest = arrivalOrder.popFirst() {
             guard let entry = traces.removeValue(forKey: oldest) else { continue }
+            evicted.append(entry)
             counters.storedSpans -= entry.spans.count
             counters.retainedBytes -= entry.retainedBytes
             counters.evictedSpans += entry.spans.count

@@ -46,6 +46,23 @@ final class TraceStoreTests: XCTestCase {
         XCTAssertTrue(store.traces.values.allSatisfy { $0.spans.count == 4 }, "never half a trace")
     }
 
+    /// An apply's evicted traces are handed over whole, to be freed outside the live store's lock, and
+    /// the next apply lets go of any not taken.
+    func testEvictedTracesAreHandedOverOnce() {
+        var store = TraceStore(limits: StoreLimits(maxSpans: 4))
+        let trace = { (n: UInt64) in TelemetryBatch(spans: (1...4 as ClosedRange<UInt64>).map { self.span(n, $0, parent: $0 == 1 ? 0 : 1) }) }
+        store.apply(trace(1), nowNanos: 1)
+        XCTAssertTrue(store.takeEvicted().isEmpty)
+        store.apply(trace(2), nowNanos: 2)
+        XCTAssertEqual(store.takeEvicted().map(\.id), [TraceID(high: 1, low: 1)])
+        XCTAssertTrue(store.takeEvicted().isEmpty, "handed over once")
+        store.apply(trace(3), nowNanos: 3)
+        store.apply(trace(4), nowNanos: 4)
+        XCTAssertEqual(store.takeEvicted().map(\.id), [TraceID(high: 1, low: 3)], "only the last apply's")
+        XCTAssertEqual(store.counters.evictedSpans, 12)
+        assertAccounting(store)
+    }
+
     func testDuplicateSpanIDsAreRejectedAndCounted() {
         var store = TraceStore()
         store.apply(TelemetryBatch(spans: [span(1, 1), span(1, 1), span(1, 2, parent: 1)]), nowNanos: 1)
