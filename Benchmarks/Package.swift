@@ -46,5 +46,18 @@ let package = Package(
             path: "Sources/MemoryBreakdown",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // The three steps of taking in a request timed apart (best of several rounds), for side-by-side
+        // runs and instruction counts under callgrind: swift run -c release IngestSteps
+        .executableTarget(
+            name: "IngestSteps",
+            dependencies: [
+                .product(name: "Ingest", package: root),
+                .product(name: "PackedSpans", package: root),
+                .product(name: "Store", package: root),
+                .product(name: "LoadGenerator", package: root),
+            ],
+            path: "Sources/IngestSteps",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 import Telemetry
 
@@ -297,22 +302,11 @@ private struct PackerCaches: Sendable {
         return string.utf8.withContiguousStorageIfAvailable { Self.equal($0, bytes) } ?? string.utf8.elementsEqual(bytes)
     }
 
-    /// Equal bytes, compared a word at a time (the generic `elementsEqual` goes byte by byte).
+    /// Equal bytes, by the C library's `memcmp` (vectorized; long values are compared on every share).
     private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
         guard let x = a.baseAddress, let y = b.baseAddress else { return true }
-        let left = UnsafeRawPointer(x), right = UnsafeRawPointer(y)
-        var offset = 0
-        while offset + 8 <= a.count {
-            guard left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                == right.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
-            offset += 8
-        }
-        while offset < a.count {
-            guard x[offset] == y[offset] else { return false }
-            offset += 1
-        }
-        return true
+        return memcmp(x, y, a.count) == 0
     }
 
     mutating func value(_ value: AttributeValue, _ writer: inout PackedWriter) {

@@ -229,8 +229,7 @@ public enum CodingAgentEvents {
                                 reportedTotal: a["total_token_count"]?.intValue)
         call.hasUsage = input != nil || output != nil
         let reasons = a["finish_reasons"]?.stringArray ?? []
-        call.rawFinishReasons = CommonReasonLists.shared(reasons)
-        call.finishReasons = CommonReasonLists.normalized(reasons)
+        (call.rawFinishReasons, call.finishReasons) = CommonReasonLists.sharedAndNormalized(reasons)
         call.sessionID = a["session.id"]?.stringValue ?? ""
         call.responseID = a["response_id"]?.stringValue ?? ""
         let error = failed ? (a["error"]?.stringValue ?? "error") : nil

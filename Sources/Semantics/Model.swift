@@ -29,6 +29,13 @@ public struct TokenUsage: Sendable, Equatable, Hashable {
                    cacheWrite: a.cacheWrite + b.cacheWrite, reasoning: a.reasoning + b.reasoning)
     }
     public static func += (a: inout TokenUsage, b: TokenUsage) { a = a + b }
+
+    /// The counts times `sign` (1 to add a call to a total, -1 to take it out), without a reported total.
+    public func signed(_ sign: Int) -> TokenUsage {
+        let s = Int64(sign)
+        return TokenUsage(input: input * s, output: output * s, cacheRead: cacheRead * s, cacheWrite: cacheWrite * s,
+                          reasoning: reasoning * s)
+    }
 }
 
 /// One turn of a conversation, whichever dialect carried it.
@@ -142,6 +149,8 @@ public indirect enum SpanRole: Sendable, Equatable {
     case plain
 
     public var llm: LLMCall? { if case .llm(let c) = self { return c } else { return nil } }
+    /// Whether it is an LLM call, asked without copying the call out of its box.
+    public var isLLMCall: Bool { if case .llm = self { true } else { false } }
     public var tool: ToolCall? { if case .tool(let t) = self { return t } else { return nil } }
     public var agent: AgentRun? { if case .agent(let a) = self { return a } else { return nil } }
 }

@@ -91,8 +91,7 @@ public enum Normalizer {
         }
         call.usage = usage
         call.hasUsage = hasUsage
-        call.rawFinishReasons = CommonReasonLists.shared(finishReasons(a))
-        call.finishReasons = CommonReasonLists.normalized(call.rawFinishReasons)
+        (call.rawFinishReasons, call.finishReasons) = CommonReasonLists.sharedAndNormalized(finishReasons(a))
         call.streaming = first(a, Keys.streaming)?.boolValue
         call.timeToFirstTokenSeconds = timeToFirstToken(span, a)
         if call.streaming == nil, call.timeToFirstTokenSeconds != nil { call.streaming = true }
@@ -287,10 +286,11 @@ enum CommonReasonLists {
         lists[reason]?.raw
     }
 
-    /// `reasons` normalized, sharing the list of a single common reason.
-    static func normalized(_ reasons: [String]) -> [String] {
-        if reasons.count == 1, let list = lists[reasons[0]] { return list.normalized }
-        return shared(reasons.map(Normalizer.normalizedFinishReason))
+    /// `reasons` as sent and normalized, the lists of a single common reason shared (one lookup).
+    static func sharedAndNormalized(_ reasons: [String]) -> (raw: [String], normalized: [String]) {
+        if reasons.isEmpty { return ([], []) }
+        if reasons.count == 1, let list = lists[reasons[0]] { return list }
+        return (reasons, shared(reasons.map(Normalizer.normalizedFinishReason)))
     }
 }
 

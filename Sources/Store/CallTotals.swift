@@ -26,6 +26,11 @@ struct CallTotals: Sendable {
 
     /// Service and model of every call with usage: metrics fill in only the models no call reported.
     private(set) var covered: Set<ServiceModel> = []
+    /// The pairs covered last, checked before `covered`: calls repeat a few services and models, and
+    /// comparing strings that share storage is cheaper than hashing them.
+    private var recentlyCovered: [ServiceModel] = []
+    private var nextRecent = 0
+    private static let recentPairs = 16
     private(set) var services: [String: CostGroup] = [:]
     private(set) var sessions: [String: CostGroup] = [:]
 
@@ -34,29 +39,14 @@ struct CallTotals: Sendable {
     mutating func add(_ record: CallRecord, session: String, sign: Int = 1) {
         let call = record.call
         let key = Self.key(call)
-        if models[key] == nil {
-            models[key] = ModelTotals(provider: call.provider, model: call.model.isEmpty ? "(none)" : call.model)
-            order.append(key)
-        }
-        let s = Int64(sign)
-        let usage = TokenUsage(input: call.usage.input * s, output: call.usage.output * s, cacheRead: call.usage.cacheRead * s,
-                               cacheWrite: call.usage.cacheWrite * s, reasoning: call.usage.reasoning * s)
-        let unpriced = record.cost == nil && call.hasUsage && !call.usage.isZero
-        models[key]!.calls += sign
-        if record.source == .logEvent && record.span == nil { models[key]!.eventCalls += sign }
-        models[key]!.usage += usage
-        if let cost = record.cost {
-            models[key]!.costUSD = (models[key]!.costUSD ?? 0) + cost.usd * Double(sign)
-            if models[key]!.priceRule == nil { models[key]!.priceRule = cost.rule }
-        } else if unpriced {
-            models[key]!.unpricedCalls += sign
-        }
-        if let reported = call.reportedCostUSD {
-            models[key]!.reportedCostUSD = (models[key]!.reportedCostUSD ?? 0) + reported * Double(sign)
-        }
+        let known = models.count
+        // One lookup: each of a dictionary's lookups hashes the provider and model again.
+        Self.update(&models[key, default: ModelTotals(provider: call.provider, model: call.model.isEmpty ? "(none)" : call.model)],
+                    with: record, sign: sign)
+        if models.count != known { order.append(key) }
         if call.hasUsage, sign > 0 {
-            covered.insert(ServiceModel(service: record.service, model: call.requestModel))
-            if !call.responseModel.isEmpty { covered.insert(ServiceModel(service: record.service, model: call.responseModel)) }
+            cover(ServiceModel(service: record.service, model: call.requestModel))
+            if !call.responseModel.isEmpty { cover(ServiceModel(service: record.service, model: call.responseModel)) }
         }
         calls += sign
         for reason in call.finishReasons { finishReasons[reason, default: 0] += sign }
@@ -68,12 +58,39 @@ struct CallTotals: Sendable {
         if !session.isEmpty { addToSession(call, cost: record.cost, session: session, sign: sign) }
     }
 
+    private mutating func cover(_ pair: ServiceModel) {
+        if recentlyCovered.contains(pair) { return }
+        covered.insert(pair)
+        if recentlyCovered.count < Self.recentPairs {
+            recentlyCovered.append(pair)
+        } else {
+            recentlyCovered[nextRecent] = pair
+            nextRecent = (nextRecent + 1) % Self.recentPairs
+        }
+    }
+
+    private static func update(_ totals: inout ModelTotals, with record: CallRecord, sign: Int) {
+        let call = record.call
+        totals.calls += sign
+        if record.source == .logEvent && record.span == nil { totals.eventCalls += sign }
+        totals.usage += call.usage.signed(sign)
+        if let cost = record.cost {
+            totals.costUSD = (totals.costUSD ?? 0) + cost.usd * Double(sign)
+            if totals.priceRule == nil { totals.priceRule = cost.rule }
+        } else if call.hasUsage && !call.usage.isZero {
+            totals.unpricedCalls += sign
+        }
+        if let reported = call.reportedCostUSD {
+            totals.reportedCostUSD = (totals.reportedCostUSD ?? 0) + reported * Double(sign)
+        }
+    }
+
     /// Sessions come from the telemetry: past `maxSessions` named ones, the rest add up under one name.
     static let maxSessions = 10_000
     static let otherSessions = "(other sessions)"
 
     private mutating func addToSession(_ call: LLMCall, cost: PricedCost?, session: String, sign: Int) {
-        let name = sessions[session] != nil || sessions.count < Self.maxSessions ? session : Self.otherSessions
+        let name = sessions.count < Self.maxSessions || sessions[session] != nil ? session : Self.otherSessions
         sessions[name, default: CostGroup(name: name)].add(call, cost: cost, sign: sign)
     }
 

@@ -18,9 +18,7 @@ public struct CostGroup: Sendable, Equatable {
 
     mutating func add(_ call: LLMCall, cost: PricedCost?, sign: Int = 1) {
         llmCalls += sign
-        let s = Int64(sign)
-        usage += TokenUsage(input: call.usage.input * s, output: call.usage.output * s, cacheRead: call.usage.cacheRead * s,
-                            cacheWrite: call.usage.cacheWrite * s, reasoning: call.usage.reasoning * s)
+        usage += call.usage.signed(sign)
         if let cost { costUSD += cost.usd * Double(sign) } else if call.hasUsage && !call.usage.isZero { unpricedCalls += sign }
     }
 }

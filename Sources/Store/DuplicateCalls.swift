@@ -87,7 +87,7 @@ struct DuplicateCallIndex: Sendable {
     mutating func finishStarting() { startingServices = nil }
 
     /// Whether calls of this origin's service are indexed (for forgetting evicted ones).
-    private func isIndexed(_ origin: Origin) -> Bool {
+    func isIndexed(_ origin: Origin) -> Bool {
         if indexesEverything { return true }
         if let last = lastOrigin, last.origin === origin { return last.indexed }
         return indexedServices.contains(origin.serviceName)

@@ -26,8 +26,9 @@ public struct LatencyBook: Sendable {
     mutating func record(_ key: Key, durationSeconds: Double?, timeToFirstTokenSeconds: Double?, atNanos now: UInt64) {
         guard durationSeconds != nil || timeToFirstTokenSeconds != nil else { return }
         var key = key
-        if sinceStart[key] == nil, sinceStart.count >= Self.maxKeys { key.model = Self.otherModels }
-        let recentModel = recentByModel[key.model] == nil && recentByModel.count >= Self.maxKeys
+        // Asked only at the cap: each lookup hashes the key's strings again.
+        if sinceStart.count >= Self.maxKeys, sinceStart[key] == nil { key.model = Self.otherModels }
+        let recentModel = recentByModel.count >= Self.maxKeys && recentByModel[key.model] == nil
             ? Self.otherModels : key.model
         sinceStart[key, default: LatencyPair()].record(durationSeconds: durationSeconds,
                                                        timeToFirstTokenSeconds: timeToFirstTokenSeconds)

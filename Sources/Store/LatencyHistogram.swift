@@ -19,11 +19,11 @@ public struct LatencyHistogram: Sendable {
         guard !seconds.isNaN else { return }
         let micros = (seconds * 1_000_000).rounded()
         let clamped = micros <= 0 ? 0 : micros >= Double(Self.highestMicros) ? Self.highestMicros : UInt64(micros)
-        if histogram == nil {
-            histogram = Histogram(lowestDiscernibleValue: 1, highestTrackableValue: Self.highestMicros,
-                                  numberOfSignificantValueDigits: .three)
-        }
-        histogram!.record(clamped)
+        // Moved out and back: unwrapping in place copied the optional through generic witnesses.
+        var counts = histogram.take() ?? Histogram(lowestDiscernibleValue: 1, highestTrackableValue: Self.highestMicros,
+                                                   numberOfSignificantValueDigits: .three)
+        counts.record(clamped)
+        histogram = counts
     }
 
     /// Adds another histogram's values.
@@ -95,7 +95,8 @@ public struct RecentLatency: Sendable {
         advance(toNanos: now)
         let minute = now / Self.slotNanos
         // A value stamped earlier than the newest minute (the clock went back) joins the newest minute.
-        if slots.last.map({ $0.minute < minute }) ?? true { slots.append((minute, LatencyPair())) }
+        // The newest minute read in place (`last` would copy its histograms' references).
+        if slots.isEmpty || slots[slots.count - 1].minute < minute { slots.append((minute, LatencyPair())) }
         slots[slots.count - 1].values.record(durationSeconds: durationSeconds, timeToFirstTokenSeconds: timeToFirstTokenSeconds)
         window.record(durationSeconds: durationSeconds, timeToFirstTokenSeconds: timeToFirstTokenSeconds)
     }

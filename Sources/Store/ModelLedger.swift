@@ -45,6 +45,24 @@ public struct ModelLedger: Sendable {
             samples = pair
         }
 
+        /// Returns whether nothing is left (a call taken out was the only one).
+        mutating func add(_ record: CallRecord, sign: Int) -> Bool {
+            let call = record.call
+            calls += sign
+            usage += call.usage.signed(sign)
+            if let cost = record.cost {
+                costUSD += cost.usd * Double(sign)
+                pricedCalls += sign
+            } else if call.hasUsage && !call.usage.isZero {
+                unpricedCalls += sign
+            }
+            if !call.finishReasons.isEmpty { responses += sign }
+            if call.isTruncated { truncated += sign }
+            if record.retried { retried += sign }
+            if record.isError { errors += sign }
+            return calls == 0 && usage.isZero
+        }
+
         public static func == (a: Entry, b: Entry) -> Bool {
             (a.provider, a.model, a.calls, a.costUSD, a.pricedCalls, a.unpricedCalls) ==
                 (b.provider, b.model, b.calls, b.costUSD, b.pricedCalls, b.unpricedCalls)
@@ -71,27 +89,23 @@ public struct ModelLedger: Sendable {
     private mutating func add(_ record: CallRecord, sign: Int) {
         let call = record.call
         let name = Self.name(of: call)
-        var entry = entries[name] ?? Entry(provider: call.provider, model: name)
-        entry.calls += sign
-        entry.usage += TokenUsage(input: call.usage.input * Int64(sign), output: call.usage.output * Int64(sign),
-                                  cacheRead: call.usage.cacheRead * Int64(sign),
-                                  cacheWrite: call.usage.cacheWrite * Int64(sign),
-                                  reasoning: call.usage.reasoning * Int64(sign))
-        if let cost = record.cost {
-            entry.costUSD += cost.usd * Double(sign)
-            entry.pricedCalls += sign
-        } else if call.hasUsage && !call.usage.isZero {
-            entry.unpricedCalls += sign
-        }
-        if !call.finishReasons.isEmpty { entry.responses += sign }
-        if call.isTruncated { entry.truncated += sign }
-        if record.retried { entry.retried += sign }
-        if record.isError { entry.errors += sign }
-        entries[name] = entry.calls == 0 && entry.usage.isZero ? nil : entry
+        let index = entries.index(forKey: name, insertingIfAbsent: Entry(provider: call.provider, model: name))
+        // In place, through the index found once (a lookup hashes the model name again).
+        if entries.values[index].add(record, sign: sign) { entries.remove(at: index) }
     }
 
     /// A call recorded earlier turned out to be a retry.
     mutating func countRetry(of call: LLMCall) {
         entries[Self.name(of: call)]?.retried += 1
+    }
+}
+
+extension Dictionary {
+    /// The position of `key`, stored first as `make()` when absent: one lookup for a key already there,
+    /// which callers then read and change in place through `values[index]`.
+    mutating func index(forKey key: Key, insertingIfAbsent make: @autoclosure () -> Value) -> Index {
+        if let index = index(forKey: key) { return index }
+        self[key] = make()
+        return index(forKey: key)!
     }
 }

@@ -41,6 +41,35 @@ public struct PrometheusSeries: Sendable {
         var cost: Counter?
         var tokens: (input: Counter, output: Counter)?
         var duration: ValueHistogram?
+
+        mutating func record(_ record: CallRecord, key: CallKey, in registry: PrometheusCollectorRegistry) {
+            let call = record.call
+            if call.hasUsage {
+                let tokens = self.tokens ?? (
+                    registry.makeCounter(descriptor: PrometheusSeries.tokens, labels: key.labels + [("gen_ai_token_type", "input")]),
+                    registry.makeCounter(descriptor: PrometheusSeries.tokens, labels: key.labels + [("gen_ai_token_type", "output")]))
+                tokens.input.increment(by: call.usage.input)
+                tokens.output.increment(by: call.usage.output)
+                self.tokens = tokens
+            }
+            if let cost = record.cost {
+                let counter = self.cost ?? registry.makeCounter(descriptor: PrometheusSeries.cost, labels: key.labels)
+                let millicents = cost.usd * 100_000
+                // Whole amounts go to the counter's integer part, so a whole total prints as one (150000, not 150000.0).
+                if millicents == millicents.rounded(), abs(millicents) < 1e15 {
+                    counter.increment(by: Int64(millicents))
+                } else {
+                    counter.increment(by: millicents)
+                }
+                self.cost = counter
+            }
+            if let seconds = record.durationSeconds {
+                let histogram = self.duration ?? registry.makeValueHistogram(
+                    descriptor: PrometheusSeries.duration, labels: key.labels, buckets: PrometheusSeries.durationBuckets)
+                histogram.record(seconds)
+                self.duration = histogram
+            }
+        }
     }
 
     private let registry = PrometheusCollectorRegistry()
@@ -52,33 +81,9 @@ public struct PrometheusSeries: Sendable {
         let call = record.call
         let key = CallKey(model: call.requestModel.isEmpty ? call.model : call.requestModel,
                           system: call.provider, operation: call.operation)
-        var entry = series[key] ?? Series()
-        if call.hasUsage {
-            let tokens = entry.tokens ?? (
-                registry.makeCounter(descriptor: Self.tokens, labels: key.labels + [("gen_ai_token_type", "input")]),
-                registry.makeCounter(descriptor: Self.tokens, labels: key.labels + [("gen_ai_token_type", "output")]))
-            tokens.input.increment(by: call.usage.input)
-            tokens.output.increment(by: call.usage.output)
-            entry.tokens = tokens
-        }
-        if let cost = record.cost {
-            let counter = entry.cost ?? registry.makeCounter(descriptor: Self.cost, labels: key.labels)
-            let millicents = cost.usd * 100_000
-            // Whole amounts go to the counter's integer part, so a whole total prints as one (150000, not 150000.0).
-            if millicents == millicents.rounded(), abs(millicents) < 1e15 {
-                counter.increment(by: Int64(millicents))
-            } else {
-                counter.increment(by: millicents)
-            }
-            entry.cost = counter
-        }
-        if let seconds = record.durationSeconds {
-            let histogram = entry.duration ?? registry.makeValueHistogram(
-                descriptor: Self.duration, labels: key.labels, buckets: Self.durationBuckets)
-            histogram.record(seconds)
-            entry.duration = histogram
-        }
-        series[key] = entry
+        let index = series.index(forKey: key, insertingIfAbsent: Series())
+        // In place, through the index found once (a lookup hashes the three labels again).
+        series.values[index].record(record, key: key, in: registry)
     }
 
     /// The Prometheus text exposition format (version 0.0.4).

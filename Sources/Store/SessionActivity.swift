@@ -209,9 +209,7 @@ extension SessionActivity {
         let call = record.call
         calls += sign
         if record.isError { errors += sign }
-        let s = Int64(sign)
-        usage += TokenUsage(input: call.usage.input * s, output: call.usage.output * s, cacheRead: call.usage.cacheRead * s,
-                            cacheWrite: call.usage.cacheWrite * s, reasoning: call.usage.reasoning * s)
+        usage += call.usage.signed(sign)
         if let cost = record.cost {
             costUSD += cost.usd * Double(sign)
         } else if call.hasUsage && !call.usage.isZero {

@@ -113,13 +113,16 @@ public struct TraceEntry: Sendable {
         spans.count > Self.searchedSpans ? indexBySpanID[id] : spans.firstIndex { $0.packed.spanID == id }
     }
 
-    /// Stores an arriving span; `sessionID` is asked only while the trace has none.
+    /// Stores an arriving span.
     /// - Parameter sessionID: the span's; the trace takes the first one it meets.
-    mutating func add(_ span: StoredSpan, retainedBytes bytes: Int, atNanos nowNanos: UInt64, sessionID: String) {
+    /// - Returns: whether the trace took its session from this span.
+    mutating func add(_ span: StoredSpan, retainedBytes bytes: Int, atNanos nowNanos: UInt64, sessionID: String) -> Bool {
         retainedBytes += bytes
-        if self.sessionID.isEmpty { self.sessionID = sessionID }
+        let namesSession = self.sessionID.isEmpty && !sessionID.isEmpty
+        if namesSession { self.sessionID = sessionID }
         append(span)
         lastArrivalNanos = nowNanos
+        return namesSession
     }
 
     mutating func append(_ span: StoredSpan) {
@@ -268,16 +271,18 @@ public struct TraceStore: Sendable {
         counters.rejectedLogRecords += batch.rejectedLogs
         counters.rejectedMetricPoints += batch.rejectedMetricPoints
         rate.add(batch.spanCount, atNanos: nowNanos)
-        var touched = Set<TraceID>()
+        // Exporters send a trace's spans together: a trace is marked changed once per run of its spans.
+        var lastTouched: TraceID?
         for index in prepared.spans.indices where insert(prepared.spans, at: index, nowNanos: nowNanos) {
-            touched.insert(prepared.spans[index].packed.traceID)
+            let trace = prepared.spans[index].packed.traceID
+            if trace != lastTouched { changedTraces.insert(trace) }
+            lastTouched = trace
         }
         for log in prepared.logs {
-            if let trace = attach(log, nowNanos: nowNanos) { touched.insert(trace) }
+            if let trace = attach(log, nowNanos: nowNanos) { changedTraces.insert(trace) }
         }
         for point in batch.metrics { metrics.apply(point) }
         counters.metricPoints += batch.metrics.count
-        changedTraces.formUnion(touched)
         evictIfNeeded(protecting: nil)
         // Coding agents report calls in log records, so those are counted against the thresholds too.
         if batch.spanCount > 0 || !batch.logs.isEmpty { evaluateAlerts(nowNanos: nowNanos) }
@@ -331,7 +336,7 @@ public struct TraceStore: Sendable {
             nextArrival += 1
             arrivalOrder.append(packed.traceID)
         }
-        var span = StoredSpan(packed: prepared.packed, role: prepared.role)
+        var span = StoredSpan(packed: packed, role: prepared.role)
         if !prepared.evaluations.isEmpty { span.evaluations = prepared.evaluations }
         if !pendingLogs.isEmpty, let waiting = pendingLogs.removeValue(forKey: key) {
             pendingLogCount -= waiting.count
@@ -348,7 +353,7 @@ public struct TraceStore: Sendable {
                 retryInference.startFollowing(packed.traceID, calls: stored)
             }
             let retries = retryInference.follows(packed.traceID)
-                ? retryInference.register(prepared.packed, call: call, failed: failed, alreadyRetry: call.retries > 0) : []
+                ? retryInference.register(packed, call: call, failed: failed, alreadyRetry: call.retries > 0) : []
             for retried in retries {
                 if retried == packed.spanID {
                     span.inferredRetry = true
@@ -356,9 +361,9 @@ public struct TraceStore: Sendable {
                     markRetry(retried, in: packed.traceID, nowNanos: nowNanos)
                 }
             }
-            let indexing = duplicates.indexing(of: prepared.packed.origin)
+            let indexing = duplicates.indexing(of: packed.origin)
             if indexing == .startsNow { indexStoredCalls() }
-            if indexing != .off, let earlier = duplicates.register(key, call: call, span: prepared.packed) {
+            if indexing != .off, let earlier = duplicates.register(key, call: call, span: packed) {
                 markDuplicate(new: &span, key: key, earlier: earlier, nowNanos: nowNanos)
             } else if !joinCountedEvent(&span, call: call, key: key, nowNanos: nowNanos) {
                 count(CallRecord(span: span, call: span.role.llm ?? call, key: key), nowNanos: nowNanos)
@@ -368,11 +373,16 @@ public struct TraceStore: Sendable {
             + RetainedSize.of(span.evaluations)
         counters.retainedBytes += size
         counters.storedSpans += 1
-        let hadSession = !traces[packed.traceID]!.sessionID.isEmpty
-        traces[packed.traceID]!.add(span, retainedBytes: size, atNanos: nowNanos, sessionID: prepared.sessionID)
-        if !hadSession, !traces[packed.traceID]!.sessionID.isEmpty { joinTraceSession(packed.traceID, nowNanos: nowNanos) }
-        if recordsHistory, case .tool(let tool) = span.role {
-            let session = traces[packed.traceID]!.sessionID
+        // Found once and changed in place (each lookup hashes the trace id again; reading a field
+        // through `values[index]` would copy the whole entry).
+        let entry = traces.index(forKey: packed.traceID)!
+        let ledgerTool = recordsHistory ? span.role.tool : nil
+        let (isOpen, isError) = (span.isOpen, span.isError)
+        if traces.values[entry].add(span, retainedBytes: size, atNanos: nowNanos, sessionID: prepared.sessionID) {
+            joinTraceSession(packed.traceID, nowNanos: nowNanos)
+        }
+        if let tool = ledgerTool {
+            let session = traces[packed.traceID]?.sessionID ?? ""
             let agent = CodingAgent.of(packed.origin)
             fileInLedger(.tool(LedgerToolCall(
                 // A coding agent's tool span and its events are one tool call, matched by call id.
@@ -380,8 +390,8 @@ public struct TraceStore: Sendable {
                                                                   callID: tool.callID)) ?? .span(key),
                 startNanos: packed.startNanos, service: packed.origin.serviceName, session: session,
                 agent: agent?.rawValue ?? "", name: tool.name,
-                durationSeconds: span.isOpen ? nil : Double(packed.endNanos - packed.startNanos) / 1e9,
-                outcome: span.isError ? .error : .ok)))
+                durationSeconds: isOpen ? nil : Double(packed.endNanos - packed.startNanos) / 1e9,
+                outcome: isError ? .error : .ok)))
         }
         return true
     }
@@ -754,15 +764,20 @@ public struct TraceStore: Sendable {
 
     /// An evicted call stops matching new ones, and a duplicate whose kept report left counts again.
     private mutating func forgetCalls(of entry: TraceEntry) {
-        for span in entry.spans {
-            guard case .llm(let call) = span.role else { continue }
-            let key = SpanKey(trace: entry.id, span: span.packed.spanID)
+        // Read through positions: iterating would copy every span and bind every call out of its box.
+        for position in entry.spans.indices where entry.spans[position].role.isLLMCall {
+            let packed = entry.spans[position].packed
+            let key = SpanKey(trace: entry.id, span: packed.spanID)
             if !eventCallBySpan.isEmpty, let id = eventCallBySpan.removeValue(forKey: key) { eventCalls[id]?.span = nil }
-            duplicates.remove(key, call: call, span: span.packed)
+            if duplicates.isIndexed(packed.origin), case .llm(let call) = entry.spans[position].role {
+                duplicates.remove(key, call: call, span: packed)
+            }
         }
-        for span in entry.spans {
-            let key = SpanKey(trace: entry.id, span: span.packed.spanID)
-            if let primary = span.duplicateOf { duplicatesOfKept[primary]?.removeAll { $0 == key } }
+        // Only spans marked as duplicates, or kept against one, are in it.
+        guard !duplicatesOfKept.isEmpty else { return }
+        for position in entry.spans.indices {
+            let key = SpanKey(trace: entry.id, span: entry.spans[position].packed.spanID)
+            if let primary = entry.spans[position].duplicateOf { duplicatesOfKept[primary]?.removeAll { $0 == key } }
             for duplicate in duplicatesOfKept.removeValue(forKey: key) ?? [] {
                 guard let index = traces[duplicate.trace]?.position(of: duplicate.span) else { continue }
                 traces[duplicate.trace]!.spans[index].duplicateOf = nil
