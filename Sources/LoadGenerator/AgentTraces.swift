@@ -40,6 +40,14 @@ public enum AgentTraces {
               requestModel: "o4-mini", responseModel: "o4-mini-2025-04-16", tools: ["run_query", "open_ticket"]),
     ]
 
+    /// Request number `sequence` of a template made from `request(spanCount:)`, its traces moved to
+    /// begin ten seconds before `nowNanos` (how the benchmarks feed the same requests to every step).
+    public static func body(of template: RequestTemplate, sequence: Int, nowNanos: UInt64) -> Data {
+        var bytes: [UInt8] = []
+        template.render(sequence: UInt64(sequence), shiftNanos: nowNanos - templateEpochNanos - 10_000_000_000, into: &bytes)
+        return Data(bytes)
+    }
+
     /// One export request of `spanCount` spans, grouped by service as an SDK's batch exporter would.
     public static func request(spanCount: Int, seed: UInt64 = 1) -> LoadTraceRequest {
         var random = SeededRandom(seed: seed)

@@ -13,10 +13,7 @@ enum Fixtures {
 
     /// Request number `sequence`, with ids of its own.
     static func body(_ sequence: Int) -> Data {
-        var bytes: [UInt8] = []
-        template.render(sequence: UInt64(sequence), shiftNanos: nowNanos - AgentTraces.templateEpochNanos - 10_000_000_000,
-                        into: &bytes)
-        return Data(bytes)
+        AgentTraces.body(of: template, sequence: sequence, nowNanos: nowNanos)
     }
 
     /// The packers of every store here, as a session's receivers and store share theirs.
@@ -33,12 +30,9 @@ enum Fixtures {
     static let firstBody = body(0)
 
     /// The same request as OTLP/JSON (hex ids, as the JSON receiver gets it).
-    static let jsonBody: Data = {
-        let json = try! RequestTemplate(request: AgentTraces.request(spanCount: spansPerRequest), encoding: .json)
-        var bytes: [UInt8] = []
-        json.render(sequence: 0, shiftNanos: nowNanos - AgentTraces.templateEpochNanos - 10_000_000_000, into: &bytes)
-        return Data(bytes)
-    }()
+    static let jsonBody = AgentTraces.body(
+        of: try! RequestTemplate(request: AgentTraces.request(spanCount: spansPerRequest), encoding: .json),
+        sequence: 0, nowNanos: nowNanos)
     static let firstBatch = batch(0)
     static let llmCalls: [(LLMCall, UInt64)] = firstBatch.spans.compactMap { span in
         Normalizer.role(of: span).llm.map { ($0, span.startNanos) }

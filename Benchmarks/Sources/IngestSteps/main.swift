@@ -20,12 +20,7 @@ let rounds = arguments.dropFirst().first ?? 5
 let spansPerRequest = 512
 let nowNanos: UInt64 = 1_790_000_000_000_000_000
 let template = try RequestTemplate(request: AgentTraces.request(spanCount: spansPerRequest), encoding: .protobuf)
-let bodies = (0..<requests).map { sequence in
-    var bytes: [UInt8] = []
-    template.render(sequence: UInt64(sequence), shiftNanos: nowNanos - AgentTraces.templateEpochNanos - 10_000_000_000,
-                    into: &bytes)
-    return Data(bytes)
-}
+let bodies = (0..<requests).map { AgentTraces.body(of: template, sequence: $0, nowNanos: nowNanos) }
 let spans = Double(requests * spansPerRequest)
 let pricing = CallPricing(table: .bundled)
 

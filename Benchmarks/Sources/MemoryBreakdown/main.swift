@@ -25,12 +25,7 @@ let requests = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 20
 let spansPerRequest = 512
 let nowNanos: UInt64 = 1_790_000_000_000_000_000
 let template = try RequestTemplate(request: AgentTraces.request(spanCount: spansPerRequest), encoding: .protobuf)
-let bodies = (0..<requests).map { sequence in
-    var bytes: [UInt8] = []
-    template.render(sequence: UInt64(sequence), shiftNanos: nowNanos - AgentTraces.templateEpochNanos - 10_000_000_000,
-                    into: &bytes)
-    return Data(bytes)
-}
+let bodies = (0..<requests).map { AgentTraces.body(of: template, sequence: $0, nowNanos: nowNanos) }
 let wireBytes = bodies.reduce(0) { $0 + $1.count }
 let spans = requests * spansPerRequest
 let packers = SpanPackerPool()
@@ -64,3 +59,4 @@ print("  stored, headless                         \(perSpan(stored - start))")
 print("  trace summaries (the screen's snapshot)  \(perSpan(summarized - stored))")
 print("  stored, with the screen                  \(perSpan(summarized - start))")
 print("  the store's own estimate                 \(perSpan(store.counters.retainedBytes))")
+print("sizes of what each span keeps inline (bytes): PackedSpan \(MemoryLayout<PackedSpan>.stride), StoredSpan \(MemoryLayout<StoredSpan>.stride), LLMCall \(MemoryLayout<LLMCall>.stride) (boxed), ToolCall \(MemoryLayout<ToolCall>.stride) (boxed), TraceSummary \(MemoryLayout<TraceSummary>.stride) a trace")
