@@ -9,7 +9,9 @@ import Store
 /// (normalize and price, before the store's lock) and applying (under the lock; the store holds a
 /// quarter of the spans, so it evicts as a full store does). Each step's best of `ROUNDS` rounds.
 ///
-///     swift run -c release IngestSteps [REQUESTS] [ROUNDS]      (default 200 requests, 5 rounds)
+///     swift run -c release IngestSteps [REQUESTS] [ROUNDS] [--keep-all]   (default 200 requests, 5 rounds)
+///
+/// `--keep-all`: the store keeps every span (grows without evicting, as the micro-benchmark's does).
 ///
 /// Under `valgrind --tool=callgrind --toggle-collect='*TraceStore*apply*'` (or `*PreparedBatch*C*`,
 /// `*OTLPDecoder*decode*`) it counts each step's instructions, which this machine's noise does not move.
@@ -17,6 +19,7 @@ import Store
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let requests = arguments.first ?? 200
 let rounds = arguments.dropFirst().first ?? 5
+let keepsAll = CommandLine.arguments.contains("--keep-all")
 let spansPerRequest = 512
 let nowNanos: UInt64 = 1_790_000_000_000_000_000
 let template = try RequestTemplate(request: AgentTraces.request(spanCount: spansPerRequest), encoding: .protobuf)
@@ -43,7 +46,8 @@ for _ in 0..<rounds {
         prepared = batches.map { PreparedBatch($0, pricing: pricing, packers: packers) }
     })
     batches = []
-    var store = TraceStore(limits: StoreLimits(maxSpans: requests * spansPerRequest / 4), pricing: pricing, packers: packers)
+    let maxSpans = keepsAll ? requests * spansPerRequest : requests * spansPerRequest / 4
+    var store = TraceStore(limits: StoreLimits(maxSpans: maxSpans), pricing: pricing, packers: packers)
     var evicted: [[TraceEntry]] = []
     best.apply = min(best.apply, seconds {
         for batch in prepared {
@@ -58,7 +62,8 @@ func line(_ name: String, _ time: Double) -> String {
     "  " + name.padding(toLength: 32, withPad: " ", startingAt: 0)
         + String(format: "%8.0f ns a span  %9.0f spans/s", time * 1e9 / spans, spans / time)
 }
-print("best of \(rounds) rounds, \(Int(spans)) spans of the load's agent traces:")
+print("best of \(rounds) rounds, \(Int(spans)) spans of the load's agent traces, "
+      + (keepsAll ? "all kept:" : "a quarter kept:"))
 print(line("decode and pack", best.decode))
 print(line("prepare (normalize, price)", best.prepare))
 print(line("apply (store, under the lock)", best.apply))
