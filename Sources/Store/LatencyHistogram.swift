@@ -40,8 +40,34 @@ public struct LatencyHistogram: Sendable {
     public var percentiles: Percentiles {
         guard let histogram, histogram.totalCount > 0 else { return Percentiles() }
         if let cached, cached.count == histogram.totalCount { return cached.percentiles }
-        func seconds(_ p: Double) -> Double { Double(histogram.valueAtPercentile(p)) / 1_000_000 }
-        return Percentiles(p50: seconds(50), p95: seconds(95), p99: seconds(99))
+        let micros = Self.values(of: histogram, atPercentiles: [50, 95, 99])
+        return Percentiles(p50: Double(micros[0]) / 1_000_000, p95: Double(micros[1]) / 1_000_000,
+                           p99: Double(micros[2]) / 1_000_000)
+    }
+
+    /// What `valueAtPercentile` gives for each of `percentiles` (ascending, each under 100), in one
+    /// walk over the recorded values: `valueAtPercentile` walks every bucket from the first once per
+    /// percentile, in code not specialized for the histogram's counts (the screen's snapshot asks
+    /// for these under the store's lock on every frame).
+    static func values(of histogram: Histogram<UInt32>, atPercentiles percentiles: [Double]) -> [UInt64] {
+        let total = Double(histogram.totalCount)
+        // The rank each percentile falls on, as the library derives it (one ulp below, rounded up).
+        let ranks = percentiles.map { percentile in
+            Swift.max(1, UInt64((Swift.min(Swift.max(percentile.nextDown, 0), 100) * total / 100).rounded(.up)))
+        }
+        var values = [UInt64](repeating: 0, count: ranks.count)
+        let lowest = histogram.min, highest = histogram.maxRecorded
+        var found = 0
+        var cumulative: UInt64 = 0
+        for step in histogram.recordedValues() {
+            cumulative += UInt64(step.count)
+            while found < ranks.count, cumulative >= ranks[found] {
+                values[found] = Swift.max(Swift.min(step.value, highest), lowest)
+                found += 1
+            }
+            if found == ranks.count { break }
+        }
+        return values
     }
 
     /// Keeps the current percentiles so that reading them again before the next value costs nothing.

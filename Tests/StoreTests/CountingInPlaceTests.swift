@@ -1,6 +1,8 @@
 import Semantics
 import XCTest
 @testable import Store
+import Histogram
+import Foundation
 
 /// The aggregates change their entries in place through an index found once: what they add up must
 /// stay what adding entry by entry gave, including an entry taken out again and copies left alone.
@@ -81,5 +83,24 @@ final class CountingInPlaceTests: XCTestCase {
         counts.values[b] += 5
         XCTAssertEqual(made, 1)
         XCTAssertEqual(counts, ["a": 1, "b": 15])
+    }
+}
+
+/// The one-pass percentiles give what the HDR library's `valueAtPercentile` gives, value for value.
+final class OnePassPercentileTests: XCTestCase {
+    func testOnePassPercentilesEqualTheLibrarysOwn() {
+        var random = SystemRandomNumberGenerator()
+        for size in [1, 2, 3, 7, 20, 99, 100, 101, 1_000, 25_000] {
+            var histogram = Histogram<UInt32>(lowestDiscernibleValue: 1, highestTrackableValue: LatencyHistogram.highestMicros,
+                                              numberOfSignificantValueDigits: .three)
+            for _ in 0..<size {
+                // Latencies from microseconds to minutes, spread over many buckets.
+                let exponent = Double.random(in: 0...8, using: &random)
+                histogram.record(UInt64(pow(10, exponent)))
+            }
+            let percentiles: [Double] = [50, 95, 99]
+            XCTAssertEqual(LatencyHistogram.values(of: histogram, atPercentiles: percentiles),
+                           percentiles.map { histogram.valueAtPercentile($0) }, "\(size) values")
+        }
     }
 }
